@@ -1,0 +1,24 @@
+import type { Shape } from '../types';
+
+export function pair(v: number | [number, number] | undefined, fallback: number): [number, number] {
+  if (v === undefined) return [fallback, fallback];
+  return typeof v === 'number' ? [v, v] : v;
+}
+
+/** Output length of a sliding window, as TensorFlow and ONNX define 'valid' and 'same'. */
+export function windowOut(size: number, window: number, stride: number, padding: 'valid' | 'same'): number {
+  return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - window) / stride) + 1;
+}
+
+/** Total padding 'same' adds along one axis; TensorFlow puts the odd pixel at the end. */
+export function samePadding(size: number, window: number, stride: number): [number, number] {
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + window - size, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
+
+export function expectImage(shape: Shape, what: string): [number, number, number] {
+  if (shape.length !== 3) throw new Error(`${what} needs an image input [C, H, W], got [${shape.join(', ')}]`);
+  return shape as [number, number, number];
+}

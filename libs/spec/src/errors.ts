@@ -1,0 +1,23 @@
+/** One problem in a pipeline file, located in the source. */
+export interface Problem {
+  file: string;
+  line: number;
+  column: number;
+  /** Key path, e.g. ['training', 'learning-rate']; empty for the whole document. */
+  path: (string | number)[];
+  message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  const where = p.path.length ? `${p.path.join(' -> ')}: ` : '';
+  return `${p.file}:${p.line}:${p.column} ${where}${p.message}`;
+}
+
+/** A pipeline file that cannot be used: one line per problem, no stack trace wanted. */
+export class SpecError extends Error {
+  readonly code = 'TY_SPEC';
+  constructor(readonly problems: Problem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'SpecError';
+  }
+}

@@ -1,14 +1,68 @@
-import type { CreateNodesV2 } from 'nx/src/devkit-exports';
-import { basename } from 'node:path';
+import type { CreateNodesContextV2, CreateNodesV2, TargetConfiguration } from 'nx/src/devkit-exports';
+import { basename, join } from 'node:path';
+import { planPipeline, stageCode, type Plan, type Stage } from '../plan';
+import { loadPipeline, SpecError } from '../spec';
+
+/** Every pipeline file becomes targets of the one project `pipeline`. */
+export const PIPELINES_GLOB = 'pipelines/*.yaml';
+export const PROJECT = 'pipeline';
+
+const CLI = 'node --import tsx apps/cli/main.ts';
+
 export const createNodesV2: CreateNodesV2 = [
-  'pipelines/*.yaml',
-  async (files) => {
-    const targets: Record<string, unknown> = {};
-    for (const f of files) {
-      const name = basename(f, '.yaml');
-      targets[`${name}.data`] = { command: `echo data ${name} > artifacts/x.txt`, cache: true, outputs: ['{workspaceRoot}/artifacts/x.txt'] };
-      targets[name] = { executor: 'nx:noop', dependsOn: [`${name}.data`] };
-    }
-    return files.map((f) => [f, { projects: { '.': { name: 'pipeline', root: '.', targets } } }]) as any;
-  },
+  PIPELINES_GLOB,
+  async (files, _options, context) =>
+    files.map((file) => [file, { projects: { pipelines: { name: PROJECT, root: 'pipelines', targets: targetsFor(file, context) } } }]),
 ];
+
+function targetsFor(file: string, context: CreateNodesContextV2): Record<string, TargetConfiguration> {
+  const name = basename(file, '.yaml');
+  let plan: Plan;
+  try {
+    plan = planPipeline(loadPipeline(join(context.workspaceRoot, file)));
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    // An invalid file must not break every other pipeline: its target prints the problems and fails.
+    return {
+      [name]: {
+        command: `${CLI} check ${file}`,
+        cache: false,
+        metadata: { description: `${file} is invalid: run it to see why` },
+      },
+    };
+  }
+  const targets: Record<string, TargetConfiguration> = {};
+  for (const stage of plan.stages) targets[`${name}.${stage.id}`] = stageTarget(plan, file, stage);
+  targets[name] = {
+    executor: 'nx:noop',
+    dependsOn: plan.stages.map((s) => `${name}.${s.id}`),
+    metadata: { description: plan.description ?? `Run every stage of ${file}` },
+  };
+  return targets;
+}
+
+function stageTarget(plan: Plan, file: string, stage: Stage): TargetConfiguration {
+  const { libs, files, packages } = stageCode[stage.kind];
+  const inputs: TargetConfiguration['inputs'] = [
+    // The stage's own config slice enters the key through the fingerprint in the command, not the
+    // YAML file: a comment or a reformat leaves every stage a cache hit.
+    ...libs.flatMap((lib) => [`{workspaceRoot}/libs/${lib}/**/*`, `!{workspaceRoot}/libs/${lib}/**/*.test.ts`]),
+    ...files.map((f) => `{workspaceRoot}/${f}`),
+    '{workspaceRoot}/apps/cli/**/*',
+    '!{workspaceRoot}/apps/cli/**/*.test.ts',
+    '{workspaceRoot}/tsconfig.json',
+    { externalDependencies: ['tsx', ...packages] },
+    { dependentTasksOutputFiles: '**/*', transitive: true },
+  ];
+  if (stage.kind === 'train') {
+    inputs.push({ env: 'TRAINYARD_BACKEND' }, { runtime: `${CLI} backend` });
+  }
+  return {
+    command: `${CLI} stage ${file} ${stage.id} --fingerprint ${stage.fingerprint}`,
+    cache: true,
+    inputs,
+    outputs: [`{workspaceRoot}/artifacts/${plan.pipeline}/${stage.id}`],
+    dependsOn: stage.needs.map((id) => `${plan.pipeline}.${id}`),
+    metadata: { description: stage.description },
+  };
+}

@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util';
+import { planPipeline } from '../../libs/plan';
+import { loadPipeline } from '../../libs/spec';
+import { runStage } from '../../libs/stages';
+// Not the train lib's index: this must answer without loading TensorFlow.js (Nx asks it for every cache key).
+import { preferredBackend, requestedBackend } from '../../libs/train/src/backend-choice';
+
+const USAGE = `usage: trainyard <command>
+
+  check <pipeline.yaml>...                     validate pipeline files
+  plan <pipeline.yaml>                         list the stages and their fingerprints
+  stage <pipeline.yaml> <stage> [--fingerprint F]
+                                               run one stage (what each Nx task runs)
+  run <pipeline.yaml>                          run every stage in order, without Nx's cache
+  backend                                      print the training backend 'auto' resolves to here
+
+Usually run through Nx: npx nx run pipeline:<name>`;
+
+class UsageError extends Error {
+  readonly code = 'TY_USAGE';
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { fingerprint: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined) {
+    console.log(USAGE);
+    return;
+  }
+  const workspace = process.cwd();
+  switch (command) {
+    case 'check': {
+      if (rest.length === 0) throw new UsageError('check needs at least one pipeline file');
+      let failed = false;
+      for (const file of rest) {
+        try {
+          const { name } = loadPipeline(file);
+          console.log(`${file}: ok (pipeline ${name})`);
+        } catch (e) {
+          failed = true;
+          report(e);
+        }
+      }
+      if (failed) process.exitCode = 2;
+      return;
+    }
+    case 'plan': {
+      const plan = planPipeline(loadPipeline(one(rest, 'plan')));
+      for (const s of plan.stages) {
+        console.log(`${plan.pipeline}.${s.id}  ${s.fingerprint}  needs [${s.needs.join(', ')}]  ${s.description}`);
+      }
+      return;
+    }
+    case 'stage': {
+      if (rest.length !== 2) throw new UsageError('stage needs a pipeline file and a stage id');
+      const pipeline = loadPipeline(rest[0]);
+      const plan = planPipeline(pipeline);
+      const stage = plan.stages.find((s) => s.id === rest[1]);
+      if (stage && values.fingerprint && values.fingerprint !== stage.fingerprint) {
+        // Nx keyed this task on a config it read earlier; running on the new one would cache it under the old key.
+        throw new UsageError(`${rest[0]} changed while the run was being planned (stage ${stage.id}): run the command again`);
+      }
+      await runStage({ plan, config: pipeline.config, stageId: rest[1], workspace });
+      return;
+    }
+    case 'run': {
+      const pipeline = loadPipeline(one(rest, 'run'));
+      const plan = planPipeline(pipeline);
+      for (const stage of plan.stages) {
+        console.log(`> ${plan.pipeline}.${stage.id}`);
+        await runStage({ plan, config: pipeline.config, stageId: stage.id, workspace });
+      }
+      return;
+    }
+    case 'backend':
+      console.log(preferredBackend(requestedBackend()));
+      return;
+    default:
+      throw new UsageError(`unknown command '${command}'\n${USAGE}`);
+  }
+}
+
+function one(rest: string[], command: string): string {
+  if (rest.length !== 1) throw new UsageError(`${command} needs exactly one pipeline file`);
+  return rest[0];
+}
+
+/** Errors of bad input carry a stable code and a message meant for the user: print just that. */
+function report(e: unknown): void {
+  const err = e as Error & { code?: unknown };
+  if (typeof err?.code === 'string' && err.code.startsWith('TY_')) console.error(err.message);
+  else if (process.env.TRAINYARD_DEBUG) console.error(err);
+  else console.error(`error: ${err?.message ?? String(e)} (set TRAINYARD_DEBUG=1 for details)`);
+}
+
+main(process.argv.slice(2)).catch((e) => {
+  report(e);
+  process.exitCode = (e as { code?: unknown })?.code === 'TY_SPEC' || (e as { code?: unknown })?.code === 'TY_USAGE' ? 2 : 1;
+});

@@ -1,0 +1,14 @@
+import { join, resolve } from 'node:path';
+
+/** Outputs live under `<workspace>/artifacts`; TRAINYARD_ARTIFACTS moves them (tests use a temporary folder). */
+export function artifactsRoot(workspace = process.cwd()): string {
+  return resolve(workspace, process.env.TRAINYARD_ARTIFACTS ?? 'artifacts');
+}
+
+export function pipelineDir(pipeline: string, workspace?: string): string {
+  return join(artifactsRoot(workspace), pipeline);
+}
+
+export function stageDir(pipeline: string, stage: string, workspace?: string): string {
+  return join(pipelineDir(pipeline, workspace), stage);
+}

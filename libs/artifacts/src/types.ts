@@ -1,0 +1,94 @@
+/**
+ * The files stages hand each other. Every stage reads its inputs from these files only,
+ * so each type here is a contract between two libs.
+ */
+
+/** `artifacts/<pipeline>/data/manifest.json` */
+export interface DataManifest {
+  source: string;
+  /** Files read, with their sha256, so a changed file on disk is noticed. */
+  files: { role: string; path: string; sha256: string }[];
+  classes: string[];
+  /** Shape of one image after the transforms: [C, H, W]. */
+  imageShape: number[];
+  splits: Record<'train' | 'validation' | 'test', SplitInfo>;
+  /** The transforms as declared (defaults filled in). */
+  transforms: unknown[];
+  /** What a consumer of the model applies to raw pixels in [0, 255]: everything but noise. */
+  preprocessing: string;
+}
+
+export interface SplitInfo {
+  count: number;
+  /** Samples per class, in class order. */
+  classCounts: number[];
+  /** sha256 of the transformed float32 images and the labels, to check that a later stage rebuilt the same data. */
+  sha256: string;
+}
+
+/** One line of `history.json`. Accuracies are fractions in [0, 1]. */
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  learningRate: number;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+/** `artifacts/<pipeline>/train/history.json` */
+export interface History {
+  epochs: EpochRecord[];
+}
+
+export type RunStatus = 'ok' | 'early-stopped' | 'diverged';
+
+/** `artifacts/<pipeline>/train/run.json` */
+export interface RunInfo {
+  pipeline: string;
+  run: string;
+  model: string;
+  backend: string;
+  seed: number;
+  paramCount: number;
+  status: RunStatus;
+  epochsRun: number;
+  reason?: string;
+  seconds: number;
+  /** Per layer: id, type, output shape, parameters. */
+  layers: { id: string; type: string; output: number[]; params: number }[];
+}
+
+/** `artifacts/<pipeline>/train/probe.json`: logits TensorFlow.js computed after training for the first test images. */
+export interface ProbeFile {
+  /** Indices into the test split. */
+  indices: number[];
+  /** [probe][classes] */
+  logits: number[][];
+}
+
+export interface ParityResult {
+  probeSize: number;
+  tolerance: number;
+  maxAbsDiff: number;
+  /** Where the largest difference is: probe row and class. */
+  at: [number, number];
+  argmaxAgree: boolean;
+  ok: boolean;
+}
+
+/** `artifacts/<pipeline>/evaluate/metrics.json` */
+export interface Metrics {
+  runtime: string;
+  samples: number;
+  accuracy: number;
+  /** Mean cross-entropy of softmax(logits) against the labels. */
+  loss: number;
+  classes: string[];
+  /** confusion[true][predicted] */
+  confusion: number[][];
+  perClass: { class: string; precision: number; recall: number; support: number }[];
+  parity: ParityResult;
+}

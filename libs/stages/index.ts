@@ -1,0 +1,1 @@
+export { runStage } from './src/run';

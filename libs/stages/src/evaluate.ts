@@ -1,0 +1,28 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProbeFile } from '../../artifacts';
+import { assertParity, evaluateOnnx } from '../../evaluate';
+import { upstream, upstreamDir, type StageContext } from './context';
+import { loadCheckedData } from './data';
+
+export async function runEvaluate(ctx: StageContext): Promise<void> {
+  const { loaded } = loadCheckedData(ctx);
+  const probe = upstream<ProbeFile>(ctx, 'train', 'probe.json');
+  const settings = ctx.config.evaluate ?? {};
+  const metrics = await evaluateOnnx({
+    modelPath: join(upstreamDir(ctx, 'export'), 'model.onnx'),
+    images: loaded.test.images,
+    labels: loaded.test.labels,
+    count: loaded.test.count,
+    imageShape: loaded.imageShape,
+    classes: loaded.classes,
+    probe,
+    tolerance: settings.tolerance ?? 1e-4,
+  });
+  // A model whose ONNX file disagrees with what was trained is not a result: fail before writing.
+  assertParity(metrics.parity);
+  writeFileSync(join(ctx.out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
+  ctx.log(
+    `${metrics.runtime}: test accuracy ${(100 * metrics.accuracy).toFixed(2)}% (${metrics.samples} images), loss ${metrics.loss.toFixed(4)}; parity max |diff| ${metrics.parity.maxAbsDiff.toExponential(2)} <= ${metrics.parity.tolerance}`,
+  );
+}

@@ -1,0 +1,26 @@
+import { stageDir, writeStage } from '../../artifacts';
+import type { Plan, StageKind } from '../../plan';
+import type { Pipeline } from '../../spec';
+import type { StageContext } from './context';
+
+type Runner = (ctx: StageContext) => Promise<void>;
+
+// Required on use: a stage loads only its own libs (charts never loads onnxruntime, data never TensorFlow.js),
+// which is also what lets the Nx cache key of a stage cover just the code it runs.
+const runners: Record<StageKind, () => Runner> = {
+  data: () => (require('./data') as typeof import('./data')).runData,
+  train: () => (require('./train') as typeof import('./train')).runTrain,
+  export: () => (require('./export') as typeof import('./export')).runExport,
+  evaluate: () => (require('./evaluate') as typeof import('./evaluate')).runEvaluate,
+  charts: () => (require('./charts') as typeof import('./charts')).runCharts,
+};
+
+/** Runs one stage of a plan into `artifacts/<pipeline>/<stage>/`, replacing it only when the stage succeeds. */
+export async function runStage(opts: { plan: Plan; config: Pipeline; stageId: string; workspace: string; log?: (line: string) => void }): Promise<void> {
+  const stage = opts.plan.stages.find((s) => s.id === opts.stageId);
+  if (!stage) throw new Error(`${opts.plan.file} has no stage '${opts.stageId}' (it has ${opts.plan.stages.map((s) => s.id).join(', ')})`);
+  const log = opts.log ?? ((line: string) => console.log(line));
+  await writeStage(stageDir(opts.plan.pipeline, stage.id, opts.workspace), (out) =>
+    runners[stage.kind]()({ workspace: opts.workspace, plan: opts.plan, stage, config: opts.config, out, log }),
+  );
+}

@@ -1,0 +1,53 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeWeights, type History, type RunInfo } from '../../artifacts';
+import { size } from '../../graph';
+import type { Training } from '../../spec';
+import type { StageContext } from './context';
+import { loadCheckedData } from './data';
+
+export async function runTrain(ctx: StageContext): Promise<void> {
+  // Loaded here only: the other stages must not pay for loading TensorFlow.js.
+  const { useBackend, requestedBackend, train, makeProgress } = require('../../train') as typeof import('../../train');
+  const { loaded } = loadCheckedData(ctx);
+  const training = ctx.config.training as Required<Training>;
+  const modelName = ctx.config.model.name ?? ctx.plan.pipeline;
+  const expected = ctx.config.model.input.join('x');
+  if (loaded.imageShape.join('x') !== expected) {
+    throw new Error(`model -> input is [${ctx.config.model.input.join(', ')}] but the dataset's images are [${loaded.imageShape.join(', ')}] after its transforms`);
+  }
+
+  const backend = await useBackend(requestedBackend(training.backend), ctx.log);
+  const probeCount = Math.min(ctx.config.evaluate?.['probe-size'] ?? 64, loaded.test.count);
+  const result = train({
+    model: ctx.config.model,
+    training,
+    classes: loaded.classes.length,
+    train: loaded.train,
+    validation: loaded.validation,
+    probe: { ...loaded.test, count: probeCount },
+    progress: makeProgress(),
+    onStart: (summary) =>
+      ctx.log(`training ${modelName}: ${summary.paramCount.toLocaleString('en-US')} parameters, backend ${backend}, ${loaded.train.count} samples, batch ${training['batch-size']}, ${training.epochs} epochs, seed ${training.seed}`),
+  });
+
+  const info: RunInfo = {
+    pipeline: ctx.plan.pipeline,
+    run: 'default',
+    model: modelName,
+    backend,
+    seed: training.seed,
+    paramCount: result.summary.paramCount,
+    status: result.status,
+    epochsRun: result.history.length,
+    reason: result.reason,
+    seconds: result.seconds,
+    layers: result.summary.layers.map((l) => ({ id: l.id, type: l.layer.type, output: l.outputShape, params: l.params.reduce((n, p) => n + size(p.shape), 0) })),
+  };
+  const history: History = { epochs: result.history };
+  writeWeights(ctx.out, result.weights);
+  writeFileSync(join(ctx.out, 'history.json'), JSON.stringify(history, null, 2) + '\n');
+  writeFileSync(join(ctx.out, 'run.json'), JSON.stringify(info, null, 2) + '\n');
+  writeFileSync(join(ctx.out, 'probe.json'), JSON.stringify(result.probe) + '\n');
+  ctx.log(`trained in ${result.seconds.toFixed(1)}s: ${result.status}${result.reason ? ` (${result.reason})` : ''}`);
+}

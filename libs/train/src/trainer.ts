@@ -1,0 +1,192 @@
+import * as tf from '@tensorflow/tfjs-core';
+import seedrandom from 'seedrandom';
+import type { EpochRecord, ProbeFile, RunStatus, Weights } from '../../artifacts';
+import type { ModelSpec, ModelSummary } from '../../graph';
+import type { Training } from '../../spec';
+import { buildModel } from './model';
+import { makeOptimizer } from './optimizer';
+import type { Progress } from './progress';
+
+/** Images in NHWC order, flattened; labels as class indices. */
+export interface Split {
+  images: Float32Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface TrainOptions {
+  model: ModelSpec;
+  training: Required<Training>;
+  classes: number;
+  train: Split;
+  validation: Split;
+  /** Test images whose logits are kept after training, for the ONNX parity check. */
+  probe: Split;
+  progress: Progress;
+  /** Called once the model is built, before the first step. */
+  onStart?(summary: ModelSummary): void;
+}
+
+export interface TrainResult {
+  summary: ModelSummary;
+  weights: Weights;
+  history: EpochRecord[];
+  probe: ProbeFile;
+  status: RunStatus;
+  reason?: string;
+  seconds: number;
+}
+
+const EVAL_BATCH = 1000;
+
+function sampleSize(model: ModelSpec): number {
+  return model.input.reduce((a, b) => a * b, 1);
+}
+
+/** Rows `from..to` of a split as tensors; a subarray view copies once, far cheaper than slicing a big tensor. */
+function batchOf(split: Split, order: Uint32Array | null, from: number, to: number, size: number, classes: number) {
+  const n = to - from;
+  let images: Float32Array;
+  let labels: Int32Array;
+  if (order === null) {
+    images = split.images.subarray(from * size, to * size);
+    labels = Int32Array.from(split.labels.subarray(from, to));
+  } else {
+    images = new Float32Array(n * size);
+    labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const j = order[from + i];
+      images.set(split.images.subarray(j * size, (j + 1) * size), i * size);
+      labels[i] = split.labels[j];
+    }
+  }
+  return { x: tf.tensor2d(images, [n, size]), y: tf.oneHot(tf.tensor1d(labels, 'int32'), classes), labels };
+}
+
+function shuffled(count: number, rng: seedrandom.PRNG): Uint32Array {
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/** Trains the model and returns its weights, per-epoch history and the probe logits. */
+export function train(opts: TrainOptions): TrainResult {
+  const { training: t, classes } = opts;
+  const started = Date.now();
+  const model = buildModel(opts.model, t.seed);
+  opts.onStart?.(model.summary);
+  const optimizer = makeOptimizer(t);
+  const size = sampleSize(opts.model);
+  const kernels = model.params.filter((p) => p.role === 'kernel').map((p) => model.variables.get(p.name)!);
+  const variables = [...model.variables.values()];
+  const rng = seedrandom(`batches:${t.seed}`);
+  const batchSize = t['batch-size'];
+  const batches = Math.ceil(opts.train.count / batchSize);
+  const history: EpochRecord[] = [];
+  let status: RunStatus = 'ok';
+  let reason: string | undefined;
+  let step = 0;
+
+  try {
+    for (let epoch = 1; epoch <= t.epochs; epoch++) {
+      const epochStart = Date.now();
+      const order = shuffled(opts.train.count, rng);
+      let lossSum = 0;
+      let correct = 0;
+      opts.progress.startEpoch(epoch, t.epochs, batches);
+      for (let b = 0; b < batches; b++) {
+        const from = b * batchSize;
+        const to = Math.min(from + batchSize, opts.train.count);
+        const { x, y, labels } = batchOf(opts.train, order, from, to, size, classes);
+        let predicted: tf.Tensor | undefined;
+        const loss = optimizer.step(() => {
+          const logits = model.forward(x, true, t.seed * 1_000_003 + step);
+          predicted = tf.keep(tf.argMax(logits, 1));
+          const ce = tf.losses.softmaxCrossEntropy(y, logits);
+          if (t.l2 === 0) return ce as tf.Scalar;
+          // l2/2 * sum(w^2): its gradient l2 * w is PyTorch's weight_decay.
+          return tf.add(ce, tf.mul(t.l2 / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
+        }, variables);
+        const lossValue = loss.dataSync()[0];
+        const pred = predicted!.dataSync();
+        for (let i = 0; i < labels.length; i++) if (pred[i] === labels[i]) correct++;
+        tf.dispose([x, y, loss, predicted!]);
+        step++;
+        if (!Number.isFinite(lossValue)) {
+          status = 'diverged';
+          reason = `loss became ${lossValue} at epoch ${epoch}, batch ${b + 1}`;
+          break;
+        }
+        lossSum += lossValue * labels.length;
+        const seconds = (Date.now() - epochStart) / 1000;
+        opts.progress.batch(b + 1, lossSum / to, to / Math.max(seconds, 1e-3));
+      }
+      if (status === 'diverged') {
+        opts.progress.endEpoch(`epoch ${epoch}/${t.epochs} diverged: ${reason}`);
+        break;
+      }
+      const trainSeconds = (Date.now() - epochStart) / 1000;
+      const val = evaluate(model.forward, opts.validation, size, classes);
+      const record: EpochRecord = {
+        epoch,
+        trainLoss: lossSum / opts.train.count,
+        trainAccuracy: correct / opts.train.count,
+        valLoss: val.loss,
+        valAccuracy: val.accuracy,
+        learningRate: t['learning-rate'],
+        seconds: (Date.now() - epochStart) / 1000,
+        samplesPerSecond: opts.train.count / trainSeconds,
+      };
+      history.push(record);
+      opts.progress.endEpoch(
+        `epoch ${epoch}/${t.epochs} loss ${record.trainLoss.toFixed(4)} acc ${pct(record.trainAccuracy)} | val loss ${record.valLoss.toFixed(4)} acc ${pct(record.valAccuracy)} | ${record.seconds.toFixed(1)}s, ${Math.round(record.samplesPerSecond)} samples/s`,
+      );
+    }
+  } finally {
+    opts.progress.stop();
+  }
+
+  const probe = probeLogits(model.forward, opts.probe, size);
+  const weights = model.weights();
+  model.dispose();
+  optimizer.dispose();
+  return { summary: model.summary, weights, history, probe, status, reason, seconds: (Date.now() - started) / 1000 };
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(2)}%`;
+}
+
+type Forward = (x: tf.Tensor, training: boolean) => tf.Tensor2D;
+
+/** Mean cross-entropy and accuracy in inference mode. */
+export function evaluate(forward: Forward, split: Split, size: number, classes: number): { loss: number; accuracy: number } {
+  if (split.count === 0) return { loss: NaN, accuracy: NaN };
+  let loss = 0;
+  let correct = 0;
+  for (let from = 0; from < split.count; from += EVAL_BATCH) {
+    const to = Math.min(from + EVAL_BATCH, split.count);
+    const { x, y, labels } = batchOf(split, null, from, to, size, classes);
+    const [l, p] = tf.tidy(() => {
+      const logits = forward(x, false);
+      return [tf.mul(tf.losses.softmaxCrossEntropy(y, logits), to - from), tf.argMax(logits, 1)];
+    });
+    loss += l.dataSync()[0];
+    const pred = p.dataSync();
+    for (let i = 0; i < labels.length; i++) if (pred[i] === labels[i]) correct++;
+    tf.dispose([x, y, l, p]);
+  }
+  return { loss: loss / split.count, accuracy: correct / split.count };
+}
+
+function probeLogits(forward: Forward, split: Split, size: number): ProbeFile {
+  const x = tf.tensor2d(split.images.subarray(0, split.count * size), [split.count, size]);
+  const logits = tf.tidy(() => forward(x, false));
+  const rows = logits.arraySync();
+  tf.dispose([x, logits]);
+  return { indices: Array.from({ length: split.count }, (_, i) => i), logits: rows };
+}

@@ -1,0 +1,78 @@
+import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { Dataset } from '../../spec/src/config';
+import { describeDataset, loadDataset } from '../index';
+import { syntheticParts, tempDir, writeIdxDataset } from './fixture';
+
+const workspace = tempDir();
+after(() => rmSync(workspace, { recursive: true, force: true }));
+writeIdxDataset(join(workspace, 'd'), syntheticParts(20, 6, 3, 3, 3));
+
+const config: Dataset = {
+  source: 'idx',
+  path: 'd',
+  validation: 0.25,
+  transforms: [{ type: 'pad', to: 4 }, { type: 'noise', std: 0.05 }, { type: 'normalize', mean: 0.5, std: 0.25 }],
+};
+
+test('manifest: counts, class counts in class order, shape, transforms with defaults, preprocessing without noise', () => {
+  const d = loadDataset(config, { workspace });
+  const m = describeDataset(d, config);
+  assert.equal(m.source, 'idx');
+  assert.deepEqual(m.classes, ['0', '1', '2']);
+  assert.deepEqual(m.imageShape, [1, 4, 4]);
+  // test labels are 0,1,2,0,1,2
+  assert.deepEqual(m.splits.test.classCounts, [2, 2, 2]);
+  assert.equal(m.splits.test.count, 6);
+  for (const name of ['train', 'validation'] as const) {
+    const split = d[name];
+    const expected = [0, 1, 2].map((c) => split.indices.filter((i) => i % 3 === c).length);
+    assert.deepEqual(m.splits[name].classCounts, expected);
+  }
+  assert.deepEqual([m.splits.train.count, m.splits.validation.count], [15, 5]);
+  assert.deepEqual(m.transforms, [
+    { type: 'pad', to: 4, value: 0 },
+    { type: 'noise', std: 0.05, seed: 1, splits: ['train'] },
+    { type: 'normalize', mean: 0.5, std: 0.25 },
+  ]);
+  assert.equal(m.preprocessing, 'x = pixel / 255; pad 3x3 to 4x4 with 0; x = (x - 0.5) / 0.25');
+  assert.deepEqual(m.files.map((f) => f.path), ['d/train-images-idx3-ubyte', 'd/train-labels-idx1-ubyte', 'd/t10k-images-idx3-ubyte', 'd/t10k-labels-idx1-ubyte']);
+});
+
+test('split sha256 covers the float32 image bytes then the label bytes', () => {
+  const d = loadDataset(config, { workspace });
+  const m = describeDataset(d, config);
+  const t = d.test;
+  const expected = createHash('sha256')
+    .update(Buffer.from(t.images.buffer, t.images.byteOffset, t.images.byteLength))
+    .update(t.labels)
+    .digest('hex');
+  assert.equal(m.splits.test.sha256, expected);
+});
+
+test('split digests are stable across loads and follow the transforms, the noise seed and the split seed', () => {
+  const digests = (c: Dataset) => {
+    const m = describeDataset(loadDataset(c, { workspace }), c);
+    return [m.splits.train.sha256, m.splits.validation.sha256, m.splits.test.sha256];
+  };
+  const base = digests(config);
+  assert.deepEqual(digests(config), base);
+  const otherNoise: Dataset = { ...config, transforms: [{ type: 'pad', to: 4 }, { type: 'noise', std: 0.05, seed: 2 }, { type: 'normalize', mean: 0.5, std: 0.25 }] };
+  const n = digests(otherNoise);
+  assert.notEqual(n[0], base[0]);
+  assert.deepEqual(n.slice(1), base.slice(1), 'noise on train only leaves validation and test alone');
+  const s = digests({ ...config, 'split-seed': 9 });
+  assert.notEqual(s[1], base[1]);
+  assert.equal(s[2], base[2]);
+});
+
+test('describing with a config whose transforms give another shape is refused', () => {
+  const d = loadDataset(config, { workspace });
+  assert.throws(() => describeDataset(d, { ...config, transforms: [] }), {
+    name: 'DataError',
+    message: 'the dataset was loaded with other transforms: images are 1x4x4, the config gives 1x3x3',
+  });
+});

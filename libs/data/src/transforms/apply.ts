@@ -1,0 +1,61 @@
+import type { Transform } from '../../../spec/src/config';
+import { DataError } from '../errors';
+import { noise } from './noise';
+import { normalize } from './normalize';
+import { pad } from './pad';
+import type { ImageBatch, ImageShape, SplitName, TransformOp } from './types';
+
+type Ops = { [K in Transform['type']]: TransformOp<Extract<Transform, { type: K }>> };
+const OPS: Ops = { pad, normalize, noise };
+
+function opOf(t: Transform, i: number): TransformOp<Transform> {
+  const op = (OPS as Record<string, unknown>)[t?.type];
+  if (op === undefined) {
+    throw new DataError(`dataset.transforms[${i}]: unknown type '${String(t?.type)}'; expected ${Object.keys(OPS).join(', ')}`);
+  }
+  return op as TransformOp<Transform>;
+}
+
+/** Runs `work` for transform i, prefixing its failure with which transform it was. */
+export function inTransform<R>(t: Transform, i: number, work: (op: TransformOp<Transform>) => R): R {
+  const op = opOf(t, i);
+  try {
+    return work(op);
+  } catch (e) {
+    if (e instanceof DataError) throw new DataError(`dataset.transforms[${i}] (${t.type}): ${e.message}`);
+    throw e;
+  }
+}
+
+export function withTransformDefaults(transforms: readonly Transform[]): Transform[] {
+  return transforms.map((t, i) => inTransform(t, i, (op) => op.withDefaults(t)));
+}
+
+/** Image shape after all transforms; also checks every transform against the shape it will see. */
+export function transformedShape(shape: ImageShape, transforms: readonly Transform[]): ImageShape {
+  return transforms.reduce<ImageShape>((s, t, i) => inTransform(t, i, (op) => op.outputShape(t, s)), shape);
+}
+
+/** Applies the transforms in order, starting at index `from`; the input batch may be modified in place. */
+export function applyTransforms(batch: ImageBatch, transforms: readonly Transform[], split: SplitName, from = 0): ImageBatch {
+  let b = batch;
+  for (let i = from; i < transforms.length; i++) {
+    const t = transforms[i];
+    b = inTransform(t, i, (op) => op.apply(b, t, split));
+  }
+  return b;
+}
+
+/** What a consumer does to raw pixels in [0, 255] to feed the model: every step but those (noise) that only serve training. */
+export function describePreprocessing(shape: ImageShape, transforms: readonly Transform[]): string {
+  const steps = ['x = pixel / 255'];
+  let s = shape;
+  transforms.forEach((t, i) =>
+    inTransform(t, i, (op) => {
+      const step = op.describe(t, s);
+      if (step !== undefined) steps.push(step);
+      s = op.outputShape(t, s);
+    }),
+  );
+  return steps.join('; ');
+}

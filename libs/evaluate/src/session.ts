@@ -1,0 +1,60 @@
+import * as ort from 'onnxruntime-node';
+import { EvaluateError } from './errors';
+
+export const INTRA_OP_THREADS = 2;
+
+export function runtimeName(): string {
+  return `onnxruntime-node ${ort.env.versions.node} (cpu, ${INTRA_OP_THREADS} intra-op threads)`;
+}
+
+/** An ONNX classifier: one float32 input [batch, ...imageShape], one output of logits [batch, classes]. */
+export class Classifier {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly inputName: string,
+    private readonly outputName: string,
+    private readonly imageShape: readonly number[],
+  ) {}
+
+  static async open(modelPath: string, imageShape: readonly number[]): Promise<Classifier> {
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(modelPath, {
+        executionProviders: ['cpu'],
+        intraOpNumThreads: INTRA_OP_THREADS,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+      });
+    } catch (e) {
+      throw new EvaluateError(`cannot load ${modelPath}: ${(e as Error).message}`);
+    }
+    const input = session.inputMetadata[0];
+    if (session.inputNames.length !== 1 || !input?.isTensor) {
+      await session.release();
+      throw new EvaluateError(`${modelPath}: expected one tensor input, got ${session.inputNames.length} inputs`);
+    }
+    // Symbolic dims (the batch) are strings; every fixed dim after the batch must match the test images.
+    const fixed = input.shape.slice(1);
+    if (fixed.length !== imageShape.length || fixed.some((d, i) => typeof d === 'number' && d !== imageShape[i])) {
+      await session.release();
+      throw new EvaluateError(`${modelPath}: the model reads input [${input.shape.join(', ')}], the test images are [${imageShape.join(', ')}]`);
+    }
+    const outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0];
+    return new Classifier(session, session.inputNames[0], outputName, imageShape);
+  }
+
+  /** Logits [batch][classes], row-major. */
+  async run(images: Float32Array, batch: number): Promise<{ data: Float32Array; classes: number }> {
+    const result = await this.session.run({ [this.inputName]: new ort.Tensor('float32', images, [batch, ...this.imageShape]) });
+    const logits = result[this.outputName] as ort.Tensor;
+    if (logits.dims.length !== 2 || logits.dims[0] !== batch) {
+      throw new EvaluateError(`the model's output '${this.outputName}' has shape [${logits.dims.join(', ')}], expected [${batch}, classes]`);
+    }
+    return { data: logits.data as Float32Array, classes: logits.dims[1] };
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}

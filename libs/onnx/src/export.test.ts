@@ -1,0 +1,153 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { describeModel, type ModelSpec } from '../../graph';
+import { exportOnnx, irVersionFor } from './export';
+import { OnnxExportError } from './errors';
+import { decode, opTypes } from './testing/decode';
+import { assertMatchesTf, openSession, runLogits } from './testing/ort';
+import { randomWeights } from './testing/seeded';
+
+const lenet5: ModelSpec = {
+  input: [1, 32, 32],
+  layers: [
+    { id: 'C1', type: 'conv', filters: 6, kernel: 5, activation: 'tanh' }, // [6, 28, 28]
+    { id: 'S2', type: 'avgpool', size: 2 }, // [6, 14, 14]
+    { id: 'C3', type: 'conv', filters: 16, kernel: 5, activation: 'tanh' }, // [16, 10, 10]
+    { id: 'S4', type: 'avgpool', size: 2 }, // [16, 5, 5]
+    { id: 'C5', type: 'conv', filters: 120, kernel: 5, activation: 'tanh' }, // [120, 1, 1]
+    { type: 'flatten' }, // [120]
+    { id: 'F6', type: 'dense', units: 84, activation: 'tanh' },
+    { id: 'OUT', type: 'dense', units: 10 },
+  ],
+};
+
+const metadata = { pipeline: 'lenet-l2', run: '2026-11-21T10:00:00Z', classes: '0,1,2,3,4,5,6,7,8,9', preprocessing: 'pad 32; (x - 0.1307) / 0.3081' };
+
+function exportLenet(opset = 13): Uint8Array {
+  return exportOnnx({ model: lenet5, weights: randomWeights(lenet5, 5), opset, graphName: 'lenet-l2', metadata });
+}
+
+/** The Debian python3-onnx, when present: a checker written by the ONNX project itself. */
+function pythonWithOnnx(): string | undefined {
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    if (spawnSync(python, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0) return python;
+  }
+  return undefined;
+}
+const python = pythonWithOnnx();
+
+test('LeNet-5 x=[1,32,32] matches TensorFlow.js for batch 1, 3 and 8 in one session', async () => {
+  await assertMatchesTf(lenet5, { batches: [1, 3, 8], seed: 11 });
+});
+
+test('LeNet-5 reads like the YAML: initializers named as the weights, nodes named <layer>/<Op>', () => {
+  const { nodes, initializers, graph } = decode(exportLenet());
+  const params = describeModel(lenet5).layers.flatMap((l) => l.params);
+  assert.deepEqual(initializers.map((t) => t.name), params.map((p) => p.name));
+  assert.deepEqual(initializers.find((t) => t.name === 'C3/kernel')!.dims.map(Number), [16, 6, 5, 5]);
+  assert.deepEqual(nodes.map((n) => n.name), [
+    'C1/Conv', 'C1/Tanh', 'S2/AveragePool', 'C3/Conv', 'C3/Tanh', 'S4/AveragePool', 'C5/Conv', 'C5/Tanh',
+    'flatten1/Flatten', 'F6/Gemm', 'F6/Tanh', 'OUT/Gemm',
+  ]);
+  assert.equal(graph.name, 'lenet-l2');
+  assert.deepEqual(nodes.at(-1)!.output, ['logits']);
+});
+
+test('input is float32 [batch, 1, 32, 32] and output float32 [batch, 10], batch symbolic', async () => {
+  const session = await openSession(exportLenet());
+  try {
+    assert.deepEqual(session.inputNames, ['input']);
+    assert.deepEqual(session.outputNames, ['logits']);
+    assert.deepEqual(session.inputMetadata[0], { name: 'input', isTensor: true, type: 'float32', shape: ['batch', 1, 32, 32] });
+    assert.deepEqual(session.outputMetadata[0], { name: 'logits', isTensor: true, type: 'float32', shape: ['batch', 10] });
+    for (const batch of [1, 3]) {
+      const logits = await runLogits(session, new Float32Array(batch * 1024), [batch, 1, 32, 32]);
+      assert.deepEqual(logits.dims, [batch, 10]);
+    }
+  } finally {
+    await session.release();
+  }
+});
+
+test('metadata, producer, opset and IR version round-trip', () => {
+  const { model } = decode(exportLenet());
+  assert.deepEqual(Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value])), metadata);
+  assert.deepEqual(model.metadataProps.map((p) => p.key), Object.keys(metadata));
+  assert.equal(model.producerName, 'trainyard');
+  assert.equal(Number(model.irVersion), 7);
+  assert.deepEqual(model.opsetImport.map((o) => [o.domain, Number(o.version)]), [['', 13]]);
+});
+
+test('the same model and weights give the same bytes (a stable file for the stage cache)', () => {
+  assert.deepEqual(exportLenet(), exportLenet());
+});
+
+test('opsets 13 to 21 each get their IR version and run in onnxruntime', async () => {
+  const expected: Record<number, number> = { 13: 7, 14: 7, 15: 8, 16: 8, 17: 8, 18: 8, 19: 9, 20: 9, 21: 10 };
+  for (let opset = 13; opset <= 21; opset++) {
+    assert.equal(irVersionFor(opset), expected[opset]);
+    const bytes = exportLenet(opset);
+    assert.equal(Number(decode(bytes).model.irVersion), expected[opset]);
+    const session = await openSession(bytes);
+    assert.deepEqual((await runLogits(session, new Float32Array(1024), [1, 1, 32, 32])).dims, [1, 10]);
+    await session.release();
+  }
+});
+
+test('ONNX checker (python onnx, full_check) accepts LeNet-5 at opset 13 and 17', { skip: python ? false : 'python3 cannot import onnx' }, () => {
+  const script = [
+    'import sys, onnx',
+    'm = onnx.load_from_string(sys.stdin.buffer.read())',
+    'onnx.checker.check_model(m, full_check=True)',
+    'print(m.graph.output[0].type.tensor_type.shape.dim[0].dim_param)',
+  ].join('\n');
+  // python3-onnx 1.12 knows opsets up to 17.
+  for (const opset of [13, 17]) {
+    const run = spawnSync(python!, ['-c', script], { input: exportLenet(opset), encoding: 'utf8' });
+    assert.equal(run.status, 0, `opset ${opset}: ${run.stderr}`);
+    assert.equal(run.stdout.trim(), 'batch');
+  }
+});
+
+test('a model with dropout, maxpool same and relu passes the checker too', { skip: python ? false : 'python3 cannot import onnx' }, () => {
+  const model: ModelSpec = {
+    input: [3, 11, 11],
+    layers: [
+      { type: 'conv', filters: 4, kernel: 3, stride: 2, padding: 'same', bias: false, activation: 'relu' },
+      { type: 'maxpool', size: 2, padding: 'same' },
+      { type: 'dropout', rate: 0.3 },
+      { type: 'flatten' },
+      { type: 'dense', units: 5, activation: 'sigmoid' },
+      { type: 'activation', activation: 'tanh' },
+      { type: 'dense', units: 3 },
+    ],
+  };
+  const bytes = exportOnnx({ model, weights: randomWeights(model, 2), opset: 13, graphName: 'mixed', metadata: {} });
+  assert.deepEqual(opTypes(bytes), ['Conv', 'Relu', 'MaxPool', 'Transpose', 'Flatten', 'Gemm', 'Sigmoid', 'Tanh', 'Gemm']);
+  const run = spawnSync(python!, ['-c', 'import sys, onnx; onnx.checker.check_model(onnx.load_from_string(sys.stdin.buffer.read()), full_check=True)'], { input: bytes, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+});
+
+test('weights that do not fit the model are refused with the parameter named', () => {
+  const weights = randomWeights(lenet5, 1);
+  const attempt = (w: typeof weights, opset = 13) => () => exportOnnx({ model: lenet5, weights: w, opset, graphName: 'g', metadata: {} });
+  const { ['C3/bias']: _, ...missing } = weights;
+  assert.throws(attempt(missing), (e: unknown) => e instanceof OnnxExportError && e.code === 'TY_EXPORT' && /'C3\/bias' is missing/.test(e.message));
+  const transposed = { ...weights, 'F6/kernel': { shape: [84, 120], data: weights['F6/kernel'].data } };
+  assert.throws(attempt(transposed), /'F6\/kernel' has shape \[84, 120\], the model declares \[120, 84\]/);
+  const short = { ...weights, 'OUT/bias': { shape: [10], data: new Float32Array(9) } };
+  assert.throws(attempt(short), /'OUT\/bias' holds 9 values/);
+  const extra = { ...weights, 'F7/kernel': { shape: [1], data: new Float32Array(1) } };
+  assert.throws(attempt(extra), /'F7\/kernel' not declared by the model/);
+  assert.throws(attempt(weights, 12), /opset: must be an integer from 13 to 21 \(got 12\)/);
+  assert.throws(attempt(weights, 13.5), OnnxExportError);
+});
+
+test('a model whose last layer is not a vector of logits is refused', () => {
+  const model: ModelSpec = { input: [1, 4, 4], layers: [{ type: 'conv', filters: 2, kernel: 3 }] };
+  assert.throws(
+    () => exportOnnx({ model, weights: randomWeights(model, 1), opset: 13, graphName: 'g', metadata: {} }),
+    /last layer must output class logits \[classes\], got \[2, 2, 2\]/,
+  );
+});

@@ -1,0 +1,22 @@
+import type { Layer, LayerType, ParamSpec, Shape } from '../../../graph';
+import type { GraphBuilder } from '../builder';
+
+/** The member of the Layer union whose `type` can be T (a pool layer is either 'avgpool' or 'maxpool'). */
+export type LayerOf<T extends LayerType> = Layer extends infer L ? (L extends { type: infer U } ? (T extends U ? L : never) : never) : never;
+
+/** What an emitter knows about the layer it writes: everything comes from describeModel. */
+export interface LayerContext<L extends Layer = Layer> {
+  graph: GraphBuilder;
+  id: string;
+  layer: L;
+  /** [C, H, W] or [D], without the batch. */
+  inputShape: Shape;
+  outputShape: Shape;
+  /** Name of the tensor the layer reads. */
+  input: string;
+  /** A parameter of this layer with its checked data, undefined when the layer has none of that role (bias: false). */
+  param(role: ParamSpec['role']): { spec: ParamSpec; data: Float32Array } | undefined;
+}
+
+/** Writes one layer's nodes and initializers and returns the name of the tensor it outputs. */
+export type LayerEmitter<L extends Layer = Layer> = (ctx: LayerContext<L>) => string;

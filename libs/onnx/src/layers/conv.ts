@@ -1,0 +1,40 @@
+import { pair, samePadding, type ConvLayer } from '../../../graph';
+import { applyActivation } from './activation';
+import type { LayerEmitter } from './context';
+
+/** TensorFlow stores kernels [kh, kw, in, out] (HWIO); ONNX Conv wants [out, in, kh, kw] (OIHW). */
+export function hwioToOihw(data: Float32Array, [kh, kw, cin, cout]: number[]): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let i = 0; i < cin; i++)
+        for (let o = 0; o < cout; o++) out[((o * cin + i) * kh + y) * kw + x] = data[((y * kw + x) * cin + i) * cout + o];
+  return out;
+}
+
+export const emitConv: LayerEmitter<ConvLayer> = ({ graph, id, layer, input, inputShape, outputShape, param }) => {
+  const [, h, w] = inputShape;
+  const [kh, kw] = pair(layer.kernel, 1);
+  const [sh, sw] = pair(layer.stride, 1);
+  // Explicit pads rather than auto_pad, so the file shows exactly where TensorFlow's odd pixel went (the end).
+  const [top, bottom] = layer.padding === 'same' ? samePadding(h, kh, sh) : [0, 0];
+  const [left, right] = layer.padding === 'same' ? samePadding(w, kw, sw) : [0, 0];
+
+  const kernel = param('kernel')!;
+  const [, , cin, cout] = kernel.spec.shape;
+  const inputs = [
+    input,
+    graph.initializer(kernel.spec.name, [cout, cin, kh, kw], hwioToOihw(kernel.data, kernel.spec.shape), 'OIHW: the trained [kh, kw, in, out] kernel transposed'),
+  ];
+  const bias = param('bias');
+  if (bias) inputs.push(graph.initializer(bias.spec.name, bias.spec.shape, bias.data));
+
+  const conv = graph.node({
+    op: 'Conv',
+    name: `${id}/Conv`,
+    inputs,
+    attributes: { kernel_shape: [kh, kw], strides: [sh, sw], pads: [top, left, bottom, right], dilations: [1, 1], group: 1 },
+    shape: outputShape,
+  });
+  return applyActivation(graph, id, conv, layer.activation, outputShape);
+};

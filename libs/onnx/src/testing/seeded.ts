@@ -1,0 +1,32 @@
+/** Test support: reproducible random numbers, weights and inputs. */
+import type { Weights } from '../../../artifacts';
+import { describeModel, size, type ModelSpec } from '../../../graph';
+
+/** mulberry32: a small seeded generator of floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function uniform(n: number, random: () => number, scale = 1): Float32Array {
+  return Float32Array.from({ length: n }, () => (random() * 2 - 1) * scale);
+}
+
+/** Glorot-uniform kernels and small random biases (non-zero, so a dropped bias would show). */
+export function randomWeights(model: ModelSpec, seed: number): Weights {
+  const random = seededRandom(seed);
+  const weights: Weights = {};
+  for (const layer of describeModel(model).layers) {
+    for (const p of layer.params) {
+      const scale = p.role === 'kernel' ? Math.sqrt(6 / (p.fanIn + p.fanOut)) : 0.5;
+      weights[p.name] = { shape: p.shape, data: uniform(size(p.shape), random, scale) };
+    }
+  }
+  return weights;
+}

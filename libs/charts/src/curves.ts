@@ -1,0 +1,128 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { EpochRecord } from '../../artifacts';
+import { ChartsError } from './errors';
+import { chartTitle, config, CURVE_SIZE, requireRuns, SPLIT_COLORS, VEGA_LITE_SCHEMA } from './theme';
+import type { ChartRun } from './types';
+
+export const SPLITS = ['train', 'validation'] as const;
+export type Split = (typeof SPLITS)[number];
+
+/** One point of a per-epoch curve. `value` is null where training produced NaN or infinity (a diverged run): the line stops there. */
+export interface CurvePoint {
+  run: string;
+  split: Split;
+  epoch: number;
+  value: number | null;
+}
+
+/** Legend entries drawn as short line segments, so the dash of each split shows. */
+const LINE_LEGEND = { symbolType: 'stroke', symbolSize: 400, symbolStrokeWidth: 2.5 } as const;
+
+const Y_TICKS = 8;
+
+/** Markers help read single epochs on short runs and only clutter long ones. */
+const MAX_EPOCHS_WITH_POINTS = 30;
+
+/** Long-format rows, two per epoch per run (train, validation), in epoch order. */
+export function curvePoints(kind: string, runs: ChartRun[], pick: (e: EpochRecord) => Record<Split, number>): CurvePoint[] {
+  requireRuns(kind, runs);
+  const points: CurvePoint[] = [];
+  for (const r of runs) {
+    if (r.history.epochs.length === 0) {
+      throw new ChartsError('EMPTY_HISTORY', `${kind} chart: run '${r.name}' has no epochs in its history`);
+    }
+    for (const e of r.history.epochs) {
+      const v = pick(e);
+      for (const split of SPLITS) {
+        points.push({ run: r.name, split, epoch: e.epoch, value: Number.isFinite(v[split]) ? v[split] : null });
+      }
+    }
+  }
+  return points;
+}
+
+export interface CurveSpecArgs {
+  /** Noun of the title, e.g. "loss per epoch". */
+  what: string;
+  runs: ChartRun[];
+  points: CurvePoint[];
+  yTitle: string;
+  /** Start the y axis at zero (loss) or fit it to the data (accuracy, whose interesting range is narrow). */
+  yZero: boolean;
+}
+
+/**
+ * Lines per epoch. One run: colour tells train from validation. Several runs: colour tells
+ * the runs apart and the dash the split (validation solid, train dashed).
+ */
+export function curveSpec({ what, runs, points, yTitle, yZero }: CurveSpecArgs): TopLevelSpec {
+  const single = runs.length === 1;
+  const longest = Math.max(...runs.map((r) => r.history.epochs.length));
+  const splitScale = { domain: [...SPLITS] };
+  const color = single
+    ? {
+        field: 'split',
+        type: 'nominal' as const,
+        title: 'Split',
+        scale: { ...splitScale, range: [SPLIT_COLORS.train, SPLIT_COLORS.validation] },
+        legend: LINE_LEGEND,
+      }
+    : {
+        field: 'run',
+        type: 'nominal' as const,
+        title: 'Run',
+        sort: runs.map((r) => r.name),
+        scale: { scheme: 'tableau10' },
+        legend: LINE_LEGEND,
+      };
+  const line = {
+    mark: { type: 'line' as const, strokeWidth: 2 },
+    encoding: single
+      ? { color }
+      : {
+          color,
+          strokeDash: {
+            field: 'split',
+            type: 'nominal' as const,
+            title: 'Split',
+            scale: {
+              ...splitScale,
+              range: [
+                [6, 4],
+                [1, 0],
+              ],
+            },
+            // Colour belongs to the run legend; these entries need one of their own to be seen.
+            legend: { ...LINE_LEGEND, symbolStrokeColor: '#444444' },
+          },
+        },
+  };
+  // Markers sit in a layer of their own: on the line mark they would turn the dash legend into dots.
+  const markers = { mark: { type: 'point' as const, filled: true, size: 36, opacity: 1 }, encoding: { color } };
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: chartTitle(what, runs),
+    width: CURVE_SIZE.width,
+    height: CURVE_SIZE.height,
+    config,
+    data: { values: points },
+    encoding: {
+      x: {
+        field: 'epoch',
+        type: 'quantitative',
+        title: 'Epoch',
+        scale: { zero: false, nice: false },
+        axis: { format: 'd', tickMinStep: 1 },
+      },
+      // A nice domain with a tick count the axis can label keeps the top and bottom edges labelled.
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: yTitle,
+        scale: { zero: yZero, nice: Y_TICKS },
+        axis: { tickCount: Y_TICKS },
+      },
+    },
+    layer: longest <= MAX_EPOCHS_WITH_POINTS ? [line, markers] : [line],
+  };
+}

@@ -1,0 +1,13 @@
+export type ChartsErrorCode =
+  'NO_RUNS' | 'DUPLICATE_RUN' | 'EMPTY_HISTORY' | 'NO_METRICS' | 'BAD_CONFUSION' | 'BAD_CONFIG' | 'REMOTE_DATA';
+
+/** A chart cannot be drawn from what it was given; `code` is stable, the message says what to fix. */
+export class ChartsError extends Error {
+  override readonly name = 'ChartsError';
+  constructor(
+    readonly code: ChartsErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,16 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { accuracySpec } from './kinds/accuracy';
+import { confusionSpec } from './kinds/confusion';
+import { lossSpec } from './kinds/loss';
+import type { ChartKind, ChartRun } from './types';
+
+const builders: Record<ChartKind, (runs: ChartRun[]) => TopLevelSpec> = {
+  loss: lossSpec,
+  accuracy: accuracySpec,
+  confusion: confusionSpec,
+};
+
+/** The Vega-Lite spec of one chart kind. */
+export function chartSpec(kind: ChartKind, runs: ChartRun[]): TopLevelSpec {
+  return builders[kind](runs);
+}

@@ -1,0 +1,66 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ChartsError } from './errors';
+import { syntheticRun } from './fixtures';
+import { lossSpec } from './kinds/loss';
+import { writeCharts } from './write';
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'charts-'));
+}
+
+test('writeCharts defaults: spec, svg and png for loss, accuracy and confusion', async () => {
+  const dir = tmp();
+  try {
+    const written = await writeCharts([syntheticRun()], {}, dir);
+    const expected = ['loss', 'accuracy', 'confusion'].flatMap((k) => [`${k}.vl.json`, `${k}.svg`, `${k}.png`]);
+    assert.deepEqual(
+      written,
+      expected.map((f) => join(dir, f)),
+    );
+    assert.deepEqual(readdirSync(dir).sort(), [...expected].sort());
+    const spec = JSON.parse(readFileSync(join(dir, 'loss.vl.json'), 'utf8'));
+    assert.deepEqual(spec, JSON.parse(JSON.stringify(lossSpec([syntheticRun()]))));
+    assert.match(readFileSync(join(dir, 'confusion.svg'), 'utf8'), /^<svg/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('writeCharts include=[accuracy] formats=[png]: accuracy.vl.json and accuracy.png only', async () => {
+  const dir = tmp();
+  try {
+    const written = await writeCharts([syntheticRun()], { include: ['accuracy'], formats: ['png'], scale: 1 }, dir);
+    assert.deepEqual(written, [join(dir, 'accuracy.vl.json'), join(dir, 'accuracy.png')]);
+    assert.deepEqual(readdirSync(dir).sort(), ['accuracy.png', 'accuracy.vl.json']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('writeCharts confusion without metrics: throws before writing anything', async () => {
+  const dir = join(tmp(), 'out');
+  const { metrics: _unused, ...noMetrics } = syntheticRun();
+  try {
+    await assert.rejects(
+      writeCharts([noMetrics], { include: ['loss', 'confusion'] }, dir),
+      (e: unknown) => e instanceof ChartsError && e.code === 'NO_METRICS',
+    );
+    assert.throws(() => readdirSync(dir), /ENOENT/);
+  } finally {
+    rmSync(join(dir, '..'), { recursive: true, force: true });
+  }
+});
+
+test('writeCharts unknown kind or format: BAD_CONFIG', async () => {
+  const bad = { include: ['roc'] } as unknown as Parameters<typeof writeCharts>[1];
+  await assert.rejects(
+    writeCharts([syntheticRun()], bad, tmpdir()),
+    (e: unknown) => e instanceof ChartsError && e.code === 'BAD_CONFIG',
+  );
+  const noFormats = { formats: [] } as unknown as Parameters<typeof writeCharts>[1];
+  await assert.rejects(writeCharts([syntheticRun()], noFormats, tmpdir()), /at least one of svg, png/);
+});

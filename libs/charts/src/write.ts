@@ -1,0 +1,30 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveChartsConfig } from './config';
+import { renderChart } from './render';
+import { chartSpec } from './spec';
+import type { ChartRun, ChartsConfig } from './types';
+
+/**
+ * For each included kind, in order: `<kind>.vl.json` (the spec, to re-render or edit), then
+ * `<kind>.svg` and `<kind>.png` as configured. Returns the paths written, in that order.
+ * Every spec is built before anything is written, so bad input leaves no partial set behind.
+ */
+export async function writeCharts(runs: ChartRun[], charts: ChartsConfig, outDir: string): Promise<string[]> {
+  const { include, formats, scale } = resolveChartsConfig(charts);
+  const specs = include.map((kind) => ({ kind, spec: chartSpec(kind, runs) }));
+  mkdirSync(outDir, { recursive: true });
+  const written: string[] = [];
+  const write = (file: string, data: string | Uint8Array) => {
+    const path = join(outDir, file);
+    writeFileSync(path, data);
+    written.push(path);
+  };
+  for (const { kind, spec } of specs) {
+    write(`${kind}.vl.json`, `${JSON.stringify(spec, null, 2)}\n`);
+    const out = await renderChart(spec, { formats, scale });
+    if (out.svg !== undefined) write(`${kind}.svg`, out.svg);
+    if (out.png !== undefined) write(`${kind}.png`, out.png);
+  }
+  return written;
+}

@@ -1,0 +1,3 @@
+export type { ChartLink, ReportInput, ReportRun } from './src/types';
+export { renderReport } from './src/report';
+export { findCharts, writeReport } from './src/write';

@@ -1,0 +1,47 @@
+/** Number formats of the report. Non-finite values (a diverged run) are written out, never hidden. */
+
+function nonFinite(x: number): string | undefined {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Number.POSITIVE_INFINITY) return '∞';
+  if (x === Number.NEGATIVE_INFINITY) return '−∞';
+  return undefined;
+}
+
+/** A fraction in [0, 1] as a percentage with 2 decimals: 0.98765 -> "98.77%". */
+export function percent(fraction: number): string {
+  return nonFinite(fraction) ?? `${(fraction * 100).toFixed(2)}%`;
+}
+
+/** Cross-entropy with 4 decimals: 0.071234 -> "0.0712". */
+export function loss(x: number): string {
+  return nonFinite(x) ?? x.toFixed(4);
+}
+
+/** Tiny differences in scientific notation: 3.2e-6 -> "3.20e-6". */
+export function scientific(x: number): string {
+  return nonFinite(x) ?? x.toExponential(2).replace('e+', 'e');
+}
+
+/** 61706 -> "61,706", without locale data so that every machine writes the same report. */
+export function integer(n: number): string {
+  const s = nonFinite(n);
+  if (s !== undefined) return s;
+  const sign = n < 0 ? '-' : '';
+  return sign + String(Math.round(Math.abs(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** 41.03 -> "41.0 s", 192 -> "3 min 12 s", 3725 -> "1 h 02 min". */
+export function duration(seconds: number): string {
+  const s = nonFinite(seconds);
+  if (s !== undefined) return s;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const whole = Math.round(seconds);
+  if (whole < 3600) return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
+  const minutes = Math.round(whole / 60);
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+/** Text safe inside a Markdown table cell. */
+export function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}

@@ -1,0 +1,132 @@
+import { strict as assert } from 'node:assert';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { EpochRecord, Metrics, RunInfo } from '../../artifacts';
+import { renderReport } from './report';
+import type { ReportInput, ReportRun } from './types';
+import { writeReport } from './write';
+
+function epoch(e: number, trainLoss: number, valLoss: number, trainAccuracy: number, valAccuracy: number): EpochRecord {
+  return { epoch: e, trainLoss, valLoss, trainAccuracy, valAccuracy, learningRate: 0.001, seconds: 4, samplesPerSecond: 13_500 };
+}
+
+const metrics: Metrics = {
+  runtime: 'onnxruntime-node 1.30.0',
+  samples: 1200,
+  accuracy: 0.9875,
+  loss: 0.04321,
+  classes: ['cat', 'dog'],
+  confusion: [
+    [590, 10],
+    [5, 595],
+  ],
+  perClass: [
+    { class: 'cat', precision: 590 / 595, recall: 590 / 600, support: 600 },
+    { class: 'dog', precision: 595 / 605, recall: 595 / 600, support: 600 },
+  ],
+  parity: { probeSize: 64, tolerance: 1e-4, maxAbsDiff: 3.2e-6, at: [5, 1], argmaxAgree: true, ok: true },
+};
+
+const info: RunInfo = {
+  pipeline: 'lenet-l2',
+  run: 'seed-1',
+  model: 'LeNet-5',
+  backend: 'tensorflow',
+  seed: 1,
+  paramCount: 61_706,
+  status: 'early-stopped',
+  epochsRun: 3,
+  reason: 'validation loss did not improve for 2 epochs',
+  seconds: 12.3,
+  layers: [],
+};
+
+const run: ReportRun = {
+  name: 'lenet-l2',
+  history: { epochs: [epoch(1, 0.5, 0.4, 0.85, 0.9), epoch(2, 0.2, 0.15, 0.95, 0.9712), epoch(3, 0.1, 0.16, 0.97, 0.9701)] },
+  metrics,
+  run: info,
+};
+
+const input: ReportInput = { pipeline: 'lenet-l2', description: 'LeNet-5 with an L2 penalty on MNIST.', runs: [run] };
+
+test('renderReport runs=1: pipeline, description, run table with the key figures', () => {
+  const md = renderReport(input);
+  assert.ok(md.startsWith('# lenet-l2\n\nLeNet-5 with an L2 penalty on MNIST.\n'));
+  for (const row of [
+    '| Model | LeNet-5 |',
+    '| Parameters | 61,706 |',
+    '| Backend | tensorflow |',
+    '| Epochs run | 3 (early-stopped: validation loss did not improve for 2 epochs) |',
+    '| Final train loss | 0.1000 |',
+    '| Final train accuracy | 97.00% |',
+    '| Final validation loss | 0.1600 |',
+    '| Final validation accuracy | 97.01% |',
+    '| Best validation accuracy | 97.12% (epoch 2) |',
+    '| Test accuracy | 98.75% (1,200 images, onnxruntime-node 1.30.0) |',
+    '| Test loss | 0.0432 |',
+    '| Parity, ONNX vs TensorFlow.js | pass: max abs diff 3.20e-6 ≤ tolerance 1.00e-4 over 64 test images; argmax agrees |',
+  ]) {
+    assert.ok(md.includes(row), `missing row: ${row}\n${md}`);
+  }
+  assert.ok(md.includes('| Class | Precision | Recall | Support |'));
+  assert.ok(md.includes('| cat | 99.16% | 98.33% | 600 |'));
+  assert.ok(md.includes('| dog | 98.35% | 99.17% | 600 |'));
+  assert.ok(!md.includes('## Runs'), 'no comparison table for a single run');
+  assert.ok(!md.includes('## Charts'));
+});
+
+test('renderReport parity failed: FAIL with where the largest difference is', () => {
+  const failed = { ...metrics, parity: { ...metrics.parity, maxAbsDiff: 2.5e-3, ok: false, argmaxAgree: false } };
+  const md = renderReport({ ...input, runs: [{ ...run, metrics: failed }] });
+  assert.ok(
+    md.includes(
+      '**FAIL**: max abs diff 2.50e-3 > tolerance 1.00e-4 over 64 test images (largest at image 5, class 1); argmax differs',
+    ),
+  );
+});
+
+test('renderReport without metrics or run info: dashes and "not evaluated", no per-class table', () => {
+  const md = renderReport({ pipeline: 'p', runs: [{ name: 'p', history: run.history }] });
+  assert.ok(md.includes('| Model | — |'));
+  assert.ok(md.includes('| Epochs run | 3 |'));
+  assert.ok(md.includes('| Test accuracy | not evaluated |'));
+  assert.ok(!md.includes('Per class'));
+});
+
+test('renderReport runs=2: comparison table, then one section per run', () => {
+  const other: ReportRun = {
+    ...run,
+    name: 'lenet-relu',
+    run: { ...info, status: 'ok', epochsRun: 3 },
+    metrics: { ...metrics, accuracy: 0.99 },
+  };
+  const md = renderReport({ ...input, runs: [run, other] });
+  assert.ok(md.includes('| Run | Model | Parameters | Epochs | Val accuracy | Test accuracy | Parity |'));
+  assert.ok(md.includes('| lenet-l2 | LeNet-5 | 61,706 | 3 (early-stopped) | 97.01% | 98.75% | pass |'));
+  assert.ok(md.includes('| lenet-relu | LeNet-5 | 61,706 | 3 (ok) | 97.01% | 99.00% | pass |'));
+  assert.ok(md.includes('## Run lenet-l2') && md.includes('## Run lenet-relu'));
+});
+
+test('writeReport chartsDir with loss.png and confusion.svg: links those two, relative to the report', () => {
+  const root = mkdtempSync(join(tmpdir(), 'report-'));
+  try {
+    const chartsDir = join(root, 'charts');
+    mkdirSync(chartsDir);
+    writeFileSync(join(chartsDir, 'loss.png'), '');
+    writeFileSync(join(chartsDir, 'loss.svg'), '');
+    writeFileSync(join(chartsDir, 'confusion.svg'), '');
+    const path = writeReport({ ...input, chartsDir }, join(root, 'report'));
+    assert.equal(path, join(root, 'report', 'report.md'));
+    const md = readFileSync(path, 'utf8');
+    assert.ok(md.includes('![Loss per epoch](../charts/loss.png)'));
+    assert.ok(md.includes('![Confusion matrix, test set](../charts/confusion.svg)'));
+    assert.ok(!md.includes('accuracy.png'));
+    assert.ok(!md.includes('loss.svg'));
+    assert.equal(md, readFileSync(writeReport({ ...input, chartsDir }, join(root, 'report')), 'utf8'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,108 @@
+import type { EpochRecord, Metrics, ParityResult, RunInfo } from '../../artifacts';
+import { cell, duration, integer, loss, percent, scientific } from './format';
+import type { ChartLink, ReportInput, ReportRun } from './types';
+
+const NONE = '—';
+
+/** The report as Markdown. Pure: no clock, no file system, so the same artifacts give the same report. */
+export function renderReport(input: ReportInput, charts: ChartLink[] = []): string {
+  const out: string[] = [`# ${input.pipeline}`, ''];
+  if (input.description) out.push(input.description, '');
+  if (input.runs.length > 1) out.push(...summary(input.runs), '');
+  for (const run of input.runs) out.push(...runSection(run, input.runs.length > 1), '');
+  if (charts.length > 0) {
+    out.push('## Charts', '');
+    for (const c of charts) out.push(`### ${c.title}`, '', `![${c.title}](${encodeURI(c.href)})`, '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** One row per run, to compare them at a glance. */
+function summary(runs: ReportRun[]): string[] {
+  const rows = runs.map((r) => {
+    const last = lastEpoch(r);
+    return [
+      cell(r.name),
+      cell(r.run?.model ?? NONE),
+      r.run ? integer(r.run.paramCount) : NONE,
+      epochsAndStatus(r, false),
+      last ? percent(last.valAccuracy) : NONE,
+      r.metrics ? percent(r.metrics.accuracy) : NONE,
+      r.metrics ? (r.metrics.parity.ok ? 'pass' : 'FAIL') : NONE,
+    ];
+  });
+  return [
+    '## Runs',
+    '',
+    table(['Run', 'Model', 'Parameters', 'Epochs', 'Val accuracy', 'Test accuracy', 'Parity'], rows, [
+      'l',
+      'l',
+      'r',
+      'l',
+      'r',
+      'r',
+      'l',
+    ]),
+  ];
+}
+
+function runSection(r: ReportRun, several: boolean): string[] {
+  const info: RunInfo | undefined = r.run;
+  const last = lastEpoch(r);
+  const best = bestValEpoch(r);
+  const m = r.metrics;
+  const rows: [string, string][] = [
+    ['Model', cell(info?.model ?? NONE)],
+    ['Parameters', info ? integer(info.paramCount) : NONE],
+    ['Backend', cell(info?.backend ?? NONE)],
+    ['Seed', info ? String(info.seed) : NONE],
+    ['Epochs run', epochsAndStatus(r, true)],
+    ['Training time', info ? duration(info.seconds) : NONE],
+    ['Final train loss', last ? loss(last.trainLoss) : NONE],
+    ['Final train accuracy', last ? percent(last.trainAccuracy) : NONE],
+    ['Final validation loss', last ? loss(last.valLoss) : NONE],
+    ['Final validation accuracy', last ? percent(last.valAccuracy) : NONE],
+    ['Best validation accuracy', best ? `${percent(best.valAccuracy)} (epoch ${best.epoch})` : NONE],
+    ['Test accuracy', m ? `${percent(m.accuracy)} (${integer(m.samples)} images, ${cell(m.runtime)})` : 'not evaluated'],
+    ['Test loss', m ? loss(m.loss) : 'not evaluated'],
+    ['Parity, ONNX vs TensorFlow.js', m ? parity(m.parity) : 'not evaluated'],
+  ];
+  const heading = several ? `## Run ${r.name}` : '## Results';
+  const out = [heading, '', table(['', ''], rows, ['l', 'l'])];
+  if (m) out.push('', ...perClass(m));
+  return out;
+}
+
+function perClass(m: Metrics): string[] {
+  const rows = m.perClass.map((c) => [cell(c.class), percent(c.precision), percent(c.recall), integer(c.support)]);
+  return ['### Per class, test set', '', table(['Class', 'Precision', 'Recall', 'Support'], rows, ['l', 'r', 'r', 'r'])];
+}
+
+function parity(p: ParityResult): string {
+  const diff = `max abs diff ${scientific(p.maxAbsDiff)} ${p.ok ? '≤' : '>'} tolerance ${scientific(p.tolerance)} over ${p.probeSize} test images`;
+  const argmax = p.argmaxAgree ? 'argmax agrees' : 'argmax differs';
+  return p.ok ? `pass: ${diff}; ${argmax}` : `**FAIL**: ${diff} (largest at image ${p.at[0]}, class ${p.at[1]}); ${argmax}`;
+}
+
+function epochsAndStatus(r: ReportRun, withReason: boolean): string {
+  const epochs = r.run?.epochsRun ?? r.history.epochs.length;
+  if (!r.run) return String(epochs);
+  const reason = withReason && r.run.reason ? `: ${cell(r.run.reason)}` : '';
+  return `${epochs} (${r.run.status}${reason})`;
+}
+
+function lastEpoch(r: ReportRun): EpochRecord | undefined {
+  return r.history.epochs[r.history.epochs.length - 1];
+}
+
+/** First epoch with the highest validation accuracy; NaN epochs never win. */
+function bestValEpoch(r: ReportRun): EpochRecord | undefined {
+  let best: EpochRecord | undefined;
+  for (const e of r.history.epochs) if (Number.isFinite(e.valAccuracy) && (!best || e.valAccuracy > best.valAccuracy)) best = e;
+  return best;
+}
+
+function table(header: string[], rows: string[][], align: ('l' | 'r')[]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(align.map((a) => (a === 'r' ? '--:' : ':--'))), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,20 @@
+import type { ChartRun } from '../../charts';
+
+/** One run in the report: the same artifacts the charts are drawn from. */
+export type ReportRun = ChartRun;
+
+export interface ReportInput {
+  /** Pipeline name, the report's heading. */
+  pipeline: string;
+  /** The pipeline's one-line `description`. */
+  description?: string;
+  runs: ReportRun[];
+  /** Folder `writeCharts` wrote to; the charts found there are linked. Omitted: no charts section. */
+  chartsDir?: string;
+}
+
+/** A chart image the report embeds; `href` is relative to the report's folder. */
+export interface ChartLink {
+  title: string;
+  href: string;
+}

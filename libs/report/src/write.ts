@@ -1,0 +1,31 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { CHART_KINDS, type ChartKind } from '../../charts';
+import { renderReport } from './report';
+import type { ChartLink, ReportInput } from './types';
+
+const CHART_TITLES: Record<ChartKind, string> = {
+  loss: 'Loss per epoch',
+  accuracy: 'Accuracy per epoch',
+  confusion: 'Confusion matrix, test set',
+};
+
+/** Writes `<outDir>/report.md` and returns its path. */
+export function writeReport(input: ReportInput, outDir: string): string {
+  const charts = input.chartsDir === undefined ? [] : findCharts(input.chartsDir, outDir);
+  mkdirSync(outDir, { recursive: true });
+  const path = join(outDir, 'report.md');
+  writeFileSync(path, renderReport(input, charts));
+  return path;
+}
+
+/** The charts present in `chartsDir`, in kind order: the PNG, or the SVG when only that was written. */
+export function findCharts(chartsDir: string, reportDir: string): ChartLink[] {
+  const links: ChartLink[] = [];
+  for (const kind of CHART_KINDS) {
+    const file = [`${kind}.png`, `${kind}.svg`].map((f) => join(chartsDir, f)).find((p) => existsSync(p));
+    // Markdown links use '/' whatever the platform.
+    if (file) links.push({ title: CHART_TITLES[kind], href: relative(reportDir, file).split(sep).join('/') });
+  }
+  return links;
+}

@@ -1,0 +1,114 @@
+import { strict as assert } from 'node:assert';
+import { before, describe, test } from 'node:test';
+import type { Conv2DBackpropFilterAttrs, NamedAttrMap } from '@tensorflow/tfjs-core';
+import { backend_util } from '@tensorflow/tfjs-core';
+import { randomValues, relativeError, runKernelOn, seededRandom, setUpBackends, sizeOf } from './test-util';
+
+type Pad = Conv2DBackpropFilterAttrs['pad'];
+
+interface Case {
+  x: [number, number, number, number];
+  k: [number, number];
+  cout: number;
+  strides: [number, number];
+  pad: Pad;
+}
+
+async function check(c: Case, seed: number, tolerance = 1e-4): Promise<number> {
+  const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.x[3], c.cout];
+  const info = backend_util.computeConv2DInfo(c.x, filterShape, c.strides, 1, c.pad, undefined, false, 'channelsLast');
+  const rand = seededRandom(seed);
+  const inputs = {
+    x: { values: randomValues(sizeOf(c.x), rand), shape: c.x },
+    dy: { values: randomValues(sizeOf(info.outShape), rand), shape: info.outShape },
+  };
+  const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape } as unknown as NamedAttrMap;
+  const expected = await runKernelOn('cpu', 'Conv2DBackpropFilter', inputs, attrs);
+  const actual = await runKernelOn('wasm', 'Conv2DBackpropFilter', inputs, attrs);
+  assert.deepEqual(actual.shape, filterShape);
+  const err = relativeError(actual.values, expected.values);
+  assert.ok(err <= tolerance, `${JSON.stringify(c)}: relative error ${err}`);
+  return err;
+}
+
+const small: Case[] = [];
+{
+  const xs: Array<[number, number, number, number]> = [
+    [1, 7, 9, 1],
+    [2, 8, 8, 3],
+    [3, 5, 7, 4],
+    [1, 11, 6, 2],
+    // With the 5x5 filter and 'valid' padding the filter covers the whole input (matmul path).
+    [2, 5, 5, 3],
+  ];
+  const kernels: Array<[number, number]> = [
+    [1, 1],
+    [3, 3],
+    [2, 3],
+    [5, 5],
+  ];
+  const strides: Array<[number, number]> = [
+    [1, 1],
+    [2, 2],
+    [2, 1],
+  ];
+  const pads: Pad[] = [
+    'valid',
+    'same',
+    1,
+    [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  ];
+  let i = 0;
+  for (const x of xs) {
+    for (const k of kernels) {
+      for (const s of strides) {
+        for (const pad of pads) {
+          if (pad === 'valid' && (k[0] > x[1] || k[1] > x[2])) continue;
+          small.push({ x, k, cout: [1, 2, 5][i++ % 3], strides: s, pad });
+        }
+      }
+    }
+  }
+}
+
+const lenetCases: Array<[string, Case, number]> = [
+  ['LeNet-5 C1', { x: [64, 32, 32, 1], k: [5, 5], cout: 6, strides: [1, 1], pad: 'valid' }, 1],
+  ['LeNet-5 C3', { x: [64, 14, 14, 6], k: [5, 5], cout: 16, strides: [1, 1], pad: 'valid' }, 2],
+  ['LeNet-5 C5', { x: [64, 5, 5, 16], k: [5, 5], cout: 120, strides: [1, 1], pad: 'valid' }, 3],
+  ["LeNet-5 C1, 28x28 'same'", { x: [64, 28, 28, 1], k: [5, 5], cout: 6, strides: [1, 1], pad: 'same' }, 4],
+];
+
+describe('Conv2DBackpropFilter on wasm matches tfjs-backend-cpu', () => {
+  before(setUpBackends);
+
+  test(`${small.length} small cases: strides 1/2, valid/same/numeric/explicit pads, odd sizes, batch 1-3`, async (t) => {
+    let worst = 0;
+    for (const [i, c] of small.entries()) worst = Math.max(worst, await check(c, 100 + i));
+    t.diagnostic(`worst relative error ${worst.toExponential(2)}`);
+  });
+
+  for (const [name, c, seed] of lenetCases) {
+    test(`${name}: x [${c.x}], filter [${c.k},${c.x[3]},${c.cout}]`, async (t) => {
+      t.diagnostic(`relative error ${(await check(c, seed)).toExponential(2)}`);
+    });
+  }
+
+  test('rejects NCHW rather than computing something wrong', async () => {
+    const inputs = {
+      x: { values: new Float32Array(2 * 3 * 5 * 5), shape: [2, 3, 5, 5] },
+      dy: { values: new Float32Array(2 * 4 * 3 * 3), shape: [2, 4, 3, 3] },
+    };
+    const attrs = {
+      strides: 1,
+      pad: 'valid',
+      dataFormat: 'NCHW',
+      filterShape: [3, 3, 3, 4],
+    } as unknown as NamedAttrMap;
+    await assert.rejects(runKernelOn('wasm', 'Conv2DBackpropFilter', inputs, attrs), /NHWC/);
+  });
+});

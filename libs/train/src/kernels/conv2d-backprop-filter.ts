@@ -1,0 +1,112 @@
+import {
+  backend_util,
+  Conv2DBackpropFilter,
+  type Conv2DBackpropFilterAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import {
+  conv2d,
+  Intermediates,
+  isFullWindow,
+  matMul,
+  reshapeView,
+  slice,
+  transpose,
+  WASM,
+  type RefCountedBackend,
+} from './wasm-ops';
+
+type Shape4 = [number, number, number, number];
+
+/**
+ * dW[p, q, ci, co] = sum over n, i, j of xPadded[n, i*sh + p, j*sw + q, ci] * dy[n, i, j, co].
+ * That is a stride-1 convolution of x seen as [Cin, H, W, N] (Cin images with N channels)
+ * with dy seen as an [Ho, Wo, N, Cout] filter dilated by the forward stride; its
+ * [Cin, kh, kw, Cout] output transposed is the filter gradient. When the filter covers the
+ * whole input (a dense layer written as a conv, like LeNet-5's C5) it is x^T times dy instead.
+ */
+export function conv2DBackpropFilterWasm(args: {
+  inputs: { x?: TensorInfo; dy?: TensorInfo };
+  backend: RefCountedBackend;
+  attrs: Conv2DBackpropFilterAttrs;
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { x, dy } = inputs;
+  if (x === undefined || dy === undefined) throw new Error('Conv2DBackpropFilter needs x and dy');
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
+  if (dataFormat !== undefined && dataFormat !== 'NHWC') {
+    throw new Error(`Conv2DBackpropFilter on wasm supports NHWC only, got ${dataFormat}`);
+  }
+  const info = backend_util.computeConv2DInfo(
+    x.shape as Shape4,
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const { batchSize, inHeight, inWidth, inChannels, outChannels, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, padInfo } = info;
+  const [, outHeight, outWidth] = dy.shape;
+  if (
+    dy.shape.length !== 4 ||
+    dy.shape[0] !== batchSize ||
+    outHeight !== info.outHeight ||
+    outWidth !== info.outWidth ||
+    dy.shape[3] !== outChannels
+  ) {
+    throw new Error(`Conv2DBackpropFilter: dy shape [${dy.shape}] does not match [${info.outShape}]`);
+  }
+
+  // The dilated dy spans (Ho-1)*stride+1 rows; pad x at the end only as far as needed for
+  // kh output rows. Rows past that (a 'valid' remainder) give extra output rows, sliced off.
+  const spanH = (outHeight - 1) * strideHeight + 1;
+  const spanW = (outWidth - 1) * strideWidth + 1;
+  const bottom = Math.max(0, filterHeight + spanH - 1 - inHeight - padInfo.top);
+  const right = Math.max(0, filterWidth + spanW - 1 - inWidth - padInfo.left);
+  const convHeight = inHeight + padInfo.top + bottom - spanH + 1;
+  const convWidth = inWidth + padInfo.left + right - spanW + 1;
+
+  const tmp = new Intermediates(backend);
+  try {
+    if (isFullWindow(info)) {
+      const k = filterHeight * filterWidth * inChannels;
+      const x2 = tmp.track(reshapeView(backend, x, [batchSize, k]));
+      const xT = tmp.track(reshapeView(backend, tmp.track(transpose(backend, x2, [1, 0])), [1, k, batchSize]));
+      const dy2 = tmp.track(reshapeView(backend, dy, [1, batchSize, outChannels]));
+      return reshapeView(backend, tmp.track(matMul(backend, xT, dy2)), filterShape);
+    }
+    const xT = tmp.track(transpose(backend, x, [3, 1, 2, 0]));
+    const dyT = tmp.track(transpose(backend, dy, [1, 2, 0, 3]));
+    let grad = tmp.track(
+      conv2d(
+        backend,
+        xT,
+        dyT,
+        [
+          [0, 0],
+          [padInfo.top, bottom],
+          [padInfo.left, right],
+          [0, 0],
+        ],
+        [strideHeight, strideWidth],
+      ),
+    );
+    if (convHeight !== filterHeight || convWidth !== filterWidth) {
+      grad = tmp.track(slice(backend, grad, [0, 0, 0, 0], [inChannels, filterHeight, filterWidth, outChannels]));
+    }
+    return transpose(backend, grad, [1, 2, 0, 3]);
+  } finally {
+    tmp.disposeAll();
+  }
+}
+
+export const conv2DBackpropFilterWasmConfig: KernelConfig = {
+  kernelName: Conv2DBackpropFilter,
+  backendName: WASM,
+  kernelFunc: conv2DBackpropFilterWasm as unknown as KernelFunc,
+};

@@ -1,0 +1,169 @@
+import { strict as assert } from 'node:assert';
+import { before, describe, test } from 'node:test';
+import type { Conv2DBackpropInputAttrs, NamedAttrMap } from '@tensorflow/tfjs-core';
+import { backend_util } from '@tensorflow/tfjs-core';
+import { inputGradPlan } from './conv2d-backprop-input';
+import { randomValues, relativeError, runKernelOn, seededRandom, setUpBackends, sizeOf } from './test-util';
+
+type Pad = Conv2DBackpropInputAttrs['pad'];
+
+interface Case {
+  x: [number, number, number, number];
+  k: [number, number];
+  cout: number;
+  strides: [number, number];
+  pad: Pad;
+}
+
+function attrsOf(c: Case): Conv2DBackpropInputAttrs {
+  return { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x };
+}
+
+function shapesOf(c: Case): { filter: number[]; dy: number[] } {
+  const filter: [number, number, number, number] = [c.k[0], c.k[1], c.x[3], c.cout];
+  const info = backend_util.computeConv2DInfo(c.x, filter, c.strides, 1, c.pad, undefined, false, 'channelsLast');
+  return { filter, dy: info.outShape };
+}
+
+async function check(c: Case, seed: number, tolerance = 1e-4): Promise<number> {
+  const shapes = shapesOf(c);
+  const rand = seededRandom(seed);
+  const inputs = {
+    dy: { values: randomValues(sizeOf(shapes.dy), rand), shape: shapes.dy },
+    filter: { values: randomValues(sizeOf(shapes.filter), rand), shape: shapes.filter },
+  };
+  const attrs = attrsOf(c) as unknown as NamedAttrMap;
+  const expected = await runKernelOn('cpu', 'Conv2DBackpropInput', inputs, attrs);
+  const actual = await runKernelOn('wasm', 'Conv2DBackpropInput', inputs, attrs);
+  assert.deepEqual(actual.shape, c.x);
+  const err = relativeError(actual.values, expected.values);
+  assert.ok(err <= tolerance, `${JSON.stringify(c)}: relative error ${err}`);
+  return err;
+}
+
+function methodOf(c: Case): string {
+  const shapes = shapesOf(c);
+  return inputGradPlan(attrsOf(c), shapes.dy, shapes.filter)?.method ?? 'built-in';
+}
+
+const small: Case[] = [];
+{
+  const xs: Array<[number, number, number, number]> = [
+    [1, 7, 9, 1],
+    [2, 8, 8, 3],
+    [3, 5, 7, 4],
+    [1, 11, 6, 2],
+    // With the 5x5 filter and 'valid' padding the filter covers the whole input (matmul path).
+    [2, 5, 5, 3],
+  ];
+  const kernels: Array<[number, number]> = [
+    [1, 1],
+    [3, 3],
+    [2, 3],
+    [5, 5],
+  ];
+  const strides: Array<[number, number]> = [
+    [1, 1],
+    [2, 2],
+    [2, 1],
+  ];
+  const pads: Pad[] = [
+    'valid',
+    'same',
+    1,
+    [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  ];
+  let i = 0;
+  for (const x of xs) {
+    for (const k of kernels) {
+      for (const s of strides) {
+        for (const pad of pads) {
+          if (pad === 'valid' && (k[0] > x[1] || k[1] > x[2])) continue;
+          small.push({ x, k, cout: [1, 2, 5][i++ % 3], strides: s, pad });
+        }
+      }
+    }
+  }
+}
+
+const lenetCases: Array<[string, Case, number, string]> = [
+  ['LeNet-5 C1', { x: [64, 32, 32, 1], k: [5, 5], cout: 6, strides: [1, 1], pad: 'valid' }, 11, 'depthwise'],
+  ['LeNet-5 C3', { x: [64, 14, 14, 6], k: [5, 5], cout: 16, strides: [1, 1], pad: 'valid' }, 12, 'conv'],
+  ['LeNet-5 C5', { x: [64, 5, 5, 16], k: [5, 5], cout: 120, strides: [1, 1], pad: 'valid' }, 13, 'matmul'],
+  [
+    "LeNet-5 C1, 28x28 'same'",
+    { x: [64, 28, 28, 1], k: [5, 5], cout: 6, strides: [1, 1], pad: 'same' },
+    14,
+    'depthwise',
+  ],
+];
+
+describe('Conv2DBackpropInput on wasm matches tfjs-backend-cpu', () => {
+  before(setUpBackends);
+
+  test(`${small.length} small cases: strides 1/2, valid/same/numeric/explicit pads, odd sizes, batch 1-3`, async (t) => {
+    let worst = 0;
+    for (const [i, c] of small.entries()) worst = Math.max(worst, await check(c, 200 + i));
+    const methods = new Map<string, number>();
+    for (const c of small) methods.set(methodOf(c), (methods.get(methodOf(c)) ?? 0) + 1);
+    t.diagnostic(`worst relative error ${worst.toExponential(2)}; cases per method ${JSON.stringify([...methods])}`);
+    assert.deepEqual([...methods.keys()].sort(), ['conv', 'depthwise', 'matmul'], 'no NHWC case is delegated');
+  });
+
+  for (const [name, c, seed, method] of lenetCases) {
+    test(`${name}: dx [${c.x}], filter [${c.k},${c.x[3]},${c.cout}] (${method})`, async (t) => {
+      assert.equal(methodOf(c), method);
+      t.diagnostic(`relative error ${(await check(c, seed)).toExponential(2)}`);
+    });
+  }
+
+  test('pads wider than the filter and 1x1 stride-2 convs are computed with a crop of dy', async () => {
+    const cases: Case[] = [
+      {
+        x: [2, 6, 6, 3],
+        k: [3, 3],
+        cout: 4,
+        strides: [1, 1],
+        pad: [
+          [0, 0],
+          [3, 1],
+          [0, 4],
+          [0, 0],
+        ],
+      },
+      { x: [1, 3, 3, 2], k: [1, 1], cout: 3, strides: [2, 2], pad: 'same' },
+      { x: [2, 7, 9, 3], k: [2, 3], cout: 2, strides: [2, 2], pad: 'same' },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const shapes = shapesOf(c);
+      assert.notEqual(inputGradPlan(attrsOf(c), shapes.dy, shapes.filter)?.crop ?? null, null);
+      await check(c, 300 + i);
+    }
+  });
+
+  test('NCHW is delegated to the built-in wasm kernel and still matches', async () => {
+    const attrs: Conv2DBackpropInputAttrs = {
+      strides: [2, 1],
+      pad: 'same',
+      dataFormat: 'NCHW',
+      inputShape: [2, 3, 7, 6],
+    };
+    const dy = [2, 4, 4, 6];
+    const filter = [3, 3, 3, 4];
+    assert.equal(inputGradPlan(attrs, dy, filter), null);
+    const rand = seededRandom(9);
+    const inputs = {
+      dy: { values: randomValues(sizeOf(dy), rand), shape: dy },
+      filter: { values: randomValues(sizeOf(filter), rand), shape: filter },
+    };
+    const expected = await runKernelOn('cpu', 'Conv2DBackpropInput', inputs, attrs as unknown as NamedAttrMap);
+    const actual = await runKernelOn('wasm', 'Conv2DBackpropInput', inputs, attrs as unknown as NamedAttrMap);
+    assert.deepEqual(actual.shape, [2, 3, 7, 6]);
+    assert.ok(relativeError(actual.values, expected.values) < 1e-5);
+  });
+});

@@ -1,0 +1,188 @@
+import {
+  backend_util,
+  Conv2DBackpropInput,
+  type Conv2DBackpropInputAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import {
+  conv2d,
+  depthwiseConv2d,
+  Intermediates,
+  isFullWindow,
+  matMul,
+  padConstant,
+  reshapeView,
+  reverse,
+  slice,
+  sumLastAxis,
+  transpose,
+  WASM,
+  type Pad4,
+  type RefCountedBackend,
+} from './wasm-ops';
+
+type Shape4 = [number, number, number, number];
+
+interface Args {
+  inputs: { dy?: TensorInfo; filter?: TensorInfo };
+  backend: RefCountedBackend;
+  attrs: Conv2DBackpropInputAttrs;
+}
+
+export interface InputGradPlan {
+  /**
+   * 'matmul' when the filter covers the whole input (dx = dy times the filter transposed);
+   * 'depthwise' for one input channel, where a conv with a single output channel uses the
+   * GEMM poorly (depthwise conv per dy channel, then a sum over them); 'conv' otherwise.
+   */
+  method: 'matmul' | 'depthwise' | 'conv';
+  strides: [number, number];
+  /** Conv padding of the stride-dilated dy; negative sides are cropped instead. */
+  pad: Pad4;
+  /** Rows/columns to drop from the stride-dilated dy where a pad would be negative. */
+  crop: { begin: number[]; size: number[] } | null;
+}
+
+/** How to compute dx with a forward conv2d, or null when this path does not apply. */
+export function inputGradPlan(
+  attrs: Conv2DBackpropInputAttrs,
+  dyShape: readonly number[],
+  filterShape: readonly number[],
+): InputGradPlan | null {
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
+  if (dataFormat !== undefined && dataFormat !== 'NHWC') return null;
+  if (dyShape.length !== 4 || filterShape.length !== 4) return null;
+  const info = backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape as Shape4,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const [batch, outHeight, outWidth, outChannels] = dyShape;
+  if (outHeight !== info.outHeight || outWidth !== info.outWidth) return null;
+  const { inHeight, inWidth, inChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+  const method = isFullWindow(info) ? 'matmul' : inChannels === 1 ? 'depthwise' : 'conv';
+  // dx = conv(dy dilated by the stride and zero padded, flipped filter), with padded length
+  // H + kh - 1 per axis. The zero insertion leaves stride-1 extra zeros at the end, which
+  // count toward the bottom/right pad.
+  const dilatedHeight = outHeight * strideHeight;
+  const dilatedWidth = outWidth * strideWidth;
+  const top = filterHeight - 1 - padInfo.top;
+  const left = filterWidth - 1 - padInfo.left;
+  const bottom = inHeight + filterHeight - 1 - top - dilatedHeight;
+  const right = inWidth + filterWidth - 1 - left - dilatedWidth;
+  let crop: InputGradPlan['crop'] = null;
+  if (top < 0 || left < 0 || bottom < 0 || right < 0) {
+    // Rows outside every window (forward pads wider than the filter, or a stride remainder).
+    const begin = [0, Math.max(0, -top), Math.max(0, -left), 0];
+    const size = [
+      batch,
+      dilatedHeight - begin[1] - Math.max(0, -bottom),
+      dilatedWidth - begin[2] - Math.max(0, -right),
+      outChannels,
+    ];
+    if (size[1] <= 0 || size[2] <= 0) return null;
+    crop = { begin, size };
+  }
+  return {
+    method,
+    strides: [strideHeight, strideWidth],
+    pad: [
+      [0, 0],
+      [Math.max(0, top), Math.max(0, bottom)],
+      [Math.max(0, left), Math.max(0, right)],
+      [0, 0],
+    ],
+    crop,
+  };
+}
+
+/**
+ * Input gradient of a conv2d as a forward conv2d: dy (zero-inserted when strided, zero padded)
+ * convolved with the spatially flipped filter whose in/out channels are swapped. The wasm
+ * Conv2D (XNNPACK) does this several times faster than the wasm Conv2DBackpropInput loop.
+ * See InputGradPlan.method for the matmul and depthwise variants.
+ * Returns null for cases it does not handle (NCHW, no dy row reaching the input).
+ */
+export function conv2DBackpropInputViaConv(args: Args): TensorInfo | null {
+  const { inputs, backend, attrs } = args;
+  const { dy, filter } = inputs;
+  if (dy === undefined || filter === undefined) throw new Error('Conv2DBackpropInput needs dy and filter');
+  const plan = inputGradPlan(attrs, dy.shape, filter.shape);
+  if (plan === null) return null;
+  const [sh, sw] = plan.strides;
+  const [batch, outHeight, outWidth, outChannels] = dy.shape;
+  const [filterHeight, filterWidth, inChannels] = filter.shape;
+
+  const tmp = new Intermediates(backend);
+  try {
+    if (plan.method === 'matmul') {
+      const k = filterHeight * filterWidth * inChannels;
+      const w = tmp.track(reshapeView(backend, filter, [k, outChannels]));
+      const wT = tmp.track(transpose(backend, w, [1, 0]));
+      const dy2 = tmp.track(reshapeView(backend, dy, [1, batch, outChannels]));
+      const dx = tmp.track(matMul(backend, dy2, tmp.track(reshapeView(backend, wT, [1, outChannels, k]))));
+      return reshapeView(backend, dx, [batch, filterHeight, filterWidth, inChannels]);
+    }
+    let dyd = dy;
+    if (sh > 1 || sw > 1) {
+      const split = tmp.track(reshapeView(backend, dy, [batch, outHeight, 1, outWidth, 1, outChannels]));
+      const spread = tmp.track(
+        padConstant(backend, split, [
+          [0, 0],
+          [0, 0],
+          [0, sh - 1],
+          [0, 0],
+          [0, sw - 1],
+          [0, 0],
+        ]),
+      );
+      dyd = tmp.track(reshapeView(backend, spread, [batch, outHeight * sh, outWidth * sw, outChannels]));
+    }
+    if (plan.crop !== null) dyd = tmp.track(slice(backend, dyd, plan.crop.begin, plan.crop.size));
+    const flipped = tmp.track(reverse(backend, filter, [0, 1]));
+    if (plan.method === 'depthwise') {
+      // [kh, kw, 1, Cout] is already laid out as a depthwise filter [kh, kw, Cout, 1].
+      const dwFilter = tmp.track(reshapeView(backend, flipped, [filterHeight, filterWidth, outChannels, 1]));
+      if (outChannels === 1) return depthwiseConv2d(backend, dyd, dwFilter, plan.pad);
+      return sumLastAxis(backend, tmp.track(depthwiseConv2d(backend, dyd, dwFilter, plan.pad)));
+    }
+    const swapped = tmp.track(transpose(backend, flipped, [0, 1, 3, 2]));
+    return conv2d(backend, dyd, swapped, plan.pad, [1, 1]);
+  } finally {
+    tmp.disposeAll();
+  }
+}
+
+let builtin: KernelConfig | undefined;
+
+/** The Conv2DBackpropInput that tfjs-backend-wasm registered, kept for the cases conv2DBackpropInputViaConv declines. */
+export function builtinConv2DBackpropInput(): KernelConfig | undefined {
+  return builtin;
+}
+
+export function makeConv2DBackpropInputConfig(original: KernelConfig | undefined): KernelConfig {
+  builtin = original;
+  const kernelFunc = (args: Args): TensorInfo => {
+    const out = conv2DBackpropInputViaConv(args);
+    if (out !== null) return out;
+    if (original === undefined) {
+      throw new Error('Conv2DBackpropInput: unsupported case and no built-in wasm kernel to fall back to');
+    }
+    return original.kernelFunc(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+  };
+  return {
+    kernelName: Conv2DBackpropInput,
+    backendName: WASM,
+    kernelFunc: kernelFunc as unknown as KernelFunc,
+    // The built-in's setup (binding its wasm function) must still run if the backend initialises later.
+    ...(original?.setupFunc ? { setupFunc: original.setupFunc } : {}),
+    ...(original?.disposeFunc ? { disposeFunc: original.disposeFunc } : {}),
+  };
+}

@@ -1,0 +1,172 @@
+import { strict as assert } from 'node:assert';
+import { describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { builtinConv2DBackpropInput, registerWasmKernels } from './index';
+import { randomValues, relativeError, seededRandom, sizeOf, useBackend } from './test-util';
+
+// Captured before anything registers, so the tests below see the untouched registry.
+const cpuFilterBefore = tf.getKernel('Conv2DBackpropFilter', 'cpu');
+const cpuInputBefore = tf.getKernel('Conv2DBackpropInput', 'cpu');
+const wasmFilterBefore = tf.getKernel('Conv2DBackpropFilter', 'wasm');
+const wasmInputBefore = tf.getKernel('Conv2DBackpropInput', 'wasm');
+
+interface Net {
+  x: tf.Tensor4D;
+  w1: tf.Tensor4D;
+  b1: tf.Tensor1D;
+  w2: tf.Tensor4D;
+  w3: tf.Tensor2D;
+}
+
+const netShapes = { x: [2, 9, 9, 3], w1: [3, 3, 3, 4], b1: [4], w2: [3, 3, 4, 5], w3: [5 * 4 * 4, 3] };
+
+function netValues(seed: number): Record<keyof Net, Float32Array> {
+  const rand = seededRandom(seed);
+  const out = {} as Record<keyof Net, Float32Array>;
+  for (const [name, shape] of Object.entries(netShapes)) out[name as keyof Net] = randomValues(sizeOf(shape), rand);
+  return out;
+}
+
+function netTensors(values: Record<keyof Net, Float32Array>): Net {
+  return {
+    x: tf.tensor4d(values.x, netShapes.x as [number, number, number, number]),
+    w1: tf.tensor4d(values.w1, netShapes.w1 as [number, number, number, number]),
+    b1: tf.tensor1d(values.b1),
+    w2: tf.tensor4d(values.w2, netShapes.w2 as [number, number, number, number]),
+    w3: tf.tensor2d(values.w3, netShapes.w3 as [number, number]),
+  };
+}
+
+/** Fused 'same' conv + bias + tanh, strided 'valid' conv, tanh, dense, squared loss. */
+function netLoss(x: tf.Tensor4D, w1: tf.Tensor4D, b1: tf.Tensor1D, w2: tf.Tensor4D, w3: tf.Tensor2D): tf.Scalar {
+  const h1 = tf.tanh(tf.fused.conv2d({ x, filter: w1, bias: b1, strides: 1, pad: 'same' }));
+  const h2 = tf.tanh(tf.conv2d(h1, w2, 2, 'valid'));
+  const logits = tf.matMul(tf.reshape(h2, [x.shape[0], -1]), w3);
+  return tf.mean(tf.square(tf.sub(logits, 0.5)));
+}
+
+async function gradsOn(backend: 'cpu' | 'wasm', values: Record<keyof Net, Float32Array>): Promise<Float32Array[]> {
+  await useBackend(backend);
+  return tf.tidy(() => {
+    const net = netTensors(values);
+    const grads = tf.grads(netLoss as (...args: tf.Tensor[]) => tf.Tensor)([net.x, net.w1, net.b1, net.w2, net.w3]);
+    return grads.map((g) => g.dataSync() as Float32Array);
+  });
+}
+
+function dataIds(): number {
+  return tf.backend().numDataIds();
+}
+
+describe('registerWasmKernels', () => {
+  test('registers for wasm only, keeps the built-in input kernel, is idempotent and silent', () => {
+    assert.equal(wasmFilterBefore, undefined, 'tfjs-backend-wasm 4.22.0 ships no Conv2DBackpropFilter');
+    assert.ok(wasmInputBefore !== undefined);
+    const warnings: unknown[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args);
+    try {
+      registerWasmKernels();
+      const filter = tf.getKernel('Conv2DBackpropFilter', 'wasm');
+      const input = tf.getKernel('Conv2DBackpropInput', 'wasm');
+      registerWasmKernels();
+      assert.equal(tf.getKernel('Conv2DBackpropFilter', 'wasm'), filter);
+      assert.equal(tf.getKernel('Conv2DBackpropInput', 'wasm'), input);
+      assert.ok(filter !== undefined && input !== undefined);
+      assert.notEqual(input, wasmInputBefore);
+      assert.equal(input.setupFunc, wasmInputBefore?.setupFunc, 'the built-in setup still runs at backend init');
+    } finally {
+      console.warn = warn;
+    }
+    assert.deepEqual(warnings, []);
+    assert.equal(builtinConv2DBackpropInput(), wasmInputBefore);
+    assert.equal(tf.getKernel('Conv2DBackpropFilter', 'cpu'), cpuFilterBefore);
+    assert.equal(tf.getKernel('Conv2DBackpropInput', 'cpu'), cpuInputBefore);
+    for (const name of ['Conv2DBackpropFilter', 'Conv2DBackpropInput']) {
+      assert.equal(tf.getKernel(name, 'tensorflow'), undefined, 'nothing registered for tfjs-node');
+    }
+  });
+
+  test('tf.grads of a small conv net on wasm matches cpu', async (t) => {
+    registerWasmKernels();
+    const values = netValues(42);
+    const expected = await gradsOn('cpu', values);
+    const actual = await gradsOn('wasm', values);
+    const names = Object.keys(netShapes);
+    for (const [i, name] of names.entries()) {
+      const err = relativeError(actual[i], expected[i]);
+      t.diagnostic(`d${name}: relative error ${err.toExponential(2)}`);
+      assert.ok(err < 1e-4, `d${name}: relative error ${err}`);
+    }
+  });
+
+  test('a training loop on wasm leaks no tensors, bytes or backend buffers', async () => {
+    registerWasmKernels();
+    await useBackend('wasm');
+    const values = netValues(7);
+    const net = netTensors(values);
+    const w1 = tf.variable(net.w1);
+    const b1 = tf.variable(net.b1);
+    const w2 = tf.variable(net.w2);
+    const w3 = tf.variable(net.w3);
+    const loss = () => netLoss(net.x, w1, b1, w2, w3);
+    const optimizer = tf.train.sgd(0.05);
+    const step = (): number => {
+      const cost = optimizer.minimize(loss, true);
+      const value = cost?.dataSync()[0] ?? NaN;
+      cost?.dispose();
+      return value;
+    };
+    step();
+    const before = { ...tf.memory(), dataIds: dataIds() };
+    const first = step();
+    let last = first;
+    for (let i = 0; i < 20; i++) last = step();
+    const after = { ...tf.memory(), dataIds: dataIds() };
+    assert.equal(after.numTensors, before.numTensors);
+    assert.equal(after.numBytes, before.numBytes);
+    assert.equal(after.dataIds, before.dataIds);
+    assert.ok(last < first, `loss goes down (${first} -> ${last})`);
+
+    // Each path of both kernels called directly: conv (strided, 'same'), crop, depthwise, matmul.
+    const calls: Array<[string, number[], number[], tf.NamedAttrMap]> = [
+      ['Conv2DBackpropFilter', [2, 7, 9, 3], [2, 4, 5, 4], { strides: 2, pad: 'same', filterShape: [3, 3, 3, 4] }],
+      ['Conv2DBackpropFilter', [1, 5, 5, 1], [1, 2, 2, 6], { strides: 2, pad: 'valid', filterShape: [2, 2, 1, 6] }],
+      ['Conv2DBackpropFilter', [3, 5, 5, 4], [3, 1, 1, 6], { strides: 1, pad: 'valid', filterShape: [5, 5, 4, 6] }],
+      ['Conv2DBackpropInput', [2, 4, 5, 4], [3, 3, 3, 4], { strides: 2, pad: 'same', inputShape: [2, 7, 9, 3] }],
+      ['Conv2DBackpropInput', [1, 2, 2, 2], [1, 1, 2, 2], { strides: 2, pad: 'same', inputShape: [1, 3, 3, 2] }],
+      ['Conv2DBackpropInput', [2, 5, 5, 6], [3, 3, 1, 6], { strides: 1, pad: 'same', inputShape: [2, 5, 5, 1] }],
+      ['Conv2DBackpropInput', [3, 1, 1, 6], [5, 5, 4, 6], { strides: 1, pad: 'valid', inputShape: [3, 5, 5, 4] }],
+    ];
+    const run = () =>
+      tf.tidy(() => {
+        for (const [kernel, a, b, attrs] of calls) {
+          const inputs: tf.NamedTensorMap =
+            kernel === 'Conv2DBackpropFilter'
+              ? { x: tf.ones(a), dy: tf.ones(b) }
+              : { dy: tf.ones(a), filter: tf.ones(b) };
+          tf.engine().runKernel(kernel, inputs, { ...attrs, dataFormat: 'NHWC' });
+        }
+      });
+    run();
+    const beforeKernels = { ...tf.memory(), dataIds: dataIds() };
+    for (let i = 0; i < 5; i++) run();
+    const afterKernels = { ...tf.memory(), dataIds: dataIds() };
+    assert.equal(afterKernels.numTensors, beforeKernels.numTensors);
+    assert.equal(afterKernels.numBytes, beforeKernels.numBytes);
+    assert.equal(afterKernels.dataIds, beforeKernels.dataIds);
+    optimizer.dispose();
+    tf.dispose([w1, b1, w2, w3, net.x, net.w1, net.b1, net.w2, net.w3]);
+  });
+
+  test('the cpu backend still computes with its own kernels after registration', async () => {
+    registerWasmKernels();
+    await useBackend('cpu');
+    assert.equal(tf.getBackend(), 'cpu');
+    const values = netValues(3);
+    const a = await gradsOn('cpu', values);
+    assert.ok(a.every((g) => g.every(Number.isFinite)));
+    assert.equal(tf.getKernel('Conv2DBackpropFilter', 'cpu'), cpuFilterBefore);
+    assert.equal(tf.getKernel('Conv2DBackpropInput', 'cpu'), cpuInputBefore);
+  });
+});

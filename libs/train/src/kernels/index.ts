@@ -1,0 +1,46 @@
+// The wasm package registers its own kernels on import; importing it here guarantees they are
+// registered before ours, so its Conv2DBackpropInput never overwrites the replacement.
+import '@tensorflow/tfjs-backend-wasm';
+import {
+  Conv2DBackpropFilter,
+  Conv2DBackpropInput,
+  getKernel,
+  registerKernel,
+  unregisterKernel,
+  type KernelConfig,
+} from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
+import { makeConv2DBackpropInputConfig } from './conv2d-backprop-input';
+import { WASM } from './wasm-ops';
+
+export { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
+export { builtinConv2DBackpropInput, conv2DBackpropInputViaConv } from './conv2d-backprop-input';
+
+// The kernel registry is process-global, so the marker lives on the registered configs
+// rather than in module state.
+const MARK = Symbol.for('trainyard.train.kernels');
+
+function isOurs(config: KernelConfig | undefined): boolean {
+  return config !== undefined && (config as unknown as Record<symbol, unknown>)[MARK] === true;
+}
+
+function mark(config: KernelConfig): KernelConfig {
+  return Object.assign(config, { [MARK]: true });
+}
+
+/**
+ * Registers, for the 'wasm' backend only, a Conv2DBackpropFilter (which tfjs-backend-wasm lacks)
+ * and a faster Conv2DBackpropInput (the built-in is kept for cases it does not cover). Other
+ * backends ('cpu', tfjs-node's 'tensorflow') are untouched. Safe to call more than once.
+ */
+export function registerWasmKernels(): void {
+  const filter = getKernel(Conv2DBackpropFilter, WASM);
+  // A Conv2DBackpropFilter shipped by a later tfjs-backend-wasm would be native; keep it.
+  if (filter === undefined) registerKernel(mark({ ...conv2DBackpropFilterWasmConfig }));
+
+  const input = getKernel(Conv2DBackpropInput, WASM);
+  if (!isOurs(input)) {
+    if (input !== undefined) unregisterKernel(Conv2DBackpropInput, WASM);
+    registerKernel(mark(makeConv2DBackpropInputConfig(input)));
+  }
+}

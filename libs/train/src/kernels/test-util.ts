@@ -1,0 +1,66 @@
+import '@tensorflow/tfjs-backend-cpu';
+// tfjs-core alone registers no gradients; @tensorflow/tfjs does this on import.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import * as tf from '@tensorflow/tfjs-core';
+import { registerWasmKernels } from './index';
+
+/** Small deterministic generator (mulberry32) so every run sees the same data. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomValues(size: number, rand: () => number): Float32Array {
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) out[i] = rand() * 2 - 1;
+  return out;
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Max absolute difference relative to the largest magnitude in the reference. */
+export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) throw new Error(`length ${actual.length} != ${expected.length}`);
+  let maxDiff = 0;
+  let maxRef = 0;
+  for (let i = 0; i < expected.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
+    maxRef = Math.max(maxRef, Math.abs(expected[i]));
+  }
+  return maxDiff / Math.max(maxRef, 1e-30);
+}
+
+export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialise`);
+  await tf.ready();
+}
+
+export async function setUpBackends(): Promise<void> {
+  registerWasmKernels();
+  await useBackend('cpu');
+  await useBackend('wasm');
+}
+
+/** Runs one kernel on the named backend through the engine and returns its values and shape. */
+export async function runKernelOn(
+  backend: 'cpu' | 'wasm',
+  kernelName: string,
+  inputs: Record<string, { values: Float32Array; shape: number[] }>,
+  attrs: tf.NamedAttrMap,
+): Promise<{ values: Float32Array; shape: number[] }> {
+  await useBackend(backend);
+  return tf.tidy(() => {
+    const tensors: tf.NamedTensorMap = {};
+    for (const [name, { values, shape }] of Object.entries(inputs)) tensors[name] = tf.tensor(values, shape);
+    const out = tf.engine().runKernel(kernelName, tensors, attrs) as tf.Tensor;
+    return { values: out.dataSync() as Float32Array, shape: out.shape };
+  });
+}

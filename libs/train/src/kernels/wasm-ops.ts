@@ -1,0 +1,149 @@
+import {
+  getKernel,
+  type DataId,
+  type NamedAttrMap,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+
+export const WASM = 'wasm';
+
+/** The part of the wasm backend that the composite kernels rely on. */
+export interface RefCountedBackend {
+  disposeData(dataId: DataId, force?: boolean): boolean;
+  incRef(dataId: DataId): void;
+}
+
+export type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
+
+/** Runs another wasm kernel's kernelFunc directly, bypassing the engine (no tensors, no tape). */
+export function runWasmKernel(
+  kernelName: string,
+  backend: RefCountedBackend,
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap = {},
+): TensorInfo {
+  const config = getKernel(kernelName, WASM);
+  if (config === undefined) {
+    throw new Error(`kernel '${kernelName}' is not registered for the wasm backend`);
+  }
+  const out = config.kernelFunc({ inputs, backend, attrs });
+  if (Array.isArray(out)) {
+    throw new Error(`kernel '${kernelName}' returned ${out.length} outputs, expected one`);
+  }
+  return out;
+}
+
+/**
+ * Intermediate results of a composite kernel. Every tracked TensorInfo holds one
+ * reference on the backend, released by `disposeAll` (call it in a `finally`).
+ */
+export class Intermediates {
+  private readonly held: TensorInfo[] = [];
+
+  constructor(private readonly backend: RefCountedBackend) {}
+
+  track(info: TensorInfo): TensorInfo {
+    this.held.push(info);
+    return info;
+  }
+
+  disposeAll(): void {
+    for (const info of this.held.splice(0)) this.backend.disposeData(info.dataId);
+  }
+}
+
+/** Same data under another shape; takes a reference like the wasm Reshape kernel does. */
+export function reshapeView(backend: RefCountedBackend, x: TensorInfo, shape: number[]): TensorInfo {
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape, dtype: x.dtype };
+}
+
+/** True when `perm` only moves size-1 axes, so the data layout does not change. */
+function isLayoutPreserving(shape: readonly number[], perm: readonly number[]): boolean {
+  let last = -1;
+  for (const axis of perm) {
+    if (shape[axis] === 1) continue;
+    if (axis < last) return false;
+    last = axis;
+  }
+  return true;
+}
+
+export function transpose(backend: RefCountedBackend, x: TensorInfo, perm: number[]): TensorInfo {
+  if (isLayoutPreserving(x.shape, perm)) {
+    return reshapeView(
+      backend,
+      x,
+      perm.map((axis) => x.shape[axis]),
+    );
+  }
+  return runWasmKernel('Transpose', backend, { x }, { perm });
+}
+
+export function conv2d(
+  backend: RefCountedBackend,
+  x: TensorInfo,
+  filter: TensorInfo,
+  pad: Pad4,
+  dilations: [number, number],
+): TensorInfo {
+  return runWasmKernel(
+    'Conv2D',
+    backend,
+    { x, filter },
+    { strides: [1, 1], pad, dataFormat: 'NHWC', dilations, dimRoundingMode: 'floor' },
+  );
+}
+
+export function padConstant(backend: RefCountedBackend, x: TensorInfo, paddings: Array<[number, number]>): TensorInfo {
+  return runWasmKernel('PadV2', backend, { x }, { paddings, constantValue: 0 });
+}
+
+export function reverse(backend: RefCountedBackend, x: TensorInfo, dims: number[]): TensorInfo {
+  return runWasmKernel('Reverse', backend, { x }, { dims });
+}
+
+export function slice(backend: RefCountedBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+  return runWasmKernel('Slice', backend, { x }, { begin, size });
+}
+
+export function depthwiseConv2d(backend: RefCountedBackend, x: TensorInfo, filter: TensorInfo, pad: Pad4): TensorInfo {
+  return runWasmKernel(
+    'DepthwiseConv2dNative',
+    backend,
+    { x, filter },
+    { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: 'floor' },
+  );
+}
+
+/** a [batch, m, k] times b [batch, k, n]; untransposed operands are the fast case on wasm. */
+export function matMul(backend: RefCountedBackend, a: TensorInfo, b: TensorInfo): TensorInfo {
+  return runWasmKernel('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });
+}
+
+export function sumLastAxis(backend: RefCountedBackend, x: TensorInfo): TensorInfo {
+  return runWasmKernel('Sum', backend, { x }, { axis: [x.shape.length - 1], keepDims: true });
+}
+
+/**
+ * True when the filter covers the whole (unpadded) input, so the conv is a matrix product:
+ * y[n, co] = sum over (p, q, ci) of x[n, p, q, ci] * w[p, q, ci, co].
+ */
+export function isFullWindow(info: {
+  inHeight: number;
+  inWidth: number;
+  filterHeight: number;
+  filterWidth: number;
+  padInfo: { top: number; bottom: number; left: number; right: number };
+}): boolean {
+  const { top, bottom, left, right } = info.padInfo;
+  return (
+    info.inHeight === info.filterHeight &&
+    info.inWidth === info.filterWidth &&
+    top === 0 &&
+    bottom === 0 &&
+    left === 0 &&
+    right === 0
+  );
+}

@@ -9,8 +9,9 @@ const USAGE = `usage: trainyard <command>
 
   check <pipeline.yaml>...                     validate pipeline files
   plan <pipeline.yaml>                         list the stages and their fingerprints
-  stage <pipeline.yaml> <stage> [--fingerprint F]
-                                               run one stage (what each Nx task runs)
+  stage <pipeline.yaml> <stage>                run one stage (what each Nx task runs)
+  key <pipeline.yaml> <stage>                  print what the stage's cache key reads from
+                                               the file and the machine (Nx hashes it)
   run <pipeline.yaml>                          run every stage in order, without Nx's cache
   backend                                      print the training backend 'auto' resolves to here
 
@@ -24,7 +25,7 @@ async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { fingerprint: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { help: { type: 'boolean', short: 'h' } },
   });
   const [command, ...rest] = positionals;
   if (values.help || command === undefined) {
@@ -58,13 +59,16 @@ async function main(argv: string[]): Promise<void> {
     case 'stage': {
       if (rest.length !== 2) throw new UsageError('stage needs a pipeline file and a stage id');
       const pipeline = loadPipeline(rest[0]);
-      const plan = planPipeline(pipeline);
-      const stage = plan.stages.find((s) => s.id === rest[1]);
-      if (stage && values.fingerprint && values.fingerprint !== stage.fingerprint) {
-        // Nx keyed this task on a config it read earlier; running on the new one would cache it under the old key.
-        throw new UsageError(`${rest[0]} changed while the run was being planned (stage ${stage.id}): run the command again`);
-      }
-      await runStage({ plan, config: pipeline.config, stageId: rest[1], workspace });
+      await runStage({ plan: planPipeline(pipeline), config: pipeline.config, stageId: rest[1], workspace });
+      return;
+    }
+    case 'key': {
+      if (rest.length !== 2) throw new UsageError('key needs a pipeline file and a stage id');
+      const pipeline = loadPipeline(rest[0]);
+      const stage = planPipeline(pipeline).stages.find((s) => s.id === rest[1]);
+      if (!stage) throw new UsageError(`${rest[0]} has no stage '${rest[1]}'`);
+      const backend = stage.kind === 'train' ? ` backend=${preferredBackend(requestedBackend(pipeline.config.training.backend))}` : '';
+      console.log(`fingerprint=${stage.fingerprint}${backend}`);
       return;
     }
     case 'run': {

@@ -36,7 +36,7 @@ function targetsFor(file: string, context: CreateNodesContextV2): Record<string,
   targets[name] = {
     executor: 'nx:noop',
     dependsOn: plan.stages.map((s) => `${name}.${s.id}`),
-    metadata: { description: plan.description ?? `Run every stage of ${file}` },
+    metadata: { description: `Run every stage of ${file}` },
   };
   return targets;
 }
@@ -44,8 +44,6 @@ function targetsFor(file: string, context: CreateNodesContextV2): Record<string,
 function stageTarget(plan: Plan, file: string, stage: Stage): TargetConfiguration {
   const { libs, files, packages } = stageCode[stage.kind];
   const inputs: TargetConfiguration['inputs'] = [
-    // The stage's own config slice enters the key through the fingerprint in the command, not the
-    // YAML file: a comment or a reformat leaves every stage a cache hit.
     ...libs.flatMap((lib) => [`{workspaceRoot}/libs/${lib}/**/*`, `!{workspaceRoot}/libs/${lib}/**/*.test.ts`]),
     ...files.map((f) => `{workspaceRoot}/${f}`),
     '{workspaceRoot}/apps/cli/**/*',
@@ -53,12 +51,15 @@ function stageTarget(plan: Plan, file: string, stage: Stage): TargetConfiguratio
     '{workspaceRoot}/tsconfig.json',
     { externalDependencies: ['tsx', ...packages] },
     { dependentTasksOutputFiles: '**/*', transitive: true },
+    // The slice of the YAML file the stage reads enters the key as its fingerprint, computed when Nx
+    // hashes the task: a comment or a reformat changes no fingerprint. It cannot sit in the command:
+    // Nx hashes the whole project's configuration into every task of the project, so a fingerprint
+    // there would re-run every stage of every pipeline when any of them changed.
+    { runtime: `${CLI} key ${file} ${stage.id}` },
   ];
-  if (stage.kind === 'train') {
-    inputs.push({ env: 'TRAINYARD_BACKEND' }, { runtime: `${CLI} backend` });
-  }
+  if (stage.kind === 'train') inputs.push({ env: 'TRAINYARD_BACKEND' });
   return {
-    command: `${CLI} stage ${file} ${stage.id} --fingerprint ${stage.fingerprint}`,
+    command: `${CLI} stage ${file} ${stage.id}`,
     cache: true,
     inputs,
     outputs: [`{workspaceRoot}/artifacts/${plan.pipeline}/${stage.id}`],

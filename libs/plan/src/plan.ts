@@ -14,6 +14,7 @@ export interface Stage {
   reads: Record<string, unknown>;
   /** Hash of `reads`: changes exactly when what the stage reads changes. */
   fingerprint: string;
+  /** Shown by `nx show project`; fixed per stage kind, since Nx hashes it into every task (see the Nx plugin). */
   description: string;
 }
 
@@ -45,13 +46,13 @@ export function planPipeline({ name, file, config }: LoadedPipeline): Plan {
     fingerprint: fingerprint(id, reads),
     description,
   });
-  const data = stage('data', [], { dataset: config.dataset }, `Read and check ${config.dataset.source}, split it and describe the transformed data`);
-  const train = stage('train', ['data'], { dataset: config.dataset, model: config.model, training: config.training }, `Train ${model} (${config.training.optimizer}, ${config.training.epochs} epochs)`);
+  const data = stage('data', [], { dataset: config.dataset }, 'Read and check the dataset, split it and describe the transformed data');
+  const train = stage('train', ['data'], { dataset: config.dataset, model: config.model, training: config.training }, 'Train the model with TensorFlow.js');
   const stages = [
     data,
     train,
     // The train fingerprint is written into the ONNX metadata, so it is part of what export reads.
-    stage('export', ['data', 'train'], { pipeline: name, model: config.model, export: config.export, train: train.fingerprint }, `Write the trained ${model} as ONNX (opset ${config.export?.opset})`),
+    stage('export', ['data', 'train'], { pipeline: name, model: config.model, export: config.export, train: train.fingerprint }, 'Write the trained model as an ONNX file'),
     stage('evaluate', ['data', 'train', 'export'], { dataset: config.dataset, evaluate: config.evaluate }, 'Run the ONNX file with onnxruntime on the test split; check parity with TensorFlow.js'),
     stage('charts', ['train', 'evaluate'], { pipeline: name, description: config.description ?? null, model, charts: config.charts }, 'Render loss, accuracy and confusion charts and the report'),
   ];

@@ -1,0 +1,152 @@
+/**
+ * A small pipeline through every stage via Nx, in throwaway copies of the workspace, checking what
+ * the cache promises: replay, a change re-runs exactly the stages that read it, and a second clone
+ * given the first one's `.nx` folder (what a CI cache step restores) replays everything.
+ */
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { stripVTControlCharacters } from 'node:util';
+
+const repo = join(__dirname, '..', '..');
+const STAGES = ['data', 'train', 'export', 'evaluate', 'charts'];
+
+const PIPELINE = `# yaml-language-server: $schema=../libs/spec/schema.json
+description: end-to-end check
+dataset:
+  source: mnist
+  limit: { train: 3000, test: 500 }
+  transforms:
+    - { type: pad, to: 32 }
+    - { type: normalize, mean: 0.1307, std: 0.3081 }
+model:
+  input: [1, 32, 32]
+  layers:
+    - { id: C1, type: conv, filters: 6, kernel: 5, activation: tanh }
+    - { id: S2, type: avgpool }
+    - { id: C3, type: conv, filters: 16, kernel: 5, activation: tanh }
+    - { id: S4, type: maxpool }
+    - { type: flatten }
+    - { id: F6, type: dense, units: 32, activation: relu }
+    - { type: dropout, rate: 0.1 }
+    - { id: OUT, type: dense, units: 10 }
+training:
+  learning-rate: 0.002
+  l2: 0.0001
+  epochs: 1
+  batch-size: 64
+evaluate:
+  probe-size: 16
+charts:
+  include: [loss, accuracy, confusion]
+`;
+
+let root: string;
+
+/** A copy of the workspace as a fresh clone has it (tracked and new files), sharing node_modules. */
+function workspaceCopy(name: string): string {
+  const dir = join(root, name);
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: repo, encoding: 'utf8' })
+    .split('\n')
+    .filter((f) => f && existsSync(join(repo, f)) && !f.startsWith('pipelines/'));
+  for (const f of files) {
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    cpSync(join(repo, f), join(dir, f));
+  }
+  symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  mkdirSync(join(dir, 'pipelines'));
+  writeFileSync(join(dir, 'pipelines', 'e2e.yaml'), PIPELINE);
+  return dir;
+}
+
+/** Runs the pipeline through Nx and returns which stages executed and which came from the cache. */
+function nxRun(cwd: string): { ran: string[]; cached: string[]; output: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TASKS_RUNNER_DYNAMIC_OUTPUT: 'false', CI: 'true' };
+  for (const name of ['TRAINYARD_ARTIFACTS', 'NX_CACHE_DIRECTORY', 'NX_WORKSPACE_DATA_DIRECTORY']) delete env[name];
+  const r = spawnSync(join(repo, 'node_modules', '.bin', 'nx'), ['run', 'pipeline:e2e', '--output-style=static'], { cwd, env, encoding: 'utf8' });
+  const output = stripVTControlCharacters(`${r.stdout}\n${r.stderr}`);
+  assert.equal(r.status, 0, output);
+  const ran: string[] = [];
+  const cached: string[] = [];
+  for (const m of output.matchAll(/^> nx run pipeline:e2e\.(\w+)(.*)$/gm)) (/cache/.test(m[2]) ? cached : ran).push(m[1]);
+  return { ran: ran.sort(), cached: cached.sort(), output };
+}
+
+function edit(cwd: string, from: string, to: string): void {
+  const file = join(cwd, 'pipelines', 'e2e.yaml');
+  const text = readFileSync(file, 'utf8');
+  assert.ok(text.includes(from), `e2e.yaml has no '${from}'`);
+  writeFileSync(file, text.replace(from, to));
+}
+
+let first: string;
+
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'trainyard-e2e-'));
+  first = workspaceCopy('first');
+});
+
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const sorted = (xs: string[]) => [...xs].sort();
+
+test('first run executes every stage and writes every artifact', () => {
+  const { ran, output } = nxRun(first);
+  assert.deepEqual(ran, sorted(STAGES), output);
+  const a = join(first, 'artifacts', 'e2e');
+  for (const f of ['data/manifest.json', 'train/history.json', 'train/run.json', 'train/weights.bin', 'export/model.onnx', 'evaluate/metrics.json', 'charts/loss.png', 'charts/accuracy.svg', 'charts/confusion.png', 'charts/report.md']) {
+    assert.ok(existsSync(join(a, f)), `missing artifacts/e2e/${f}`);
+  }
+  const metrics = JSON.parse(readFileSync(join(a, 'evaluate/metrics.json'), 'utf8'));
+  assert.equal(metrics.samples, 500);
+  assert.ok(metrics.accuracy > 0.5, `accuracy ${metrics.accuracy} after one epoch on 2,700 images`);
+  assert.ok(metrics.parity.ok);
+  const run = JSON.parse(readFileSync(join(a, 'train/run.json'), 'utf8'));
+  assert.match(run.backend, /^(wasm|tensorflow|cpu)$/);
+});
+
+test('second run: every stage is a cache hit', () => {
+  const { ran, cached } = nxRun(first);
+  assert.deepEqual(ran, []);
+  assert.deepEqual(cached, sorted(STAGES));
+});
+
+test('a comment and reformatting: every stage is a cache hit', () => {
+  edit(
+    first,
+    'training:\n  learning-rate: 0.002\n  l2: 0.0001\n  epochs: 1\n  batch-size: 64\n',
+    '# the same settings, reordered and in flow style\ntraining: { batch-size: 64, epochs: 1, l2: 1.0e-4, learning-rate: 2.0e-3, optimizer: adam }\n',
+  );
+  const { ran } = nxRun(first);
+  assert.deepEqual(ran, []);
+});
+
+test('only the charts section changed: only charts runs', () => {
+  edit(first, 'include: [loss, accuracy, confusion]', 'include: [loss, confusion]');
+  const { ran } = nxRun(first);
+  assert.deepEqual(ran, ['charts']);
+  assert.ok(!existsSync(join(first, 'artifacts/e2e/charts/accuracy.png')), 'charts removed from the config are removed from the artifacts');
+});
+
+test('only the learning rate changed: data is a cache hit, the rest runs', () => {
+  edit(first, 'learning-rate: 2.0e-3', 'learning-rate: 0.001');
+  const { ran, cached } = nxRun(first);
+  assert.deepEqual(ran, sorted(['train', 'export', 'evaluate', 'charts']));
+  assert.deepEqual(cached, ['data']);
+});
+
+test("a second clone given the first one's .nx folder replays every stage", () => {
+  const second = workspaceCopy('second');
+  // What a CI cache step saves and restores: Nx 24 finds cache entries through .nx/workspace-data,
+  // so .nx/cache alone is not enough.
+  cpSync(join(first, '.nx'), join(second, '.nx'), { recursive: true });
+  edit(second, 'learning-rate: 0.002', 'learning-rate: 0.001');
+  edit(second, 'include: [loss, accuracy, confusion]', 'include: [loss, confusion]');
+  const { ran, cached } = nxRun(second);
+  assert.deepEqual(ran, []);
+  assert.deepEqual(cached, sorted(STAGES));
+  assert.deepEqual(readFileSync(join(second, 'artifacts/e2e/export/model.onnx')), readFileSync(join(first, 'artifacts/e2e/export/model.onnx')));
+});

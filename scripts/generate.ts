@@ -1,0 +1,113 @@
+// Everything derived from libs/spec/schema.json, the single source of truth for pipeline files:
+//   libs/spec/src/config.ts  the TypeScript types
+//   README.md                the YAML reference, between the reference markers
+// `npm run generate` writes them; `--check` fails when a committed copy is out of date (a test runs it).
+import { compile } from 'json-schema-to-typescript';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..');
+const schemaPath = join(root, 'libs/spec/schema.json');
+export const TYPES_FILE = join(root, 'libs/spec/src/config.ts');
+export const README = join(root, 'README.md');
+const START = '<!-- reference:start (generated from libs/spec/schema.json by `npm run generate`) -->';
+const END = '<!-- reference:end -->';
+
+interface Schema {
+  title?: string;
+  description?: string;
+  type?: string;
+  enum?: unknown[];
+  const?: unknown;
+  default?: unknown;
+  $ref?: string;
+  oneOf?: Schema[];
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  definitions?: Record<string, Schema>;
+}
+
+function loadSchema(): Schema {
+  return JSON.parse(readFileSync(schemaPath, 'utf8')) as Schema;
+}
+
+export async function generateTypes(): Promise<string> {
+  return compile(loadSchema() as object, 'Pipeline', {
+    bannerComment: '/* Generated from libs/spec/schema.json by scripts/generate.ts: edit the schema, then `npm run generate`. */',
+    additionalProperties: false,
+    style: { singleQuote: true, printWidth: 120 },
+    unreachableDefinitions: false,
+  });
+}
+
+function typeOf(s: Schema, root: Schema): string {
+  if (s.$ref) {
+    const name = s.$ref.replace('#/definitions/', '');
+    const target = root.definitions![name];
+    return target.properties || target.oneOf?.[0]?.$ref ? name : typeOf(target, root);
+  }
+  if (s.const !== undefined) return `\`${String(s.const)}\``;
+  if (s.enum) return s.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
+  if (s.oneOf) return s.oneOf.map((o) => typeOf(o, root)).join(' or ');
+  if (s.type === 'array' && s.items) return `list of ${typeOf(s.items, root)}`;
+  return s.type ?? 'any';
+}
+
+function bounds(s: Schema): string {
+  const parts: string[] = [];
+  if (s.minimum !== undefined) parts.push(`>= ${s.minimum}`);
+  if (s.exclusiveMinimum !== undefined) parts.push(`> ${s.exclusiveMinimum}`);
+  if (s.maximum !== undefined) parts.push(`<= ${s.maximum}`);
+  if (s.exclusiveMaximum !== undefined) parts.push(`< ${s.exclusiveMaximum}`);
+  return parts.join(', ');
+}
+
+function table(title: string, s: Schema, root: Schema): string {
+  const rows = Object.entries(s.properties ?? {}).map(([key, p]) => {
+    const resolved = p.$ref ? root.definitions![p.$ref.replace('#/definitions/', '')] : p;
+    const required = s.required?.includes(key) ? 'required' : p.default !== undefined ? `\`${JSON.stringify(p.default)}\`` : '';
+    const description = [p.description ?? (resolved.properties ? '' : resolved.description), bounds(p)].filter(Boolean).join(' ');
+    return `| \`${key}\` | ${typeOf(p, root)} | ${required} | ${description.replace(/\|/g, '\\|')} |`;
+  });
+  const intro = s.description ? `${s.description}\n\n` : '';
+  return `#### ${title}\n\n${intro}| key | type | default | meaning |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n`;
+}
+
+export function generateReference(): string {
+  const schema = loadSchema();
+  const sections = [table('Top level', schema, schema)];
+  for (const [name, def] of Object.entries(schema.definitions ?? {})) {
+    if (def.properties) sections.push(table(name, def, schema));
+  }
+  return `${START}\n\n${sections.join('\n')}\n${END}`;
+}
+
+export function readmeWithReference(readme: string): string {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < 0) throw new Error('README.md has no reference markers');
+  return readme.slice(0, start) + generateReference() + readme.slice(end + END.length);
+}
+
+if (require.main === module) {
+  (async () => {
+    const types = await generateTypes();
+    const readme = readmeWithReference(readFileSync(README, 'utf8'));
+    if (process.argv.includes('--check')) {
+      const stale = [
+        readFileSync(TYPES_FILE, 'utf8') !== types && 'libs/spec/src/config.ts',
+        readFileSync(README, 'utf8') !== readme && 'the YAML reference in README.md',
+      ].filter(Boolean);
+      for (const what of stale) console.error(`${what} is out of date: run \`npm run generate\``);
+      process.exitCode = stale.length ? 1 : 0;
+    } else {
+      writeFileSync(TYPES_FILE, types);
+      writeFileSync(README, readme);
+    }
+  })();
+}

@@ -140,7 +140,7 @@ test('only the learning rate changed: data is a cache hit, the rest runs', () =>
 
 test("a second clone given the first one's .nx folder replays every stage", () => {
   const second = workspaceCopy('second');
-  // What a CI cache step saves and restores: Nx 24 finds cache entries through .nx/workspace-data,
+  // What a CI cache step saves and restores: Nx looks cache entries up in .nx/workspace-data,
   // so .nx/cache alone is not enough.
   cpSync(join(first, '.nx'), join(second, '.nx'), { recursive: true });
   edit(second, 'learning-rate: 0.002', 'learning-rate: 0.001');

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { parsePipeline, SpecError } from './index';
+import { parsePipeline, SpecError, withDefaults } from './index';
 
 const valid = `
 dataset:
@@ -96,4 +96,11 @@ test('missing sections and a bad file name', () => {
     "pipelines/p.yaml:1:1 missing required key 'training'",
   ]);
   assert.match(problems(valid, 'pipelines/My Run.yaml')[0], /the file name 'My Run' is the pipeline's name/);
+});
+
+test('withDefaults fills a section built in code as loading a file does', () => {
+  const { config } = parsePipeline(valid, 'p.yaml');
+  assert.deepEqual(withDefaults('Training', { epochs: 2 }), config.training);
+  assert.deepEqual(withDefaults('Charts', {}), config.charts);
+  assert.throws(() => withDefaults('Training', { 'learning-rate': -1 }), /Training\/learning-rate: must be > 0 \(got -1\)/);
 });

@@ -17,10 +17,31 @@ export interface LoadedPipeline {
   config: Pipeline;
 }
 
-let compiled: ValidateFunction | undefined;
-function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, useDefaults: true, discriminator: true, verbose: true, strict: true, strictRequired: false }).compile(schema);
-  return compiled;
+let ajv: Ajv | undefined;
+function schemaAjv(): Ajv {
+  ajv ??= new Ajv({ allErrors: true, useDefaults: true, discriminator: true, verbose: true, strict: true, strictRequired: false, schemas: [schema] });
+  return ajv;
+}
+
+function validator(name?: string): ValidateFunction {
+  const ref = `${schema.$id}${name ? `#/definitions/${name}` : ''}`;
+  return schemaAjv().getSchema(ref) ?? schemaAjv().compile({ $ref: ref });
+}
+
+export type SectionName = 'Dataset' | 'Model' | 'Training' | 'Export' | 'Evaluate' | 'Charts';
+
+/**
+ * A section of a pipeline built in code (tests, benchmarks) with the schema's defaults filled in,
+ * exactly as loadPipeline fills them: the schema is the one place defaults live.
+ */
+export function withDefaults<T extends object>(section: SectionName, value: T): T {
+  const copy = structuredClone(value);
+  const validate = validator(section);
+  if (!validate(copy)) {
+    const lines = (validate.errors ?? []).map((e) => `${section}${e.instancePath}: ${describeError(e, e.data, schema as SchemaRoot)}`);
+    throw new Error(lines.join('\n'));
+  }
+  return copy;
 }
 
 export const PIPELINE_NAME = /^[a-z0-9][a-z0-9-]*$/;

@@ -236,7 +236,7 @@ export interface Training {
    */
   l2?: number;
   /**
-   * Decoupled weight decay (AdamW, Loshchilov & Hutter): w -= learning-rate * weight-decay * w each step, outside the gradient. Only with optimizer adamw.
+   * Decoupled weight decay (AdamW, Loshchilov & Hutter): after each gradient, kernels shrink by learning-rate * weight-decay * w (biases are not decayed). Only with optimizer adamw.
    */
   'weight-decay'?: number;
   'batch-size'?: number;

@@ -20,12 +20,15 @@ function initialValue(p: ParamSpec, seed: number): tf.Tensor {
   return tf.randomUniform(p.shape, -limit, limit, 'float32', seed);
 }
 
-export function buildModel(spec: ModelSpec, seed: number): TrainableModel {
+/** The model's variables, initialised from `seed`, or set to `weights` when given (a trained model, a reference). */
+export function buildModel(spec: ModelSpec, seed: number, weights?: Weights): TrainableModel {
   const summary = describeModel(spec);
   const params = summary.layers.flatMap((l) => l.params);
   const variables = new Map<string, tf.Variable>();
   params.forEach((p, i) => {
-    const init = initialValue(p, seed * 1000 + i);
+    const given = weights?.[p.name];
+    if (weights && !given) throw new Error(`weights: '${p.name}' is missing`);
+    const init = given ? tf.tensor(given.data, p.shape) : initialValue(p, seed * 1000 + i);
     variables.set(p.name, tf.variable(init, true, p.name));
     init.dispose();
   });

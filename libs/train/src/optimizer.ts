@@ -19,12 +19,16 @@ export function makeOptimizer(t: Required<Training>): StepOptimizer {
   const decay = t.optimizer === 'adamw' ? t['weight-decay'] : 0;
   return {
     step(f, variables) {
+      const { value, grads } = tf.variableGrads(f, variables);
       if (decay > 0) {
+        // After the gradient, as AdamW (and PyTorch's) decays: the gradient is taken at the undecayed weights.
         tf.tidy(() => {
           for (const v of variables) if (v.rank > 1) v.assign(tf.mul(v, 1 - lr * decay));
         });
       }
-      return optimizer.minimize(f, true, variables) as tf.Scalar;
+      optimizer.applyGradients(grads);
+      tf.dispose(grads);
+      return value;
     },
     setLearningRate(next) {
       lr = next;

@@ -1,0 +1,66 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+const repo = join(__dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'trainyard-cli-'));
+const artifacts = join(dir, 'artifacts');
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/main.ts', ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...process.env, TRAINYARD_ARTIFACTS: artifacts },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function pipeline(name: string, text: string): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+const lenet = readFileSync(join(repo, 'pipelines', 'lenet-l2.yaml'), 'utf8');
+
+test('an invalid file: one located line per problem on stderr, exit 2, no stack trace, nothing written', () => {
+  const file = pipeline('broken', lenet.replace('learning-rate: 0.001', 'learning-rate: -0.001').replace('epochs: 10', 'epoch: 10'));
+  for (const args of [['check', file], ['stage', file, 'data'], ['run', file]]) {
+    const r = cli(...args);
+    assert.equal(r.status, 2, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.deepEqual(lines.map((l) => l.replace(/^.*broken\.yaml:/, 'broken.yaml:')), [
+      'broken.yaml:27:18 training -> learning-rate: must be > 0 (got -0.001)',
+      "broken.yaml:30:3 training -> epoch: unknown key 'epoch' (did you mean 'epochs'?)",
+    ]);
+    assert.ok(!/\bat .*\.ts:\d+/.test(r.stderr), 'no stack trace');
+  }
+  assert.ok(!existsSync(join(artifacts, 'broken')));
+});
+
+test('a stage that fails on its input: one line, exit 1, and no folder for it', () => {
+  const file = pipeline('no-data', lenet.replace('source: mnist', `source: idx\n  path: ${join(dir, 'missing')}`));
+  const r = cli('stage', file, 'data');
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /missing/);
+  assert.ok(!existsSync(join(artifacts, 'no-data', 'data')));
+  assert.deepEqual(existsSync(join(artifacts, 'no-data')) ? readdirSync(join(artifacts, 'no-data')) : [], [], 'no temporary folder left behind');
+});
+
+test('check accepts the shipped pipelines; key prints the fingerprint and the backend for train', () => {
+  const ok = cli('check', 'pipelines/lenet-l2.yaml');
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(cli('key', 'pipelines/lenet-l2.yaml', 'data').stdout, /^fingerprint=[0-9a-f]{20}\n$/);
+  assert.match(cli('key', 'pipelines/lenet-l2.yaml', 'train').stdout, /^fingerprint=[0-9a-f]{20} backend=(wasm|tensorflow|cpu)\n$/);
+});
+
+test('unknown commands and stages are usage errors', () => {
+  assert.equal(cli('frobnicate').status, 2);
+  const r = cli('stage', 'pipelines/lenet-l2.yaml', 'nope');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /has no stage 'nope' \(it has data, train, export, evaluate, charts\)/);
+});

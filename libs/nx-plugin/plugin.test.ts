@@ -1,0 +1,69 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { CreateNodesContextV2, TargetConfiguration } from 'nx/src/devkit-exports';
+import { createNodesV2, PIPELINES_GLOB, PROJECT } from './index';
+
+const repo = join(__dirname, '..', '..');
+
+async function infer(files: Record<string, string>): Promise<Record<string, TargetConfiguration>> {
+  const root = mkdtempSync(join(tmpdir(), 'trainyard-plugin-'));
+  mkdirSync(join(root, 'pipelines'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(root, 'pipelines', name), text);
+  const context = { workspaceRoot: root, nxJsonConfiguration: {} } as CreateNodesContextV2;
+  const results = await createNodesV2[1](Object.keys(files).map((f) => `pipelines/${f}`), undefined, context);
+  const targets: Record<string, TargetConfiguration> = {};
+  for (const [, result] of results) {
+    const project = result.projects?.pipelines;
+    assert.equal(project?.name, PROJECT);
+    Object.assign(targets, project?.targets);
+  }
+  return targets;
+}
+
+const lenet = readFileSync(join(repo, 'pipelines', 'lenet-l2.yaml'), 'utf8');
+
+test('every pipelines/*.yaml becomes a target of the project "pipeline", with one task per stage', async () => {
+  assert.equal(PIPELINES_GLOB, 'pipelines/*.yaml');
+  const targets = await infer({ 'lenet-l2.yaml': lenet, 'other.yaml': lenet });
+  assert.deepEqual(Object.keys(targets).sort(), [
+    'lenet-l2', 'lenet-l2.charts', 'lenet-l2.data', 'lenet-l2.evaluate', 'lenet-l2.export', 'lenet-l2.train',
+    'other', 'other.charts', 'other.data', 'other.evaluate', 'other.export', 'other.train',
+  ]);
+  assert.deepEqual(targets['lenet-l2'].dependsOn, ['lenet-l2.data', 'lenet-l2.train', 'lenet-l2.export', 'lenet-l2.evaluate', 'lenet-l2.charts']);
+  const train = targets['lenet-l2.train'];
+  assert.equal(train.command, 'node --import tsx apps/cli/main.ts stage pipelines/lenet-l2.yaml train');
+  assert.equal(train.cache, true);
+  assert.deepEqual(train.outputs, ['{workspaceRoot}/artifacts/lenet-l2/train']);
+  assert.deepEqual(train.dependsOn, ['lenet-l2.data']);
+  assert.ok(train.metadata?.description);
+  assert.ok(train.inputs?.some((i) => typeof i === 'object' && 'runtime' in i && i.runtime.endsWith('key pipelines/lenet-l2.yaml train')));
+  assert.ok(train.inputs?.some((i) => typeof i === 'object' && 'env' in i && i.env === 'TRAINYARD_BACKEND'));
+  assert.ok(train.inputs?.includes('{workspaceRoot}/libs/train/**/*'));
+  assert.ok(!targets['lenet-l2.charts'].inputs?.includes('{workspaceRoot}/libs/train/**/*'), 'charts does not re-run when the trainer changes');
+  assert.ok(!train.inputs?.some((i) => typeof i === 'string' && i.includes('pipelines/')), 'the YAML file itself is not an input');
+});
+
+test('the targets do not depend on the values in the file, only on its stages', async () => {
+  // Nx hashes the project's whole configuration into each task: a value here would re-run everything.
+  const a = await infer({ 'p.yaml': lenet });
+  const b = await infer({ 'p.yaml': lenet.replace('learning-rate: 0.001', 'learning-rate: 0.01').replace('epochs: 10', 'epochs: 3') });
+  assert.deepEqual(a, b);
+});
+
+test('an invalid file gets one target that prints its problems, and breaks no other pipeline', async () => {
+  const targets = await infer({ 'good.yaml': lenet, 'bad.yaml': 'dataset: { source: mnst }\n' });
+  assert.deepEqual(targets.bad.command, 'node --import tsx apps/cli/main.ts check pipelines/bad.yaml');
+  assert.equal(targets.bad.cache, false);
+  assert.ok(targets['good.train']);
+  assert.ok(!targets['bad.train']);
+});
+
+test('loading the plugin loads no TensorFlow.js, onnxruntime or vega (it runs on every nx command)', () => {
+  const loaded = execFileSync(process.execPath, ['-e', "require('./libs/nx-plugin/plugin.cjs'); console.log(Object.keys(require.cache).join('\\n'))"], { cwd: repo, encoding: 'utf8' });
+  assert.ok(loaded.includes('libs/plan/'), 'the plugin was loaded');
+  assert.deepEqual(loaded.split('\n').filter((f) => /@tensorflow|onnxruntime|vega|resvg/.test(f)), []);
+});

@@ -1,0 +1,118 @@
+import { strict as assert } from 'node:assert';
+import { before, test } from 'node:test';
+import type { Weights } from '../artifacts';
+import type { ModelSpec } from '../graph';
+import { withDefaults, type Training } from '../spec';
+import { train, useBackend, type Progress, type Split } from './index';
+
+const model: ModelSpec = {
+  input: [1, 8, 8],
+  layers: [
+    { id: 'C1', type: 'conv', filters: 3, kernel: 3, activation: 'tanh' },
+    { id: 'S2', type: 'avgpool' },
+    { type: 'flatten' },
+    { id: 'D', type: 'dense', units: 8, activation: 'relu' },
+    { type: 'dropout', rate: 0.2 },
+    { id: 'OUT', type: 'dense', units: 3 },
+  ],
+};
+
+/** Three classes that differ in where the bright pixels are, so a few steps make progress. */
+function synthetic(count: number, seed: number): Split {
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const images = new Float32Array(count * 64);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    labels[i] = i % 3;
+    for (let p = 0; p < 64; p++) images[i * 64 + p] = rand() * 0.3 + (Math.floor(p / 8) % 3 === labels[i] ? 1 : 0);
+  }
+  return { images, labels, count };
+}
+
+const quiet: Progress = { startEpoch() {}, batch() {}, endEpoch() {}, stop() {} };
+const data = { train: synthetic(96, 1), validation: synthetic(30, 2), probe: synthetic(4, 3) };
+
+function run(training: Training) {
+  return train({ model, training: withDefaults('Training', training) as Required<Training>, classes: 3, ...data, progress: quiet });
+}
+
+function diff(a: Weights, b: Weights, name: string): number[] {
+  return Array.from(a[name].data, (v, i) => v - b[name].data[i]);
+}
+
+before(async () => {
+  await useBackend('wasm');
+});
+
+test('the same seed gives the same weights, history and probe; another seed does not', () => {
+  const a = run({ epochs: 2, 'batch-size': 16, seed: 3 });
+  const b = run({ epochs: 2, 'batch-size': 16, seed: 3 });
+  const c = run({ epochs: 2, 'batch-size': 16, seed: 4 });
+  assert.deepEqual(a.weights, b.weights);
+  assert.deepEqual(a.probe, b.probe);
+  assert.deepEqual(a.history.map((h) => h.trainLoss), b.history.map((h) => h.trainLoss));
+  assert.notDeepEqual(a.weights['C1/kernel'].data, c.weights['C1/kernel'].data);
+});
+
+test('training lowers the loss and records one history line per epoch', () => {
+  const r = run({ epochs: 4, 'batch-size': 16, 'learning-rate': 0.01 });
+  assert.equal(r.status, 'ok');
+  assert.equal(r.history.length, 4);
+  assert.ok(r.history[3].trainLoss < r.history[0].trainLoss, JSON.stringify(r.history.map((h) => h.trainLoss)));
+  assert.ok(r.history[3].valAccuracy > 0.8, `validation accuracy ${r.history[3].valAccuracy}`);
+  assert.equal(r.probe.logits.length, 4);
+  assert.equal(r.probe.logits[0].length, 3);
+});
+
+test('l2 adds l2 * w to the gradient of kernels only: one SGD step differs by -lr * l2 * w0', () => {
+  const lr = 0.1;
+  const l2 = 0.5;
+  const one = { epochs: 1, 'batch-size': 96, optimizer: 'sgd', 'learning-rate': lr, seed: 5 } as const;
+  const start = run({ ...one, 'learning-rate': 1e-30 }).weights; // w0, to float precision
+  const plain = run(one).weights;
+  const decayed = run({ ...one, l2 }).weights;
+  const delta = diff(decayed, plain, 'D/kernel');
+  delta.forEach((d, i) => assert.ok(Math.abs(d - -lr * l2 * start['D/kernel'].data[i]) < 1e-5, `D/kernel[${i}]: ${d}`));
+  assert.ok(diff(decayed, plain, 'D/bias').every((d) => Math.abs(d) < 1e-6), 'biases are not penalised');
+});
+
+test('adamw decays kernels by lr * weight-decay * w outside the gradient', () => {
+  const lr = 0.01;
+  const wd = 0.5;
+  const one = { epochs: 1, 'batch-size': 96, 'learning-rate': lr, seed: 6 } as const;
+  const start = run({ ...one, 'learning-rate': 1e-30 }).weights;
+  const adam = run({ ...one, optimizer: 'adam' }).weights;
+  const adamw = run({ ...one, optimizer: 'adamw', 'weight-decay': wd }).weights;
+  diff(adamw, adam, 'C1/kernel').forEach((d, i) => assert.ok(Math.abs(d - -lr * wd * start['C1/kernel'].data[i]) < 1e-5, `C1/kernel[${i}]: ${d}`));
+  assert.ok(diff(adamw, adam, 'C1/bias').every((d) => Math.abs(d) < 1e-6));
+});
+
+test('sgd with momentum and adam all learn', () => {
+  for (const t of [{ optimizer: 'sgd', momentum: 0.9, 'learning-rate': 0.05 }, { optimizer: 'adam', 'learning-rate': 0.01 }] as const) {
+    const r = run({ ...t, epochs: 4, 'batch-size': 16 });
+    assert.ok(r.history[3].trainLoss < r.history[0].trainLoss, `${t.optimizer}: ${r.history.map((h) => h.trainLoss)}`);
+  }
+});
+
+test('a loss that becomes infinite or NaN stops training and is recorded as diverged', () => {
+  const r = run({ optimizer: 'sgd', 'learning-rate': 1e12, epochs: 3, 'batch-size': 16 });
+  assert.equal(r.status, 'diverged');
+  assert.match(r.reason ?? '', /^loss became (NaN|Infinity|-Infinity) at epoch 1, batch \d+$/);
+  assert.ok(r.history.length < 3);
+});
+
+test('a few steps on wasm and on cpu from the same seed give the same weights within 1e-4', async () => {
+  const t = { epochs: 1, 'batch-size': 32, 'learning-rate': 0.01, seed: 7 };
+  const wasm = run(t).weights;
+  await useBackend('cpu');
+  try {
+    const cpu = run(t).weights;
+    for (const name of Object.keys(cpu)) {
+      const worst = Math.max(...diff(wasm, cpu, name).map(Math.abs));
+      assert.ok(worst < 1e-4, `${name}: max |wasm - cpu| = ${worst}`);
+    }
+  } finally {
+    await useBackend('wasm');
+  }
+});

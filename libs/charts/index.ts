@@ -1,11 +1,4 @@
-export type { ChartFormat, ChartKind, ChartRun, ChartsConfig } from './src/types';
-export { CHART_FORMATS, CHART_KINDS } from './src/types';
-export type { ChartsErrorCode } from './src/errors';
-export { ChartsError } from './src/errors';
-export { resolveChartsConfig, type ResolvedChartsConfig } from './src/config';
-export { lossSpec } from './src/kinds/loss';
-export { accuracySpec } from './src/kinds/accuracy';
-export { confusionSpec } from './src/kinds/confusion';
-export { chartSpec } from './src/spec';
-export { renderChart, type RenderedChart, type RenderOptions } from './src/render';
+export type { ChartKind, ChartRun } from './src/types';
+export { CHART_KINDS } from './src/types';
+export { ChartsError, type ChartsErrorCode } from './src/errors';
 export { writeCharts } from './src/write';

@@ -1,3 +1,3 @@
 export { evaluateOnnx, type EvaluateOnnxOptions, type EvaluateResult } from './src/evaluate';
-export { assertParity, compareParity, describeParity, type ParityReport } from './src/parity';
+export { assertParity } from './src/parity';
 export { EvaluateError, ParityError } from './src/errors';

@@ -1,2 +1,2 @@
-export { exportOnnx, irVersionFor, INPUT_NAME, OUTPUT_NAME, type ExportOnnxOptions } from './src/export';
+export { exportOnnx, INPUT_NAME, OUTPUT_NAME, type ExportOnnxOptions } from './src/export';
 export { OnnxExportError } from './src/errors';

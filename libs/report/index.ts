@@ -1,3 +1,2 @@
-export type { ChartLink, ReportInput, ReportRun } from './src/types';
-export { renderReport } from './src/report';
-export { findCharts, writeReport } from './src/write';
+export type { ReportInput, ReportRun } from './src/types';
+export { writeReport } from './src/write';

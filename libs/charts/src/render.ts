@@ -1,17 +1,12 @@
 import { Resvg } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
-import { resolveChartsConfig } from './config';
+import { withDefaults, type Charts } from '../../spec';
 import { ChartsError } from './errors';
 import { vegaTextWidth } from './text-width';
 import { FONT } from './theme';
-import type { ChartFormat } from './types';
 
-export interface RenderOptions {
-  /** Default: svg and png. */
-  formats?: ChartFormat[];
-  /** PNG pixels per SVG pixel. Default 2. */
-  scale?: number;
-}
+/** As in the pipeline's `charts` section; omitted fields take the schema's defaults. */
+export type RenderOptions = Pick<Charts, 'formats' | 'scale'>;
 
 export interface RenderedChart {
   svg?: string;
@@ -23,7 +18,8 @@ export interface RenderedChart {
  * network, no randomness, and the ids Vega numbers its gradients and clip paths with restart at 0.
  */
 export async function renderChart(spec: TopLevelSpec, options: RenderOptions = {}): Promise<RenderedChart> {
-  const { formats, scale } = resolveChartsConfig({ formats: options.formats, scale: options.scale });
+  // the schema gives both a default, so after withDefaults neither is missing
+  const { formats, scale } = withDefaults('Charts', options) as Required<RenderOptions>;
   const svg = await serially(() => toSvg(spec));
   const out: RenderedChart = {};
   if (formats.includes('svg')) out.svg = svg;

@@ -1,4 +1,5 @@
 import type { History, Metrics, RunInfo } from '../../artifacts';
+import type { Charts } from '../../spec';
 
 /** What a chart kind draws from: one training run's artifacts, read from its JSON files. */
 export interface ChartRun {
@@ -11,18 +12,7 @@ export interface ChartRun {
   run?: RunInfo;
 }
 
-export const CHART_KINDS = ['loss', 'accuracy', 'confusion'] as const;
-export type ChartKind = (typeof CHART_KINDS)[number];
+export type ChartKind = NonNullable<Charts['include']>[number];
 
-export const CHART_FORMATS = ['svg', 'png'] as const;
-export type ChartFormat = (typeof CHART_FORMATS)[number];
-
-/** The pipeline's `charts` section; every field optional, defaults as in the schema. */
-export interface ChartsConfig {
-  /** Default: every kind. */
-  include?: ChartKind[];
-  /** Default: svg and png. */
-  formats?: ChartFormat[];
-  /** PNG pixels per SVG pixel, 0.5 to 4. Default 2. */
-  scale?: number;
-}
+/** Every kind, in the order the report lists them. */
+export const CHART_KINDS = ['loss', 'accuracy', 'confusion'] as const satisfies readonly ChartKind[];

@@ -1,17 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveChartsConfig } from './config';
+import { withDefaults, type Charts } from '../../spec';
 import { renderChart } from './render';
 import { chartSpec } from './spec';
-import type { ChartRun, ChartsConfig } from './types';
+import type { ChartRun } from './types';
 
 /**
  * For each included kind, in order: `<kind>.vl.json` (the spec, to re-render or edit), then
- * `<kind>.svg` and `<kind>.png` as configured. Returns the paths written, in that order.
+ * `<kind>.svg` and `<kind>.png` as configured (omitted settings take the schema's defaults).
+ * Returns the paths written, in that order.
  * Every spec is built before anything is written, so bad input leaves no partial set behind.
  */
-export async function writeCharts(runs: ChartRun[], charts: ChartsConfig, outDir: string): Promise<string[]> {
-  const { include, formats, scale } = resolveChartsConfig(charts);
+export async function writeCharts(runs: ChartRun[], charts: Charts, outDir: string): Promise<string[]> {
+  // the schema gives every field a default, so after withDefaults none is missing
+  const { include, formats, scale } = withDefaults('Charts', charts) as Required<Charts>;
   const specs = include.map((kind) => ({ kind, spec: chartSpec(kind, runs) }));
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];

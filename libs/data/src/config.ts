@@ -1,15 +1,18 @@
-import type { Dataset, Transform } from '../../spec/src/config';
-import { withTransformDefaults } from './transforms/apply';
+import type { Dataset, NoiseTransform, NormalizeTransform, PadTransform } from '../../spec';
+
+/** A transform as loadPipeline or withDefaults leave it: every field the schema gives a default is set. */
+export type ResolvedTransform = Required<PadTransform> | NormalizeTransform | Required<NoiseTransform>;
 
 /** The `dataset` block with the schema's defaults filled in. */
-export type ResolvedDataset = Dataset & { validation: number; 'split-seed': number; transforms: Transform[] };
+export type ResolvedDataset = Dataset & { validation: number; 'split-seed': number; transforms: ResolvedTransform[] };
 
-/** Same defaults as schema.json, so that a config built in code behaves as the validated YAML would. */
-export function withDatasetDefaults(config: Dataset): ResolvedDataset {
-  return {
-    ...config,
-    validation: config.validation ?? 0.1,
-    'split-seed': config['split-seed'] ?? 1,
-    transforms: withTransformDefaults(config.transforms ?? []),
-  };
+/**
+ * Narrows the type only: defaults come from the schema (loadPipeline, or withDefaults('Dataset', ...)
+ * for a config built in code). A config that skipped both fails here rather than deep in a transform.
+ */
+export function resolved(config: Dataset): ResolvedDataset {
+  if (config.validation === undefined || config['split-seed'] === undefined || config.transforms === undefined) {
+    throw new Error("dataset: the schema's defaults are not filled in; load the pipeline with loadPipeline, or pass a config built in code through withDefaults('Dataset', ...) from libs/spec");
+  }
+  return config as ResolvedDataset;
 }

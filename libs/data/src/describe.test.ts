@@ -3,20 +3,21 @@ import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { Dataset } from '../../spec/src/config';
-import { describeDataset, loadDataset } from '../index';
+import { withDefaults, type Dataset } from '../../spec';
+import { describeDataset } from './describe';
 import { syntheticParts, tempDir, writeIdxDataset } from './fixture';
+import { loadDataset } from './load';
 
 const workspace = tempDir();
 after(() => rmSync(workspace, { recursive: true, force: true }));
 writeIdxDataset(join(workspace, 'd'), syntheticParts(20, 6, 3, 3, 3));
 
-const config: Dataset = {
+const config: Dataset = withDefaults('Dataset', {
   source: 'idx',
   path: 'd',
   validation: 0.25,
   transforms: [{ type: 'pad', to: 4 }, { type: 'noise', std: 0.05 }, { type: 'normalize', mean: 0.5, std: 0.25 }],
-};
+});
 
 test('manifest: counts, class counts in class order, shape, transforms with defaults, preprocessing without noise', () => {
   const d = loadDataset(config, { workspace });
@@ -60,7 +61,7 @@ test('split digests are stable across loads and follow the transforms, the noise
   };
   const base = digests(config);
   assert.deepEqual(digests(config), base);
-  const otherNoise: Dataset = { ...config, transforms: [{ type: 'pad', to: 4 }, { type: 'noise', std: 0.05, seed: 2 }, { type: 'normalize', mean: 0.5, std: 0.25 }] };
+  const otherNoise = withDefaults<Dataset>('Dataset', { ...config, transforms: [{ type: 'pad', to: 4 }, { type: 'noise', std: 0.05, seed: 2 }, { type: 'normalize', mean: 0.5, std: 0.25 }] });
   const n = digests(otherNoise);
   assert.notEqual(n[0], base[0]);
   assert.deepEqual(n.slice(1), base.slice(1), 'noise on train only leaves validation and test alone');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DataManifest, SplitInfo } from '../../artifacts/src/types';
 import type { Dataset } from '../../spec/src/config';
-import { withDatasetDefaults } from './config';
+import { resolved } from './config';
 import { DataError } from './errors';
 import { describePreprocessing, transformedShape } from './transforms/apply';
 import type { LoadedDataset, Split } from './types';
@@ -15,9 +15,9 @@ export function describeSplit(split: Split, classCount: number): SplitInfo {
   return { count: split.count, classCounts, sha256 };
 }
 
-/** The manifest the data stage writes: what was read, the splits, and how a consumer preprocesses raw pixels. */
+/** The manifest the data stage writes: what was read, the splits, and how a consumer preprocesses raw pixels. `config` as for loadDataset. */
 export function describeDataset(loaded: LoadedDataset, config: Dataset): DataManifest {
-  const cfg = withDatasetDefaults(config);
+  const cfg = resolved(config);
   const shape = transformedShape(loaded.sourceShape, cfg.transforms);
   if (shape.join() !== loaded.imageShape.join()) {
     throw new DataError(`the dataset was loaded with other transforms: images are ${loaded.imageShape.join('x')}, the config gives ${shape.join('x')}`);

@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { withDefaults, type Transform } from '../../spec';
+import { resolved, type ResolvedTransform } from './config';
 import { encodeIdx } from './idx';
 import { type FileRole, IDX_FILE_NAMES } from './sources';
 
@@ -37,4 +39,9 @@ export function syntheticParts(nTrain: number, nTest: number, h: number, w: numb
   });
   const labels = (n: number): Part => ({ dims: [n], data: Array.from({ length: n }, (_, i) => i % classes) });
   return { 'train-images': images(nTrain, 0), 'train-labels': labels(nTrain), 'test-images': images(nTest, 7), 'test-labels': labels(nTest) };
+}
+
+/** Transforms as a loaded pipeline holds them: the schema's defaults filled in by the spec. */
+export function defaultedTransforms(transforms: Transform[]): ResolvedTransform[] {
+  return resolved(withDefaults('Dataset', { source: 'idx', transforms })).transforms;
 }

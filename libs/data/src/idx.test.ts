@@ -3,7 +3,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { DataError, encodeIdx, isGzip, parseIdx, readIdx } from '../index';
+import { DataError } from './errors';
+import { encodeIdx, isGzip, parseIdx, readIdx } from './idx';
 import { tempDir } from './fixture';
 
 const dir = tempDir();

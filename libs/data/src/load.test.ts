@@ -3,9 +3,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { Dataset } from '../../spec/src/config';
-import { DataError, encodeIdx, FASHION_MNIST_DEFAULT_DIR, loadDataset } from '../index';
+import { withDefaults, type Dataset } from '../../spec';
+import { DataError } from './errors';
 import { syntheticParts, tempDir, writeIdxDataset } from './fixture';
+import { encodeIdx } from './idx';
+import { loadDataset as loadResolved } from './load';
+import { FASHION_MNIST_DEFAULT_DIR } from './sources';
+import type { LoadOptions } from './types';
 
 const workspace = tempDir();
 after(() => rmSync(workspace, { recursive: true, force: true }));
@@ -14,6 +18,11 @@ after(() => rmSync(workspace, { recursive: true, force: true }));
 const parts = syntheticParts(20, 5, 3, 3, 4);
 writeIdxDataset(join(workspace, 'plain'), parts);
 writeIdxDataset(join(workspace, 'gz'), parts, true);
+
+/** As a stage loads it: the config with the schema's defaults, as loadPipeline fills them. */
+function loadDataset(config: Dataset, options: LoadOptions) {
+  return loadResolved(withDefaults('Dataset', config), options);
+}
 
 test('idx 20/5 samples, validation=0.25: 15/5/5, each sample the bytes / 255 of its index', () => {
   const d = loadDataset({ source: 'idx', path: 'plain', validation: 0.25 }, { workspace });
@@ -135,4 +144,8 @@ test('real Fashion-MNIST (gzipped, when installed): official class names, first 
   assert.deepEqual(Array.from(d.test.labels), [9, 2, 1]);
   assert.equal(d.classes[d.test.labels[0]], 'Ankle boot');
   assert.deepEqual([d.train.count, d.validation.count], [90, 10]);
+});
+
+test('a config without the schema defaults is refused: they come from loadPipeline or withDefaults', () => {
+  assert.throws(() => loadResolved({ source: 'idx', path: 'plain' }, { workspace }), /withDefaults\('Dataset', \.\.\.\)/);
 });

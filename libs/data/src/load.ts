@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Dataset } from '../../spec/src/config';
-import { withDatasetDefaults } from './config';
+import { resolved } from './config';
 import { DataError } from './errors';
 import { type IdxArray, type IdxKind, parseIdx, readBytes } from './idx';
 import { type FileRole, locateSource, resolveClasses } from './sources';
@@ -42,11 +42,12 @@ function pick(labels: Uint8Array, indices: number[]): Uint8Array {
 }
 
 /**
- * Reads the dataset a pipeline declares, splits it and applies its transforms. Synchronous: it is
- * bound by memory bandwidth, and stages have nothing to do meanwhile.
+ * Reads the dataset a pipeline declares, splits it and applies its transforms. `config` has the
+ * schema's defaults filled in (loadPipeline, or withDefaults('Dataset', ...) from libs/spec).
+ * Synchronous: it is bound by memory bandwidth, and stages have nothing to do meanwhile.
  */
 export function loadDataset(config: Dataset, options: LoadOptions): LoadedDataset {
-  const cfg = withDatasetDefaults(config);
+  const cfg = resolved(config);
   const located = locateSource(cfg, options);
   const files: DataFile[] = [];
   const read = (role: FileRole, kind: IdxKind): IdxArray => {

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { after, test } from 'node:test';
-import { DataError, FASHION_MNIST_CLASSES, locateSource, resolveClasses } from '../index';
+import { DataError } from './errors';
+import { FASHION_MNIST_CLASSES, locateSource, resolveClasses } from './sources';
 import { syntheticParts, tempDir, writeIdxDataset } from './fixture';
 
 const root = tempDir();

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { shuffledIndices, splitTrainValidation, testIndices } from '../index';
+import { shuffledIndices, splitTrainValidation, testIndices } from './split';
 
 function sorted(xs: number[]): number[] {
   return [...xs].sort((a, b) => a - b);

@@ -1,23 +1,24 @@
 import type { Transform } from '../../../spec/src/config';
+import type { ResolvedTransform } from '../config';
 import { DataError } from '../errors';
 import { noise } from './noise';
 import { normalize } from './normalize';
 import { pad } from './pad';
 import type { ImageBatch, ImageShape, SplitName, TransformOp } from './types';
 
-type Ops = { [K in Transform['type']]: TransformOp<Extract<Transform, { type: K }>> };
+type Ops = { [K in Transform['type']]: TransformOp<Extract<ResolvedTransform, { type: K }>> };
 const OPS: Ops = { pad, normalize, noise };
 
-function opOf(t: Transform, i: number): TransformOp<Transform> {
+function opOf(t: ResolvedTransform, i: number): TransformOp<ResolvedTransform> {
   const op = (OPS as Record<string, unknown>)[t?.type];
   if (op === undefined) {
     throw new DataError(`dataset.transforms[${i}]: unknown type '${String(t?.type)}'; expected ${Object.keys(OPS).join(', ')}`);
   }
-  return op as TransformOp<Transform>;
+  return op as TransformOp<ResolvedTransform>;
 }
 
 /** Runs `work` for transform i, prefixing its failure with which transform it was. */
-export function inTransform<R>(t: Transform, i: number, work: (op: TransformOp<Transform>) => R): R {
+export function inTransform<R>(t: ResolvedTransform, i: number, work: (op: TransformOp<ResolvedTransform>) => R): R {
   const op = opOf(t, i);
   try {
     return work(op);
@@ -27,17 +28,13 @@ export function inTransform<R>(t: Transform, i: number, work: (op: TransformOp<T
   }
 }
 
-export function withTransformDefaults(transforms: readonly Transform[]): Transform[] {
-  return transforms.map((t, i) => inTransform(t, i, (op) => op.withDefaults(t)));
-}
-
 /** Image shape after all transforms; also checks every transform against the shape it will see. */
-export function transformedShape(shape: ImageShape, transforms: readonly Transform[]): ImageShape {
+export function transformedShape(shape: ImageShape, transforms: readonly ResolvedTransform[]): ImageShape {
   return transforms.reduce<ImageShape>((s, t, i) => inTransform(t, i, (op) => op.outputShape(t, s)), shape);
 }
 
 /** Applies the transforms in order, starting at index `from`; the input batch may be modified in place. */
-export function applyTransforms(batch: ImageBatch, transforms: readonly Transform[], split: SplitName, from = 0): ImageBatch {
+export function applyTransforms(batch: ImageBatch, transforms: readonly ResolvedTransform[], split: SplitName, from = 0): ImageBatch {
   let b = batch;
   for (let i = from; i < transforms.length; i++) {
     const t = transforms[i];
@@ -47,7 +44,7 @@ export function applyTransforms(batch: ImageBatch, transforms: readonly Transfor
 }
 
 /** What a consumer does to raw pixels in [0, 255] to feed the model: every step but those (noise) that only serve training. */
-export function describePreprocessing(shape: ImageShape, transforms: readonly Transform[]): string {
+export function describePreprocessing(shape: ImageShape, transforms: readonly ResolvedTransform[]): string {
   const steps = ['x = pixel / 255'];
   let s = shape;
   transforms.forEach((t, i) =>

@@ -2,11 +2,14 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import seedrandom from 'seedrandom';
 import type { Transform } from '../../../spec/src/config';
-import { applyTransforms, type ImageShape, type SplitName } from '../../index';
+import type { ResolvedTransform } from '../config';
+import { defaultedTransforms } from '../fixture';
+import { applyTransforms } from './apply';
 import { materialize } from './materialize';
+import type { ImageShape, SplitName } from './types';
 
 /** The plain way: gather bytes / 255, then each transform in turn. */
-function reference(bytes: Uint8Array, indices: number[], shape: ImageShape, transforms: Transform[], split: SplitName): Float32Array {
+function reference(bytes: Uint8Array, indices: number[], shape: ImageShape, transforms: ResolvedTransform[], split: SplitName): Float32Array {
   const pixels = shape[0] * shape[1] * shape[2];
   const data = new Float32Array(indices.length * pixels);
   indices.forEach((index, k) => {
@@ -36,7 +39,8 @@ for (const shape of [[1, 5, 5], [3, 5, 4]] as ImageShape[]) {
   const pixels = shape[0] * shape[1] * shape[2];
   const bytes = Uint8Array.from({ length: 20 * pixels }, () => Math.floor(rng() * 256));
   const indices = [17, 3, 3, 0, 19, 8];
-  for (const [name, transforms] of cases) {
+  for (const [name, declared] of cases) {
+    const transforms = defaultedTransforms(declared);
     for (const split of ['train', 'test'] as SplitName[]) {
       test(`first pass equals transform by transform, bit for bit: shape=${shape.join('x')} ${name} split=${split}`, () => {
         const fused = materialize(bytes, indices, shape, transforms, split);

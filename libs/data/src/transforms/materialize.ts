@@ -1,4 +1,4 @@
-import type { Transform } from '../../../spec/src/config';
+import type { ResolvedTransform } from '../config';
 import { applyTransforms, inTransform } from './apply';
 import type { ImageBatch, ImageShape, Placement, SplitName } from './types';
 
@@ -8,10 +8,10 @@ interface FirstPass {
   lut: Float32Array;
   placement: Placement;
   /** Transforms not folded in, applied afterwards. */
-  rest: Transform[];
+  rest: ResolvedTransform[];
 }
 
-function mapValues(values: Float32Array, t: Transform, i: number, split: SplitName): Float32Array {
+function mapValues(values: Float32Array, t: ResolvedTransform, i: number, split: SplitName): Float32Array {
   return inTransform(t, i, (op) => op.apply({ data: values, count: values.length, shape: [1, 1, 1] }, t, split).data);
 }
 
@@ -20,7 +20,7 @@ function mapValues(values: Float32Array, t: Transform, i: number, split: SplitNa
  * first placement (pad): pixelwise maps run on the 256 byte values and on the fill value instead of
  * on every pixel, with the same float32 steps, so the result is bit for bit that of applying them in turn.
  */
-function planFirstPass(shape: ImageShape, transforms: readonly Transform[], split: SplitName): FirstPass {
+function planFirstPass(shape: ImageShape, transforms: readonly ResolvedTransform[], split: SplitName): FirstPass {
   let lut: Float32Array = Float32Array.from({ length: 256 }, (_, b) => b / 255);
   let placement: Placement = { shape, top: 0, left: 0, fill: 0 };
   let placed = false;
@@ -50,7 +50,7 @@ export function materialize(
   bytes: Uint8Array,
   indices: readonly number[],
   shape: ImageShape,
-  transforms: readonly Transform[],
+  transforms: readonly ResolvedTransform[],
   split: SplitName,
 ): ImageBatch {
   const { lut, placement, rest } = planFirstPass(shape, transforms, split);

@@ -3,22 +3,16 @@ import type { NoiseTransform } from '../../../spec/src/config';
 import { DataError } from '../errors';
 import type { ImageBatch, SplitName, TransformOp } from './types';
 
-type NoiseSplits = NonNullable<NoiseTransform['splits']>;
-
-const DEFAULT_SPLITS: NoiseSplits = ['train'];
-
 /**
  * Adds N(0, std^2) to every pixel of the listed splits, in place. One stream per (seed, split) runs
  * through the split in sample order, so a sample's noise depends on its place in the split only,
  * never on how training later batches it.
  */
-export const noise: TransformOp<NoiseTransform> = {
-  withDefaults: (t) => ({ type: 'noise', std: t.std, seed: t.seed ?? 1, splits: t.splits ?? DEFAULT_SPLITS }),
-
+export const noise: TransformOp<Required<NoiseTransform>> = {
   outputShape(t, shape) {
     if (!(Number.isFinite(t.std) && t.std >= 0)) throw new DataError(`std must be a number >= 0 (got ${t.std})`);
-    if (t.seed !== undefined && !Number.isInteger(t.seed)) throw new DataError(`seed must be an integer (got ${t.seed})`);
-    for (const s of t.splits ?? DEFAULT_SPLITS) {
+    if (!Number.isInteger(t.seed)) throw new DataError(`seed must be an integer (got ${t.seed})`);
+    for (const s of t.splits) {
       if (s !== 'train' && s !== 'validation' && s !== 'test') {
         throw new DataError(`splits: '${String(s)}' is not a split; expected train, validation or test`);
       }
@@ -26,16 +20,16 @@ export const noise: TransformOp<NoiseTransform> = {
     return shape;
   },
 
-  apply(batch: ImageBatch, t: NoiseTransform, split: SplitName): ImageBatch {
+  apply(batch: ImageBatch, t: Required<NoiseTransform>, split: SplitName): ImageBatch {
     noise.outputShape(t, batch.shape);
     if (noise.skips!(t, split)) return batch;
-    addGaussian(batch.data, t.std, noiseStream(t.seed ?? 1, split));
+    addGaussian(batch.data, t.std, noiseStream(t.seed, split));
     return batch;
   },
 
   describe: () => undefined,
 
-  skips: (t, split) => t.std === 0 || !(t.splits ?? DEFAULT_SPLITS).includes(split),
+  skips: (t, split) => t.std === 0 || !t.splits.includes(split),
 };
 
 /** Alea rather than seedrandom's default ARC4: about five times faster, and a split can need 50M draws. */

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { normalize } from '../../index';
+import { normalize } from './normalize';
 
 test('normalize mean=0.5 std=0.25: [0, 0.5, 1] -> [-2, 0, 2], in place', () => {
   const data = Float32Array.of(0, 0.5, 1);

@@ -4,8 +4,6 @@ import type { ImageBatch, TransformOp } from './types';
 
 /** x -> (x - mean) / std, in place. */
 export const normalize: TransformOp<NormalizeTransform> = {
-  withDefaults: (t) => ({ type: 'normalize', mean: t.mean, std: t.std }),
-
   pixelwise: true,
 
   outputShape(t, shape) {

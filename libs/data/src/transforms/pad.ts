@@ -3,24 +3,21 @@ import { DataError } from '../errors';
 import type { ImageBatch, ImageShape, Placement, TransformOp } from './types';
 
 /** Centres each image on a `to` x `to` canvas of `value`; an odd margin puts the extra pixel bottom/right. */
-export const pad: TransformOp<PadTransform> = {
-  withDefaults: (t) => ({ type: 'pad', to: t.to, value: t.value ?? 0 }),
-
+export const pad: TransformOp<Required<PadTransform>> = {
   outputShape(t, [c, h, w]) {
     if (!Number.isInteger(t.to) || t.to < 1) throw new DataError(`to must be a positive integer (got ${t.to})`);
     if (t.to < h || t.to < w) throw new DataError(`to=${t.to} is smaller than the ${h}x${w} image`);
-    if (t.value !== undefined && !Number.isFinite(t.value)) throw new DataError(`value must be a finite number (got ${t.value})`);
+    if (!Number.isFinite(t.value)) throw new DataError(`value must be a finite number (got ${t.value})`);
     return [c, t.to, t.to];
   },
 
   place(t, shape): Placement {
     const out = pad.outputShape(t, shape);
-    const value = t.value ?? 0;
     // -0 becomes 0: a fresh canvas already holds 0, and both ways of padding must give the same bits
-    return { shape: out, top: (t.to - shape[1]) >> 1, left: (t.to - shape[2]) >> 1, fill: value === 0 ? 0 : value };
+    return { shape: out, top: (t.to - shape[1]) >> 1, left: (t.to - shape[2]) >> 1, fill: t.value === 0 ? 0 : t.value };
   },
 
-  apply(batch: ImageBatch, t: PadTransform): ImageBatch {
+  apply(batch: ImageBatch, t: Required<PadTransform>): ImageBatch {
     const [c, h, w] = batch.shape;
     const { shape, top, left, fill } = pad.place!(t, batch.shape);
     const to = shape[1];
@@ -44,5 +41,5 @@ export const pad: TransformOp<PadTransform> = {
     return { data: out, count: batch.count, shape };
   },
 
-  describe: (t, [, h, w]) => `pad ${h}x${w} to ${t.to}x${t.to} with ${t.value ?? 0}`,
+  describe: (t, [, h, w]) => `pad ${h}x${w} to ${t.to}x${t.to} with ${t.value}`,
 };

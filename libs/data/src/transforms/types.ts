@@ -12,8 +12,6 @@ export interface ImageBatch {
 
 /** One transform kind; ops throw DataError with a bare message, the dispatcher adds which transform it was. */
 export interface TransformOp<T> {
-  /** The transform with every default filled in, as recorded in the manifest. */
-  withDefaults(t: T): T;
   /** Shape after the transform; throws when the transform cannot apply to `shape`. */
   outputShape(t: T, shape: ImageShape): ImageShape;
   /** May work in place; returns the batch to hand to the next transform. */

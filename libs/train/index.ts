@@ -3,3 +3,4 @@ export { preferredBackend, requestedBackend, nativeInstalled, type BackendName, 
 export { train, evaluate, type Split, type TrainOptions, type TrainResult } from './src/trainer';
 export { buildModel, type TrainableModel } from './src/model';
 export { makeProgress, type Progress } from './src/progress';
+export { makeTrainStep, type TrainStep } from './src/step';

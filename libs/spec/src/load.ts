@@ -4,9 +4,18 @@ import { basename, extname, relative } from 'node:path';
 import { isMap, isNode, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { describeModel, GraphError } from '../../graph';
 import schema from '../schema.json';
-import type { Pipeline } from './config';
+import type { Charts, Dataset, Evaluate, Export, Pipeline, Training } from './config';
 import { SpecError, type Problem } from './errors';
 import { describeError, type SchemaRoot } from './messages';
+
+/** A pipeline as loadPipeline returns it: ajv has filled in every setting the schema gives a default. */
+export type ResolvedPipeline = Pipeline & {
+  dataset: Dataset & Required<Pick<Dataset, 'validation' | 'split-seed' | 'transforms'>>;
+  training: Required<Training>;
+  export: Required<Export>;
+  evaluate: Required<Evaluate>;
+  charts: Required<Charts>;
+};
 
 /** A validated pipeline with every default filled in. */
 export interface LoadedPipeline {
@@ -14,7 +23,7 @@ export interface LoadedPipeline {
   name: string;
   /** As given (relative paths stay relative, for messages). */
   file: string;
-  config: Pipeline;
+  config: ResolvedPipeline;
 }
 
 let ajv: Ajv | undefined;
@@ -83,14 +92,14 @@ export function parsePipeline(text: string, file: string): LoadedPipeline {
   if (!validate(config)) {
     throw new SpecError(byPosition(relevant(validate.errors ?? []).map((e) => problemAt(doc, e, at))));
   }
-  const pipeline = config as Pipeline;
+  const pipeline = config as ResolvedPipeline;
   const problems = semanticProblems(pipeline).map(({ path, message }) => at(nodeOffset(doc, path), path, message));
   if (problems.length) throw new SpecError(byPosition(problems));
   return { name, file, config: pipeline };
 }
 
 /** Checks the schema cannot express: shapes that fit, settings that only apply together. */
-function semanticProblems(p: Pipeline): { path: Problem['path']; message: string }[] {
+function semanticProblems(p: ResolvedPipeline): { path: Problem['path']; message: string }[] {
   const problems: { path: Problem['path']; message: string }[] = [];
   try {
     describeModel(p.model);

@@ -11,7 +11,7 @@ export async function runCharts(ctx: StageContext): Promise<void> {
     run: info,
     metrics: upstream<Metrics>(ctx, 'evaluate', 'metrics.json'),
   };
-  const files = await writeCharts([run], ctx.config.charts ?? {}, ctx.out);
+  const files = await writeCharts([run], ctx.config.charts, ctx.out);
   writeReport({ pipeline: ctx.plan.pipeline, description: ctx.config.description, runs: [run], chartsDir: ctx.out }, ctx.out);
   ctx.log(`wrote ${files.length} chart files and report.md to artifacts/${ctx.plan.pipeline}/${ctx.stage.id}`);
 }

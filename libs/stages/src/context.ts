@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { readJson, stageDir } from '../../artifacts';
 import type { Plan, Stage } from '../../plan';
-import type { Pipeline } from '../../spec';
+import type { ResolvedPipeline } from '../../spec';
 
 export interface StageContext {
   workspace: string;
   plan: Plan;
   stage: Stage;
-  config: Pipeline;
+  config: ResolvedPipeline;
   /** The temporary folder the stage writes into; it replaces the stage's folder only on success. */
   out: string;
   log(line: string): void;

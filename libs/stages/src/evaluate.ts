@@ -8,7 +8,6 @@ import { loadCheckedData } from './data';
 export async function runEvaluate(ctx: StageContext): Promise<void> {
   const { loaded } = loadCheckedData(ctx);
   const probe = upstream<ProbeFile>(ctx, 'train', 'probe.json');
-  const settings = ctx.config.evaluate ?? {};
   const metrics = await evaluateOnnx({
     modelPath: join(upstreamDir(ctx, 'export'), 'model.onnx'),
     images: loaded.test.images,
@@ -17,7 +16,7 @@ export async function runEvaluate(ctx: StageContext): Promise<void> {
     imageShape: loaded.imageShape,
     classes: loaded.classes,
     probe,
-    tolerance: settings.tolerance ?? 1e-4,
+    tolerance: ctx.config.evaluate.tolerance,
   });
   // A model whose ONNX file disagrees with what was trained is not a result: fail before writing.
   assertParity(metrics.parity);

@@ -11,7 +11,7 @@ export async function runExport(ctx: StageContext): Promise<void> {
   const bytes = exportOnnx({
     model: ctx.config.model,
     weights,
-    opset: ctx.config.export?.opset ?? 13,
+    opset: ctx.config.export.opset,
     graphName: ctx.config.model.name ?? ctx.plan.pipeline,
     metadata: {
       'trainyard.pipeline': ctx.plan.pipeline,
@@ -24,5 +24,5 @@ export async function runExport(ctx: StageContext): Promise<void> {
     },
   });
   writeFileSync(join(ctx.out, 'model.onnx'), bytes);
-  ctx.log(`model.onnx: ${(bytes.length / 1024).toFixed(1)} KiB, opset ${ctx.config.export?.opset ?? 13}, input [batch, ${manifest.imageShape.join(', ')}] float32 NCHW, output logits [batch, ${manifest.classes.length}]`);
+  ctx.log(`model.onnx: ${(bytes.length / 1024).toFixed(1)} KiB, opset ${ctx.config.export.opset}, input [batch, ${manifest.imageShape.join(', ')}] float32 NCHW, output logits [batch, ${manifest.classes.length}]`);
 }

@@ -1,6 +1,6 @@
 import { stageDir, writeStage } from '../../artifacts';
 import type { Plan, StageKind } from '../../plan';
-import type { Pipeline } from '../../spec';
+import type { ResolvedPipeline } from '../../spec';
 import type { StageContext } from './context';
 
 type Runner = (ctx: StageContext) => Promise<void>;
@@ -16,7 +16,7 @@ const runners: Record<StageKind, () => Runner> = {
 };
 
 /** Runs one stage of a plan into `artifacts/<pipeline>/<stage>/`, replacing it only when the stage succeeds. */
-export async function runStage(opts: { plan: Plan; config: Pipeline; stageId: string; workspace: string; log?: (line: string) => void }): Promise<void> {
+export async function runStage(opts: { plan: Plan; config: ResolvedPipeline; stageId: string; workspace: string; log?: (line: string) => void }): Promise<void> {
   const stage = opts.plan.stages.find((s) => s.id === opts.stageId);
   if (!stage) throw new Error(`${opts.plan.file} has no stage '${opts.stageId}' (it has ${opts.plan.stages.map((s) => s.id).join(', ')})`);
   const log = opts.log ?? ((line: string) => console.log(line));

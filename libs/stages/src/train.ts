@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeWeights, type History, type RunInfo } from '../../artifacts';
 import { size } from '../../graph';
-import type { Training } from '../../spec';
 import type { StageContext } from './context';
 import { loadCheckedData } from './data';
 
@@ -10,7 +9,7 @@ export async function runTrain(ctx: StageContext): Promise<void> {
   // Loaded here only: the other stages must not pay for loading TensorFlow.js.
   const { useBackend, requestedBackend, train, makeProgress } = require('../../train') as typeof import('../../train');
   const { loaded } = loadCheckedData(ctx);
-  const training = ctx.config.training as Required<Training>;
+  const training = ctx.config.training;
   const modelName = ctx.config.model.name ?? ctx.plan.pipeline;
   const expected = ctx.config.model.input.join('x');
   if (loaded.imageShape.join('x') !== expected) {
@@ -18,7 +17,7 @@ export async function runTrain(ctx: StageContext): Promise<void> {
   }
 
   const backend = await useBackend(requestedBackend(training.backend), ctx.log);
-  const probeCount = Math.min(ctx.config.evaluate?.['probe-size'] ?? 64, loaded.test.count);
+  const probeCount = Math.min(ctx.config.evaluate['probe-size'], loaded.test.count);
   const result = train({
     model: ctx.config.model,
     training,

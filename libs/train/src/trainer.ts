@@ -3,8 +3,7 @@ import seedrandom from 'seedrandom';
 import type { EpochRecord, ProbeFile, RunStatus, Weights } from '../../artifacts';
 import type { ModelSpec, ModelSummary } from '../../graph';
 import type { Training } from '../../spec';
-import { buildModel } from './model';
-import { makeOptimizer } from './optimizer';
+import { makeTrainStep } from './step';
 import type { Progress } from './progress';
 
 /** Images in NHWC order, flattened; labels as class indices. */
@@ -43,24 +42,18 @@ function sampleSize(model: ModelSpec): number {
   return model.input.reduce((a, b) => a * b, 1);
 }
 
-/** Rows `from..to` of a split as tensors; a subarray view copies once, far cheaper than slicing a big tensor. */
-function batchOf(split: Split, order: Uint32Array | null, from: number, to: number, size: number, classes: number) {
+/** Rows `from..to` of a split (in `order`, or as stored); a subarray view copies once, far cheaper than slicing a big tensor. */
+function batchOf(split: Split, order: Uint32Array | null, from: number, to: number, size: number): { images: Float32Array; labels: Int32Array } {
   const n = to - from;
-  let images: Float32Array;
-  let labels: Int32Array;
-  if (order === null) {
-    images = split.images.subarray(from * size, to * size);
-    labels = Int32Array.from(split.labels.subarray(from, to));
-  } else {
-    images = new Float32Array(n * size);
-    labels = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const j = order[from + i];
-      images.set(split.images.subarray(j * size, (j + 1) * size), i * size);
-      labels[i] = split.labels[j];
-    }
+  if (order === null) return { images: split.images.subarray(from * size, to * size), labels: Int32Array.from(split.labels.subarray(from, to)) };
+  const images = new Float32Array(n * size);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const j = order[from + i];
+    images.set(split.images.subarray(j * size, (j + 1) * size), i * size);
+    labels[i] = split.labels[j];
   }
-  return { x: tf.tensor2d(images, [n, size]), y: tf.oneHot(tf.tensor1d(labels, 'int32'), classes), labels };
+  return { images, labels };
 }
 
 function shuffled(count: number, rng: seedrandom.PRNG): Uint32Array {
@@ -77,12 +70,10 @@ function shuffled(count: number, rng: seedrandom.PRNG): Uint32Array {
 export function train(opts: TrainOptions): TrainResult {
   const { training: t, classes } = opts;
   const started = Date.now();
-  const model = buildModel(opts.model, t.seed);
+  const stepper = makeTrainStep(opts.model, t, classes);
+  const model = stepper.model;
   opts.onStart?.(model.summary);
-  const optimizer = makeOptimizer(t);
   const size = sampleSize(opts.model);
-  const kernels = model.params.filter((p) => p.role === 'kernel').map((p) => model.variables.get(p.name)!);
-  const variables = [...model.variables.values()];
   const rng = seedrandom(`batches:${t.seed}`);
   const batchSize = t['batch-size'];
   const batches = Math.ceil(opts.train.count / batchSize);
@@ -101,20 +92,9 @@ export function train(opts: TrainOptions): TrainResult {
       for (let b = 0; b < batches; b++) {
         const from = b * batchSize;
         const to = Math.min(from + batchSize, opts.train.count);
-        const { x, y, labels } = batchOf(opts.train, order, from, to, size, classes);
-        let predicted: tf.Tensor | undefined;
-        const loss = optimizer.step(() => {
-          const logits = model.forward(x, true, t.seed * 1_000_003 + step);
-          predicted = tf.keep(tf.argMax(logits, 1));
-          const ce = tf.losses.softmaxCrossEntropy(y, logits);
-          if (t.l2 === 0) return ce as tf.Scalar;
-          // l2/2 * sum(w^2): its gradient l2 * w is PyTorch's weight_decay.
-          return tf.add(ce, tf.mul(t.l2 / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
-        }, variables);
-        const lossValue = loss.dataSync()[0];
-        const pred = predicted!.dataSync();
-        for (let i = 0; i < labels.length; i++) if (pred[i] === labels[i]) correct++;
-        tf.dispose([x, y, loss, predicted!]);
+        const { images, labels } = batchOf(opts.train, order, from, to, size);
+        const { loss: lossValue, correct: right } = stepper.run(images, labels, step);
+        correct += right;
         step++;
         if (!Number.isFinite(lossValue)) {
           status = 'diverged';
@@ -152,8 +132,7 @@ export function train(opts: TrainOptions): TrainResult {
 
   const probe = probeLogits(model.forward, opts.probe, size);
   const weights = model.weights();
-  model.dispose();
-  optimizer.dispose();
+  stepper.dispose();
   return { summary: model.summary, weights, history, probe, status, reason, seconds: (Date.now() - started) / 1000 };
 }
 
@@ -170,7 +149,9 @@ export function evaluate(forward: Forward, split: Split, size: number, classes: 
   let correct = 0;
   for (let from = 0; from < split.count; from += EVAL_BATCH) {
     const to = Math.min(from + EVAL_BATCH, split.count);
-    const { x, y, labels } = batchOf(split, null, from, to, size, classes);
+    const { images, labels } = batchOf(split, null, from, to, size);
+    const x = tf.tensor2d(images, [to - from, size]);
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classes));
     const [l, p] = tf.tidy(() => {
       const logits = forward(x, false);
       return [tf.mul(tf.losses.softmaxCrossEntropy(y, logits), to - from), tf.argMax(logits, 1)];

@@ -1,0 +1,148 @@
+/**
+ * `npm run bench`: training and inference throughput on the active TensorFlow.js backend, with
+ * PyTorch (when /usr/bin/python3 can import torch) and onnxruntime measured in the same run, so the
+ * figures are ratios taken side by side rather than absolute times on a shared machine.
+ *
+ * Every figure is one line: `<what> <model> <runtime> <value> <unit> (...)`, for scripts to read.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import seedrandom from 'seedrandom';
+import { describeModel, type ModelSpec } from '../../libs/graph';
+import { exportOnnx } from '../../libs/onnx';
+import { loadPipeline, withDefaults, type Training } from '../../libs/spec';
+import { makeTrainStep, requestedBackend, useBackend } from '../../libs/train';
+
+const repo = join(__dirname, '..', '..');
+const { values: args } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '40' },
+    repeats: { type: 'string', default: '3' },
+    batch: { type: 'string', default: '64' },
+    'torch-threads': { type: 'string', default: '2' },
+  },
+});
+const STEPS = Number(args.steps);
+const REPEATS = Number(args.repeats);
+const BATCH = Number(args.batch);
+const WARMUP = 5;
+
+const models: Record<string, ModelSpec> = {
+  lenet5: loadPipeline(join(repo, 'pipelines', 'lenet-l2.yaml')).config.model,
+  // The MLP of the LeNet-vs-MLP assignments: about LeNet-5's parameter count.
+  mlp: { input: [1, 32, 32], layers: [{ type: 'flatten' }, { type: 'dense', units: 60, activation: 'tanh' }, { type: 'dense', units: 10 }] },
+};
+const training = withDefaults('Training', { optimizer: 'adam', 'batch-size': BATCH }) as Required<Training>;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function randomBatch(spec: ModelSpec, n: number, seed: number): { images: Float32Array; labels: Int32Array } {
+  const rng = seedrandom(`bench:${seed}`);
+  const size = spec.input.reduce((a, b) => a * b, 1);
+  return { images: Float32Array.from({ length: n * size }, () => rng() * 2 - 1), labels: Int32Array.from({ length: n }, () => Math.floor(rng() * 10)) };
+}
+
+/** Median samples/s over REPEATS runs of STEPS training steps, and the per-kernel profile of one step. */
+async function benchTraining(name: string, spec: ModelSpec) {
+  const stepper = makeTrainStep(spec, training, 10);
+  const batches = [0, 1, 2, 3].map((i) => randomBatch(spec, BATCH, i));
+  let step = 0;
+  const one = () => {
+    const b = batches[step % batches.length];
+    stepper.run(b.images, b.labels, step++);
+  };
+  for (let i = 0; i < WARMUP; i++) one();
+  const rates: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const start = performance.now();
+    for (let i = 0; i < STEPS; i++) one();
+    rates.push((STEPS * BATCH) / ((performance.now() - start) / 1000));
+  }
+  const profile = await tf.profile(() => {
+    one();
+    return [] as unknown as tf.Tensor;
+  });
+  const byKernel = new Map<string, number>();
+  for (const k of profile.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+  stepper.dispose();
+  return { name, rate: median(rates), rates, profile: [...byKernel].sort((a, b) => b[1] - a[1]), kernels: profile.kernels.length };
+}
+
+function torchReference(threads: number): Record<string, number> | undefined {
+  const python = '/usr/bin/python3';
+  if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
+    console.log('torch not importable by /usr/bin/python3 (apt-get install python3-torch): no PyTorch comparison');
+    return undefined;
+  }
+  const job = { threads, batch: BATCH, warmup: WARMUP, steps: STEPS, repeats: REPEATS, models };
+  const r = spawnSync(python, [join(__dirname, 'torch_reference.py')], { input: JSON.stringify(job), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`the PyTorch reference failed: ${r.stderr.trim().split('\n').at(-1)}`);
+  const out = JSON.parse(r.stdout) as { torch: string; results: Record<string, { samplesPerSecond: number }> };
+  console.log(`# PyTorch ${out.torch}, ${threads} threads`);
+  return Object.fromEntries(Object.entries(out.results).map(([k, v]) => [k, v.samplesPerSecond]));
+}
+
+/** Images/s of onnxruntime on the exported model and of the same model's TensorFlow.js forward pass. */
+async function benchInference(backend: string) {
+  const spec = models.lenet5;
+  const summary = describeModel(spec);
+  const stepper = makeTrainStep(spec, training, 10);
+  const weights = stepper.model.weights();
+  const session = await ort.InferenceSession.create(exportOnnx({ model: spec, weights, opset: 13, graphName: 'lenet5', metadata: {} }), { intraOpNumThreads: 2 });
+  for (const batch of [1, 256]) {
+    const { images } = randomBatch(spec, batch, 9);
+    const calls = Math.max(5, Math.round(4096 / batch));
+    const time = async (f: () => Promise<void> | void) => {
+      await f();
+      const rates: number[] = [];
+      for (let r = 0; r < REPEATS; r++) {
+        const start = performance.now();
+        for (let i = 0; i < calls; i++) await f();
+        rates.push((calls * batch) / ((performance.now() - start) / 1000));
+      }
+      return median(rates);
+    };
+    const input = new ort.Tensor('float32', images, [batch, ...summary.input]);
+    const onnx = await time(async () => void (await session.run({ input })));
+    const tfjs = await time(() => {
+      const x = tf.tensor2d(images, [batch, images.length / batch]);
+      const y = stepper.model.forward(x, false);
+      y.dataSync();
+      tf.dispose([x, y]);
+    });
+    console.log(`eval lenet5 onnxruntime ${Math.round(onnx)} images/s (batch ${batch}, 2 threads)`);
+    console.log(`eval lenet5 tfjs-${backend} ${Math.round(tfjs)} images/s (batch ${batch}, ratio onnxruntime/tfjs ${(onnx / tfjs).toFixed(2)})`);
+  }
+  await session.release();
+  stepper.dispose();
+}
+
+async function main() {
+  const backend = await useBackend(requestedBackend());
+  console.log(`# Trainyard bench: backend ${backend}, batch ${BATCH}, Adam, ${STEPS} steps x ${REPEATS} repeats (median), ${WARMUP} warm-up steps`);
+  const results = [];
+  for (const [name, spec] of Object.entries(models)) results.push(await benchTraining(name, spec));
+  const torch = torchReference(Number(args['torch-threads']));
+  for (const r of results) {
+    const ref = torch?.[r.name];
+    const vs = ref ? ` (torch ${Math.round(ref)}, ratio ${(r.rate / ref).toFixed(2)})` : '';
+    console.log(`train ${r.name} ${backend} ${Math.round(r.rate)} samples/s${vs}`);
+  }
+  for (const r of results) {
+    const total = r.profile.reduce((a, [, ms]) => a + ms, 0);
+    console.log(`# one ${r.name} step: ${r.kernels} kernel calls, ${total.toFixed(1)} ms in kernels`);
+    for (const [kernel, ms] of r.profile.slice(0, 12)) console.log(`profile ${r.name} ${backend} ${kernel} ${ms.toFixed(2)} ms`);
+  }
+  await benchInference(backend);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});

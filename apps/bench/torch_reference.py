@@ -1,0 +1,73 @@
+"""PyTorch reference for `npm run bench`: trains the same graphs (read from the model JSON Trainyard
+passes on stdin) for the same number of steps, and prints samples/s per model as JSON.
+
+Only a comparison for the benchmark; never part of a pipeline."""
+import json
+import statistics
+import sys
+import time
+
+import warnings
+
+import torch
+from torch import nn
+
+warnings.filterwarnings("ignore", message="Lazy modules")
+
+
+def build(model):
+    """nn.Sequential of the same layers; lazy modules take their input sizes from the first batch."""
+    acts = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
+    layers = []
+    for layer in model["layers"]:
+        kind = layer["type"]
+        if kind == "conv":
+            layers.append(nn.LazyConv2d(layer["filters"], layer["kernel"], stride=layer.get("stride", 1),
+                                        padding=layer.get("padding", "valid"), bias=layer.get("bias", True)))
+        elif kind in ("avgpool", "maxpool"):
+            size = layer.get("size", 2)
+            pool = nn.AvgPool2d if kind == "avgpool" else nn.MaxPool2d
+            layers.append(pool(size, stride=layer.get("stride", size)))
+        elif kind == "flatten":
+            layers.append(nn.Flatten())
+        elif kind == "dense":
+            layers.append(nn.LazyLinear(layer["units"], bias=layer.get("bias", True)))
+        elif kind == "dropout":
+            layers.append(nn.Dropout(layer["rate"]))
+        if layer.get("activation", "linear") != "linear":
+            layers.append(acts[layer["activation"]]())
+    return nn.Sequential(*layers)
+
+
+def main():
+    job = json.load(sys.stdin)
+    torch.manual_seed(1)
+    torch.set_num_threads(job["threads"])
+    results = {}
+    for name, model in job["models"].items():
+        net = build(model)
+        x = torch.randn(job["batch"], *model["input"])
+        y = torch.randint(0, 10, (job["batch"],))
+        net(x)  # materialise lazy layers before the optimizer sees the parameters
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        loss_fn = nn.CrossEntropyLoss()
+
+        def step():
+            opt.zero_grad()
+            loss = loss_fn(net(x), y)
+            loss.backward()
+            opt.step()
+
+        for _ in range(job["warmup"]):
+            step()
+        rates = []
+        for _ in range(job["repeats"]):
+            start = time.perf_counter()
+            for _ in range(job["steps"]):
+                step()
+            rates.append(job["steps"] * job["batch"] / (time.perf_counter() - start))
+        results[name] = {"samplesPerSecond": statistics.median(rates), "params": sum(p.numel() for p in net.parameters())}
+    json.dump({"torch": torch.__version__, "threads": job["threads"], "results": results}, sys.stdout)
+
+
+main()

@@ -220,6 +220,10 @@ export interface Training {
    */
   momentum?: number;
   /**
+   * Nesterov momentum. SGD only.
+   */
+  nesterov?: boolean;
+  /**
    * Adam and AdamW.
    */
   beta1?: number;
@@ -232,7 +236,7 @@ export interface Training {
    */
   epsilon?: number;
   /**
-   * L2 penalty added to the loss: l2/2 * sum of squared kernel weights (biases excluded). Its gradient is l2 * w, as PyTorch's `weight_decay` for Adam and SGD.
+   * L2 penalty: l2/2 * sum of squared kernel weights (biases excluded) added to the loss, so each kernel's gradient gains l2 * w, as PyTorch's `weight_decay` for Adam and SGD. The loss in history.json is the cross-entropy alone.
    */
   l2?: number;
   /**

@@ -7,7 +7,7 @@ import { makeOptimizer } from './optimizer';
 /** The hot path of training, shared by the trainer and the benchmark so the benchmark measures what runs. */
 export interface TrainStep {
   model: TrainableModel;
-  /** One optimizer update on a batch (images flattened NHWC); returns its mean loss and how many it got right. */
+  /** One optimizer update on a batch (images flattened NHWC); returns its mean cross-entropy (without the L2 penalty) and how many it got right. */
   run(images: Float32Array, labels: Int32Array, step: number): { loss: number; correct: number };
   dispose(): void;
 }
@@ -16,7 +16,7 @@ export function makeTrainStep(spec: ModelSpec, t: Required<Training>, classes: n
   const model = buildModel(spec, t.seed);
   const optimizer = makeOptimizer(t);
   const size = spec.input.reduce((a, b) => a * b, 1);
-  const kernels = model.params.filter((p) => p.role === 'kernel').map((p) => model.variables.get(p.name)!);
+  const kernels = new Set(model.params.filter((p) => p.role === 'kernel').map((p) => model.variables.get(p.name)!));
   const variables = [...model.variables.values()];
   return {
     model,
@@ -25,19 +25,19 @@ export function makeTrainStep(spec: ModelSpec, t: Required<Training>, classes: n
       const x = tf.tensor2d(images, [n, size]);
       const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classes));
       let predicted: tf.Tensor | undefined;
-      const loss = optimizer.step(() => {
-        const logits = model.forward(x, true, t.seed * 1_000_003 + step);
-        predicted = tf.keep(tf.argMax(logits, 1));
-        const ce = tf.losses.softmaxCrossEntropy(y, logits);
-        if (t.l2 === 0) return ce as tf.Scalar;
-        // l2/2 * sum(w^2): its gradient l2 * w is PyTorch's weight_decay.
-        return tf.add(ce, tf.mul(t.l2 / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
-      }, variables);
-      const value = loss.dataSync()[0];
+      const value = optimizer.step(
+        () => {
+          const logits = model.forward(x, true, t.seed * 1_000_003 + step);
+          predicted = tf.keep(tf.argMax(logits, 1));
+          return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+        },
+        variables,
+        kernels,
+      );
       const pred = predicted!.dataSync();
       let correct = 0;
       for (let i = 0; i < n; i++) if (pred[i] === labels[i]) correct++;
-      tf.dispose([x, y, loss, predicted!]);
+      tf.dispose([x, y, predicted!]);
       return { loss: value, correct };
     },
     dispose() {

@@ -2,8 +2,10 @@
 // registered before ours, so its Conv2DBackpropInput never overwrites the replacement.
 import '@tensorflow/tfjs-backend-wasm';
 import {
+  BatchMatMul,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
+  Tanh,
   getKernel,
   registerKernel,
   unregisterKernel,
@@ -12,6 +14,8 @@ import {
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { makeConv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { WASM } from './wasm-ops';
+import { makeBatchMatMulConfig } from './batch-mat-mul';
+import { makeTanhConfig } from './tanh';
 
 export { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
 export { builtinConv2DBackpropInput, conv2DBackpropInputViaConv } from './conv2d-backprop-input';
@@ -43,4 +47,14 @@ export function registerWasmKernels(): void {
     if (input !== undefined) unregisterKernel(Conv2DBackpropInput, WASM);
     registerKernel(mark(makeConv2DBackpropInputConfig(input)));
   }
+  wrapBuiltin(BatchMatMul, makeBatchMatMulConfig);
+  wrapBuiltin(Tanh, makeTanhConfig);
+}
+
+/** Replaces a built-in wasm kernel by one that handles the slow cases itself and delegates the rest. */
+function wrapBuiltin(kernelName: string, make: (builtin: KernelConfig) => KernelConfig): void {
+  const builtin = getKernel(kernelName, WASM);
+  if (builtin === undefined || isOurs(builtin)) return;
+  unregisterKernel(kernelName, WASM);
+  registerKernel(mark(make(builtin)));
 }

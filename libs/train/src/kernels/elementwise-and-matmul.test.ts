@@ -37,3 +37,25 @@ for (const shape of [[64, 28, 28, 6], [1, 3], [7]]) {
     assert.ok(wasm.values.every((v) => v >= -1 && v <= 1));
   });
 }
+
+const pools: { x: number[]; size: [number, number]; strides: [number, number]; pad: 'valid' | 'same' }[] = [
+  { x: [64, 28, 28, 6], size: [2, 2], strides: [2, 2], pad: 'valid' }, // LeNet-5's S2
+  { x: [2, 10, 10, 16], size: [2, 2], strides: [2, 2], pad: 'valid' },
+  { x: [1, 7, 9, 3], size: [3, 2], strides: [2, 1], pad: 'valid' }, // overlapping windows, odd sizes
+  { x: [1, 5, 5, 2], size: [2, 2], strides: [2, 2], pad: 'valid' }, // last row and column unused
+  { x: [2, 5, 5, 2], size: [3, 3], strides: [2, 2], pad: 'same' }, // delegated to the built-in
+];
+
+for (const { x, size, strides, pad } of pools) {
+  test(`AvgPoolGrad x=[${x}] f=[${size}] s=[${strides}] p=${pad} matches cpu`, async () => {
+    const rand = seededRandom(sizeOf(x));
+    const info = { outH: pad === 'same' ? Math.ceil(x[1] / strides[0]) : Math.floor((x[1] - size[0]) / strides[0]) + 1, outW: pad === 'same' ? Math.ceil(x[2] / strides[1]) : Math.floor((x[2] - size[1]) / strides[1]) + 1 };
+    const dyShape = [x[0], info.outH, info.outW, x[3]];
+    const inputs = { dy: { values: randomValues(sizeOf(dyShape), rand), shape: dyShape }, input: { values: randomValues(sizeOf(x), rand), shape: x } };
+    const attrs = { filterSize: size, strides, pad };
+    const cpu = await runKernelOn('cpu', 'AvgPoolGrad', inputs, attrs);
+    const wasm = await runKernelOn('wasm', 'AvgPoolGrad', inputs, attrs);
+    assert.deepEqual(wasm.shape, cpu.shape);
+    assert.ok(relativeError(wasm.values, cpu.values) < 1e-5, `relative error ${relativeError(wasm.values, cpu.values)}`);
+  });
+}

@@ -2,6 +2,7 @@
 // registered before ours, so its Conv2DBackpropInput never overwrites the replacement.
 import '@tensorflow/tfjs-backend-wasm';
 import {
+  AvgPoolGrad,
   BatchMatMul,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
@@ -16,6 +17,7 @@ import { makeConv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { WASM } from './wasm-ops';
 import { makeBatchMatMulConfig } from './batch-mat-mul';
 import { makeTanhConfig } from './tanh';
+import { makeAvgPoolGradConfig } from './avg-pool-grad';
 
 export { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
 export { builtinConv2DBackpropInput, conv2DBackpropInputViaConv } from './conv2d-backprop-input';
@@ -49,6 +51,7 @@ export function registerWasmKernels(): void {
   }
   wrapBuiltin(BatchMatMul, makeBatchMatMulConfig);
   wrapBuiltin(Tanh, makeTanhConfig);
+  wrapBuiltin(AvgPoolGrad, makeAvgPoolGradConfig);
 }
 
 /** Replaces a built-in wasm kernel by one that handles the slow cases itself and delegates the rest. */

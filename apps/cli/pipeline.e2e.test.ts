@@ -71,7 +71,7 @@ function nxRun(cwd: string): { ran: string[]; cached: string[]; output: string }
   assert.equal(r.status, 0, output);
   const ran: string[] = [];
   const cached: string[] = [];
-  for (const m of output.matchAll(/^> nx run pipeline:e2e\.(\w+)(.*)$/gm)) (/cache/.test(m[2]) ? cached : ran).push(m[1]);
+  for (const m of output.matchAll(/^> nx run pipeline-e2e:(\w+)(.*)$/gm)) (/cache/.test(m[2]) ? cached : ran).push(m[1]);
   return { ran: ran.sort(), cached: cached.sort(), output };
 }
 
@@ -136,6 +136,12 @@ test('only the learning rate changed: data is a cache hit, the rest runs', () =>
   const { ran, cached } = nxRun(first);
   assert.deepEqual(ran, sorted(['train', 'export', 'evaluate', 'charts']));
   assert.deepEqual(cached, ['data']);
+});
+
+test('adding another pipeline file leaves this one all cache hits', () => {
+  writeFileSync(join(first, 'pipelines', 'another.yaml'), PIPELINE.replace('epochs: 1', 'epochs: 2'));
+  const { ran } = nxRun(first);
+  assert.deepEqual(ran, []);
 });
 
 test("a second clone given the first one's .nx folder replays every stage", () => {

@@ -3,19 +3,28 @@ import { basename, join } from 'node:path';
 import { planPipeline, stageCode, type Plan, type Stage } from '../plan';
 import { loadPipeline, SpecError } from '../spec';
 
-/** Every pipeline file becomes targets of the one project `pipeline`. */
+/**
+ * Every pipeline file becomes targets of the one project `pipeline`: `<name>` runs it all, and
+ * `<name>.<stage>` one stage. Those targets only point at the stage tasks, which live in a project of
+ * their own per pipeline (`pipeline-<name>`): Nx hashes a project's whole configuration into each of
+ * its tasks, so with every pipeline's tasks in one project, adding or reshaping any pipeline would
+ * re-run all the others.
+ */
 export const PIPELINES_GLOB = 'pipelines/*.yaml';
 export const PROJECT = 'pipeline';
 
 const CLI = 'node --import tsx apps/cli/main.ts';
 
+export const stageProject = (pipeline: string) => `${PROJECT}-${pipeline}`;
+
+type Projects = Record<string, { name: string; root: string; targets: Record<string, TargetConfiguration> }>;
+
 export const createNodesV2: CreateNodesV2 = [
   PIPELINES_GLOB,
-  async (files, _options, context) =>
-    files.map((file) => [file, { projects: { pipelines: { name: PROJECT, root: 'pipelines', targets: targetsFor(file, context) } } }]),
+  async (files, _options, context) => files.map((file) => [file, { projects: projectsFor(file, context) }]),
 ];
 
-function targetsFor(file: string, context: CreateNodesContextV2): Record<string, TargetConfiguration> {
+function projectsFor(file: string, context: CreateNodesContextV2): Projects {
   const name = basename(file, '.yaml');
   let plan: Plan;
   try {
@@ -23,22 +32,26 @@ function targetsFor(file: string, context: CreateNodesContextV2): Record<string,
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
     // An invalid file must not break every other pipeline: its target prints the problems and fails.
-    return {
-      [name]: {
-        command: `${CLI} check ${file}`,
-        cache: false,
-        metadata: { description: `${file} is invalid: run it to see why` },
-      },
-    };
+    const check = { command: `${CLI} check ${file}`, cache: false, metadata: { description: `${file} is invalid: run it to see why` } };
+    return { pipelines: { name: PROJECT, root: 'pipelines', targets: { [name]: check } } };
   }
-  const targets: Record<string, TargetConfiguration> = {};
-  for (const stage of plan.stages) targets[`${name}.${stage.id}`] = stageTarget(plan, file, stage);
-  targets[name] = {
-    executor: 'nx:noop',
-    dependsOn: plan.stages.map((s) => `${name}.${s.id}`),
-    metadata: { description: `Run every stage of ${file}` },
+  const project = stageProject(name);
+  const entry: Record<string, TargetConfiguration> = {
+    [name]: { executor: 'nx:noop', dependsOn: plan.stages.map((s) => `${name}.${s.id}`), metadata: { description: `Run every stage of ${file}` } },
   };
-  return targets;
+  const stages: Record<string, TargetConfiguration> = {};
+  for (const stage of plan.stages) {
+    entry[`${name}.${stage.id}`] = {
+      executor: 'nx:noop',
+      dependsOn: [{ projects: [project], target: stage.id }],
+      metadata: { description: stage.description },
+    };
+    stages[stage.id] = stageTarget(plan, file, stage);
+  }
+  return {
+    pipelines: { name: PROJECT, root: 'pipelines', targets: entry },
+    [`pipelines/${name}`]: { name: project, root: `pipelines/${name}`, targets: stages },
+  };
 }
 
 function stageTarget(plan: Plan, file: string, stage: Stage): TargetConfiguration {
@@ -63,7 +76,7 @@ function stageTarget(plan: Plan, file: string, stage: Stage): TargetConfiguratio
     cache: true,
     inputs,
     outputs: [`{workspaceRoot}/artifacts/${plan.pipeline}/${stage.id}`],
-    dependsOn: stage.needs.map((id) => `${plan.pipeline}.${id}`),
+    dependsOn: stage.needs,
     metadata: { description: stage.description },
   };
 }

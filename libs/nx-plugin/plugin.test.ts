@@ -15,35 +15,41 @@ async function infer(files: Record<string, string>): Promise<Record<string, Targ
   for (const [name, text] of Object.entries(files)) writeFileSync(join(root, 'pipelines', name), text);
   const context = { workspaceRoot: root, nxJsonConfiguration: {} } as CreateNodesContextV2;
   const results = await createNodesV2[1](Object.keys(files).map((f) => `pipelines/${f}`), undefined, context);
+  // Targets keyed `<project>:<target>`, so both projects' targets can be checked.
   const targets: Record<string, TargetConfiguration> = {};
   for (const [, result] of results) {
-    const project = result.projects?.pipelines;
-    assert.equal(project?.name, PROJECT);
-    Object.assign(targets, project?.targets);
+    for (const project of Object.values(result.projects ?? {})) {
+      for (const [name, target] of Object.entries(project.targets ?? {})) targets[`${project.name}:${name}`] = target;
+    }
   }
   return targets;
 }
 
 const lenet = readFileSync(join(repo, 'pipelines', 'lenet-l2.yaml'), 'utf8');
 
-test('every pipelines/*.yaml becomes a target of the project "pipeline", with one task per stage', async () => {
+test('every pipelines/*.yaml becomes targets of the project "pipeline"; its stage tasks get a project of their own', async () => {
   assert.equal(PIPELINES_GLOB, 'pipelines/*.yaml');
+  assert.equal(PROJECT, 'pipeline');
   const targets = await infer({ 'lenet-l2.yaml': lenet, 'other.yaml': lenet });
-  assert.deepEqual(Object.keys(targets).sort(), [
-    'lenet-l2', 'lenet-l2.charts', 'lenet-l2.data', 'lenet-l2.evaluate', 'lenet-l2.export', 'lenet-l2.train',
-    'other', 'other.charts', 'other.data', 'other.evaluate', 'other.export', 'other.train',
-  ]);
-  assert.deepEqual(targets['lenet-l2'].dependsOn, ['lenet-l2.data', 'lenet-l2.train', 'lenet-l2.export', 'lenet-l2.evaluate', 'lenet-l2.charts']);
-  const train = targets['lenet-l2.train'];
+  const stages = ['data', 'train', 'export', 'evaluate', 'charts'];
+  assert.deepEqual(
+    Object.keys(targets).sort(),
+    [
+      ...['lenet-l2', 'other'].flatMap((p) => [`pipeline:${p}`, ...stages.map((s) => `pipeline:${p}.${s}`), ...stages.map((s) => `pipeline-${p}:${s}`)]),
+    ].sort(),
+  );
+  assert.deepEqual(targets['pipeline:lenet-l2'].dependsOn, stages.map((s) => `lenet-l2.${s}`));
+  assert.deepEqual(targets['pipeline:lenet-l2.train'].dependsOn, [{ projects: ['pipeline-lenet-l2'], target: 'train' }]);
+  assert.ok(targets['pipeline:lenet-l2.train'].metadata?.description, 'nx show project pipeline describes each stage');
+  const train = targets['pipeline-lenet-l2:train'];
   assert.equal(train.command, 'node --import tsx apps/cli/main.ts stage pipelines/lenet-l2.yaml train');
   assert.equal(train.cache, true);
   assert.deepEqual(train.outputs, ['{workspaceRoot}/artifacts/lenet-l2/train']);
-  assert.deepEqual(train.dependsOn, ['lenet-l2.data']);
-  assert.ok(train.metadata?.description);
+  assert.deepEqual(train.dependsOn, ['data']);
   assert.ok(train.inputs?.some((i) => typeof i === 'object' && 'runtime' in i && i.runtime.endsWith('key pipelines/lenet-l2.yaml train')));
   assert.ok(train.inputs?.some((i) => typeof i === 'object' && 'env' in i && i.env === 'TRAINYARD_BACKEND'));
   assert.ok(train.inputs?.includes('{workspaceRoot}/libs/train/**/*'));
-  assert.ok(!targets['lenet-l2.charts'].inputs?.includes('{workspaceRoot}/libs/train/**/*'), 'charts does not re-run when the trainer changes');
+  assert.ok(!targets['pipeline-lenet-l2:charts'].inputs?.includes('{workspaceRoot}/libs/train/**/*'), 'charts does not re-run when the trainer changes');
   assert.ok(!train.inputs?.some((i) => typeof i === 'string' && i.includes('pipelines/')), 'the YAML file itself is not an input');
 });
 
@@ -52,14 +58,18 @@ test('the targets do not depend on the values in the file, only on its stages', 
   const a = await infer({ 'p.yaml': lenet });
   const b = await infer({ 'p.yaml': lenet.replace('learning-rate: 0.001', 'learning-rate: 0.01').replace('epochs: 10', 'epochs: 3') });
   assert.deepEqual(a, b);
+  // ... and one pipeline's stage tasks do not see another pipeline's targets.
+  const c = await infer({ 'p.yaml': lenet, 'q.yaml': lenet });
+  const own = (t: Record<string, TargetConfiguration>) => Object.fromEntries(Object.entries(t).filter(([k]) => k.startsWith('pipeline-p:')));
+  assert.deepEqual(own(a), own(c));
 });
 
 test('an invalid file gets one target that prints its problems, and breaks no other pipeline', async () => {
   const targets = await infer({ 'good.yaml': lenet, 'bad.yaml': 'dataset: { source: mnst }\n' });
-  assert.deepEqual(targets.bad.command, 'node --import tsx apps/cli/main.ts check pipelines/bad.yaml');
-  assert.equal(targets.bad.cache, false);
-  assert.ok(targets['good.train']);
-  assert.ok(!targets['bad.train']);
+  assert.deepEqual(targets['pipeline:bad'].command, 'node --import tsx apps/cli/main.ts check pipelines/bad.yaml');
+  assert.equal(targets['pipeline:bad'].cache, false);
+  assert.ok(targets['pipeline-good:train']);
+  assert.ok(!Object.keys(targets).some((t) => t.startsWith('pipeline-bad:')));
 });
 
 test('loading the plugin loads no TensorFlow.js, onnxruntime or vega (it runs on every nx command)', () => {

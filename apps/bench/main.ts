@@ -20,7 +20,7 @@ const repo = join(__dirname, '..', '..');
 const { values: args } = parseArgs({
   options: {
     steps: { type: 'string', default: '40' },
-    repeats: { type: 'string', default: '3' },
+    repeats: { type: 'string', default: '5' },
     batch: { type: 'string', default: '64' },
     'torch-threads': { type: 'string', default: '2' },
   },

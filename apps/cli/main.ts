@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<void> {
     case 'stage': {
       if (rest.length !== 2) throw new UsageError('stage needs a pipeline file and a stage id');
       const pipeline = loadPipeline(rest[0]);
-      await runStage({ plan: planPipeline(pipeline), config: pipeline.config, stageId: rest[1], workspace });
+      await runStage({ plan: planPipeline(pipeline), pipeline, stageId: rest[1], workspace });
       return;
     }
     case 'key': {
@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<void> {
       const plan = planPipeline(pipeline);
       for (const stage of plan.stages) {
         console.log(`> ${plan.pipeline}.${stage.id}`);
-        await runStage({ plan, config: pipeline.config, stageId: stage.id, workspace });
+        await runStage({ plan, pipeline, stageId: stage.id, workspace });
       }
       return;
     }

@@ -62,21 +62,21 @@ function workspaceCopy(name: string): string {
   return dir;
 }
 
-/** Runs the pipeline through Nx and returns which stages executed and which came from the cache. */
-function nxRun(cwd: string): { ran: string[]; cached: string[]; output: string } {
+/** Runs a pipeline through Nx and returns which stages executed and which came from the cache. */
+function nxRun(cwd: string, pipeline = 'e2e'): { ran: string[]; cached: string[]; output: string } {
   const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TASKS_RUNNER_DYNAMIC_OUTPUT: 'false', CI: 'true' };
   for (const name of ['TRAINYARD_ARTIFACTS', 'NX_CACHE_DIRECTORY', 'NX_WORKSPACE_DATA_DIRECTORY']) delete env[name];
-  const r = spawnSync(join(repo, 'node_modules', '.bin', 'nx'), ['run', 'pipeline:e2e', '--output-style=static'], { cwd, env, encoding: 'utf8' });
+  const r = spawnSync(join(repo, 'node_modules', '.bin', 'nx'), ['run', `pipeline:${pipeline}`, '--output-style=static'], { cwd, env, encoding: 'utf8' });
   const output = stripVTControlCharacters(`${r.stdout}\n${r.stderr}`);
   assert.equal(r.status, 0, output);
   const ran: string[] = [];
   const cached: string[] = [];
-  for (const m of output.matchAll(/^> nx run pipeline-e2e:(\w+)(.*)$/gm)) (/cache/.test(m[2]) ? cached : ran).push(m[1]);
+  for (const m of output.matchAll(new RegExp(`^> nx run pipeline-${pipeline}:([\\w-]+)(.*)$`, 'gm'))) (/cache/.test(m[2]) ? cached : ran).push(m[1]);
   return { ran: ran.sort(), cached: cached.sort(), output };
 }
 
-function edit(cwd: string, from: string, to: string): void {
-  const file = join(cwd, 'pipelines', 'e2e.yaml');
+function edit(cwd: string, from: string, to: string, pipeline = 'e2e'): void {
+  const file = join(cwd, 'pipelines', `${pipeline}.yaml`);
   const text = readFileSync(file, 'utf8');
   assert.ok(text.includes(from), `e2e.yaml has no '${from}'`);
   writeFileSync(file, text.replace(from, to));
@@ -155,4 +155,15 @@ test("a second clone given the first one's .nx folder replays every stage", () =
   assert.deepEqual(ran, []);
   assert.deepEqual(cached, sorted(STAGES));
   assert.deepEqual(readFileSync(join(second, 'artifacts/e2e/export/model.onnx')), readFileSync(join(first, 'artifacts/e2e/export/model.onnx')));
+});
+
+test('a sweep: each run is its own task; editing one value re-runs that run and the charts only', () => {
+  const sweep = PIPELINE.replace('limit: { train: 3000, test: 500 }', 'limit: { train: 600, test: 200 }') + 'matrix:\n  training.learning-rate: [0.01, 0.001]\n';
+  writeFileSync(join(first, 'pipelines', 'sweep.yaml'), sweep);
+  const all = ['charts', 'data', ...['m0', 'm1'].flatMap((m) => [`evaluate-${m}`, `export-${m}`, `train-${m}`])].sort();
+  assert.deepEqual(nxRun(first, 'sweep').ran, all);
+  edit(first, '[0.01, 0.001]', '[0.02, 0.001]', 'sweep');
+  const { ran, cached } = nxRun(first, 'sweep');
+  assert.deepEqual(ran, ['charts', 'evaluate-m0', 'export-m0', 'train-m0']);
+  assert.deepEqual(cached, ['data', 'evaluate-m1', 'export-m1', 'train-m1']);
 });

@@ -1,6 +1,7 @@
 export type {
   ActivationLayer,
   ActivationName,
+  BatchNormLayer,
   ConvLayer,
   DenseLayer,
   DropoutLayer,
@@ -9,12 +10,18 @@ export type {
   LayerType,
   ModelSpec,
   ModelSummary,
+  ParamRole,
   ParamSpec,
   PoolLayer,
   ResolvedLayer,
   Shape,
+  SubsampleLayer,
 } from './src/types';
 export { GraphError } from './src/errors';
 export { describeModel, size } from './src/describe';
 export { pair, samePadding } from './src/layers/common';
 export { poolWindow } from './src/layers/pool';
+export { subsampleWindow } from './src/layers/subsample';
+export { batchnormOptions } from './src/layers/batchnorm';
+export { kernelMask, LECUN_1998_C3 } from './src/layers/connections';
+export { SCALED_TANH } from './src/activation';

@@ -1,2 +1,2 @@
-export { planPipeline, fingerprint, type Plan, type Stage, type StageKind } from './src/plan';
+export { planPipeline, fingerprint, type Plan, type RunRef, type Stage, type StageKind } from './src/plan';
 export { stageCode } from './src/code';

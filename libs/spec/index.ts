@@ -1,3 +1,3 @@
 export type * from './src/config';
-export { loadPipeline, parsePipeline, withDefaults, PIPELINE_NAME, type LoadedPipeline, type ResolvedPipeline, type SectionName } from './src/load';
+export { loadPipeline, parsePipeline, withDefaults, PIPELINE_NAME, type LoadedPipeline, type LoadedRun, type ResolvedPipeline, type SectionName } from './src/load';
 export { SpecError, formatProblem, type Problem } from './src/errors';

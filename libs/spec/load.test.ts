@@ -36,7 +36,7 @@ test('a valid file gets every default filled in', () => {
   assert.equal(config.training.epochs, 2);
   assert.equal(config.dataset.validation, 0.1);
   assert.deepEqual(config.export, { opset: 13 });
-  assert.deepEqual(config.charts?.include, ['loss', 'accuracy', 'confusion']);
+  assert.deepEqual(config.charts?.include, ['loss', 'accuracy', 'confusion', 'test-accuracy']);
   assert.deepEqual(config.dataset.transforms?.[0], { type: 'pad', to: 32, value: 0 });
 });
 
@@ -58,7 +58,7 @@ test('unknown key points at the key and suggests the close one', () => {
 
 test('unknown top-level key lists the known ones when nothing is close', () => {
   const [line] = problems(`${valid}zzz: 1\n`);
-  assert.match(line, /^pipelines\/p.yaml:15:1 zzz: unknown key 'zzz' \(expected one of: description, dataset, model, training, export, evaluate, charts\)$/);
+  assert.match(line, /^pipelines\/p.yaml:15:1 zzz: unknown key 'zzz' \(expected one of: description, dataset, model, training, export, evaluate, charts, variants, matrix, seeds\)$/);
 });
 
 test('several problems: one line each, in file order', () => {

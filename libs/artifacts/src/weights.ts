@@ -1,7 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Trained parameters by ParamSpec name (`C1/kernel`, `C1/bias`, ...). Conv kernels [kh, kw, in, out], dense [in, out]. */
+/**
+ * Trained parameters and state (batchnorm's moving statistics) by ParamSpec name (`C1/kernel`, `C1/bias`,
+ * `BN1/moving_mean`, ...). Conv kernels [kh, kw, in, out], dense [in, out].
+ */
 export type Weights = Record<string, { shape: number[]; data: Float32Array }>;
 
 interface WeightsIndex {

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { EpochRecord } from '../../artifacts';
 import { ChartsError } from './errors';
+import { groupRuns, hasRepeats } from './groups';
 import { chartTitle, config, CURVE_SIZE, requireRuns, SPLIT_COLORS, VEGA_LITE_SCHEMA } from './theme';
 import type { ChartRun } from './types';
 
@@ -10,6 +11,8 @@ export type Split = (typeof SPLITS)[number];
 /** One point of a per-epoch curve. `value` is null where training produced NaN or infinity (a diverged run): the line stops there. */
 export interface CurvePoint {
   run: string;
+  /** The run's group label: runs that differ only by seed share it (and a colour). */
+  group: string;
   split: Split;
   epoch: number;
   value: number | null;
@@ -26,6 +29,7 @@ const MAX_EPOCHS_WITH_POINTS = 30;
 /** Long-format rows, two per epoch per run (train, validation), in epoch order. */
 export function curvePoints(kind: string, runs: ChartRun[], pick: (e: EpochRecord) => Record<Split, number>): CurvePoint[] {
   requireRuns(kind, runs);
+  const groupOf = new Map(groupRuns(runs).flatMap((g) => g.runs.map((r) => [r.name, g.label] as const)));
   const points: CurvePoint[] = [];
   for (const r of runs) {
     if (r.history.epochs.length === 0) {
@@ -34,7 +38,8 @@ export function curvePoints(kind: string, runs: ChartRun[], pick: (e: EpochRecor
     for (const e of r.history.epochs) {
       const v = pick(e);
       for (const split of SPLITS) {
-        points.push({ run: r.name, split, epoch: e.epoch, value: Number.isFinite(v[split]) ? v[split] : null });
+        const value = Number.isFinite(v[split]) ? v[split] : null;
+        points.push({ run: r.name, group: groupOf.get(r.name) as string, split, epoch: e.epoch, value });
       }
     }
   }
@@ -53,10 +58,13 @@ export interface CurveSpecArgs {
 
 /**
  * Lines per epoch. One run: colour tells train from validation. Several runs: colour tells
- * the runs apart and the dash the split (validation solid, train dashed).
+ * the runs apart and the dash the split (validation solid, train dashed). Runs repeated over
+ * seeds: colour tells the groups apart, one line per run, so 9 runs of 3 groups show 3 colours.
  */
 export function curveSpec({ what, runs, points, yTitle, yZero }: CurveSpecArgs): TopLevelSpec {
   const single = runs.length === 1;
+  const groups = groupRuns(runs);
+  const byGroup = hasRepeats(groups);
   const longest = Math.max(...runs.map((r) => r.history.epochs.length));
   const splitScale = { domain: [...SPLITS] };
   const color = single
@@ -68,10 +76,10 @@ export function curveSpec({ what, runs, points, yTitle, yZero }: CurveSpecArgs):
         legend: LINE_LEGEND,
       }
     : {
-        field: 'run',
+        field: byGroup ? 'group' : 'run',
         type: 'nominal' as const,
-        title: 'Run',
-        sort: runs.map((r) => r.name),
+        title: byGroup ? 'Group' : 'Run',
+        sort: byGroup ? groups.map((g) => g.label) : runs.map((r) => r.name),
         scale: { scheme: 'tableau10' },
         legend: LINE_LEGEND,
       };
@@ -81,6 +89,8 @@ export function curveSpec({ what, runs, points, yTitle, yZero }: CurveSpecArgs):
       ? { color }
       : {
           color,
+          // Colour and dash alone would join the seeds of a group into one zigzag line.
+          ...(byGroup ? { detail: { field: 'run', type: 'nominal' as const } } : {}),
           strokeDash: {
             field: 'split',
             type: 'nominal' as const,

@@ -3,7 +3,20 @@ import type { ChartRun } from './types';
 
 /** Test data only: a plausible training run with smooth curves and a deterministic confusion matrix. */
 export function syntheticRun(
-  opts: { name?: string; epochs?: number; classes?: string[]; model?: string; offset?: number } = {},
+  opts: {
+    name?: string;
+    /** Default: the name, a group of its own. */
+    group?: string;
+    epochs?: number;
+    classes?: string[];
+    model?: string;
+    offset?: number;
+    /** Test accuracy, a fraction; default: what the confusion matrix gives. */
+    accuracy?: number;
+    testLoss?: number;
+    params?: number;
+    seed?: number;
+  } = {},
 ): Required<ChartRun> {
   const name = opts.name ?? 'lenet-mnist';
   const n = opts.epochs ?? 10;
@@ -35,8 +48,8 @@ export function syntheticRun(
   const metrics: Metrics = {
     runtime: 'onnxruntime-node 1.30.0 (cpu)',
     samples,
-    accuracy: correct / samples,
-    loss: 0.0712,
+    accuracy: opts.accuracy ?? correct / samples,
+    loss: opts.testLoss ?? 0.0712,
     classes,
     confusion,
     perClass: classes.map((c, i) => ({
@@ -52,14 +65,14 @@ export function syntheticRun(
     run: 'seed-1',
     model: opts.model ?? 'LeNet-5',
     backend: 'tensorflow',
-    seed: 1,
-    paramCount: 61_706,
+    seed: opts.seed ?? 1,
+    paramCount: opts.params ?? 61_706,
     status: 'ok',
     epochsRun: n,
     seconds: epochs.reduce((s, e) => s + e.seconds, 0),
     layers: [],
   };
-  return { name, history: { epochs }, metrics, run };
+  return { name, group: opts.group ?? name, history: { epochs }, metrics, run };
 }
 
 export const FASHION_CLASSES = [

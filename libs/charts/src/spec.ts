@@ -2,12 +2,14 @@ import type { TopLevelSpec } from 'vega-lite';
 import { accuracySpec } from './kinds/accuracy';
 import { confusionSpec } from './kinds/confusion';
 import { lossSpec } from './kinds/loss';
+import { testAccuracySpec } from './kinds/test-accuracy';
 import type { ChartKind, ChartRun } from './types';
 
 const builders: Record<ChartKind, (runs: ChartRun[]) => TopLevelSpec> = {
   loss: lossSpec,
   accuracy: accuracySpec,
   confusion: confusionSpec,
+  'test-accuracy': testAccuracySpec,
 };
 
 /** The Vega-Lite spec of one chart kind. */

@@ -1,5 +1,6 @@
 import type { Config } from 'vega-lite';
 import { ChartsError } from './errors';
+import { groupRuns, hasRepeats } from './groups';
 import type { ChartRun } from './types';
 
 /** Installed on Debian by default, so the SVG and the PNG rasterised from it measure text alike. */
@@ -51,7 +52,20 @@ export function chartTitle(what: string, runs: ChartRun[]): ChartTitle {
   }
   const models = [...new Set(runs.map((r) => r.run?.model).filter((m): m is string => m !== undefined))];
   const subject = models.length > 0 && models.length <= 3 ? models.join(' vs ') : `${runs.length} runs`;
+  const groups = groupRuns(runs);
+  // The legend names the groups; the subtitle says how many runs stand behind each colour.
+  if (hasRepeats(groups)) {
+    return { text: `${subject}: ${what}`, subtitle: groupsSubtitle(runs.length, groups.map((g) => g.runs.length)) };
+  }
   return { text: `${subject}: ${what}`, subtitle: truncate(`runs: ${runs.map((r) => r.name).join(', ')}`, 90) };
+}
+
+/** "9 runs: 3 groups × 3 seeds", or "7 runs in 3 groups" when the groups differ in size. */
+export function groupsSubtitle(runCount: number, groupSizes: number[]): string {
+  const k = groupSizes[0];
+  return groupSizes.every((n) => n === k)
+    ? `${runCount} runs: ${groupSizes.length} groups × ${k} seeds`
+    : `${runCount} runs in ${groupSizes.length} groups`;
 }
 
 export function requireRuns(kind: string, runs: ChartRun[]): void {
@@ -61,6 +75,18 @@ export function requireRuns(kind: string, runs: ChartRun[]): void {
   // Runs are told apart by name in legends and data, so two with one name would merge.
   if (dup !== undefined)
     throw new ChartsError('DUPLICATE_RUN', `${kind} chart: two runs are named '${dup}'; give each run a distinct name`);
+}
+
+/** Charts of test results need every run evaluated. */
+export function requireMetrics(kind: string, runs: ChartRun[]): void {
+  const missing = runs.filter((r) => r.metrics === undefined).map((r) => r.name);
+  if (missing.length > 0) {
+    const names = missing.map((m) => `'${m}'`).join(', ');
+    throw new ChartsError(
+      'NO_METRICS',
+      `${kind} chart: no test metrics for ${names}; run the evaluate stage first, or leave '${kind}' out of charts -> include`,
+    );
+  }
 }
 
 function truncate(s: string, max: number): string {

@@ -5,8 +5,13 @@ import type { Charts } from '../../spec';
 export interface ChartRun {
   /** Shown in legends and titles when several runs are compared. */
   name: string;
+  /**
+   * Runs of one group differ only by their seed: charts colour them alike and report mean ± std over them.
+   * Default: the run's name, a group of its own.
+   */
+  group?: string;
   history: History;
-  /** Needed by the confusion chart only. */
+  /** Needed by the confusion and test-accuracy charts only. */
   metrics?: Metrics;
   /** Gives titles the model and pipeline names. */
   run?: RunInfo;
@@ -15,4 +20,4 @@ export interface ChartRun {
 export type ChartKind = NonNullable<Charts['include']>[number];
 
 /** Every kind, in the order the report lists them. */
-export const CHART_KINDS = ['loss', 'accuracy', 'confusion'] as const satisfies readonly ChartKind[];
+export const CHART_KINDS = ['loss', 'accuracy', 'test-accuracy', 'confusion'] as const satisfies readonly ChartKind[];

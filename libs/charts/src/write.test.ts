@@ -12,11 +12,11 @@ function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'charts-'));
 }
 
-test('writeCharts defaults: spec, svg and png for loss, accuracy and confusion', async () => {
+test('writeCharts defaults: spec, svg and png for loss, accuracy, confusion and test accuracy', async () => {
   const dir = tmp();
   try {
     const written = await writeCharts([syntheticRun()], {}, dir);
-    const expected = ['loss', 'accuracy', 'confusion'].flatMap((k) => [`${k}.vl.json`, `${k}.svg`, `${k}.png`]);
+    const expected = ['loss', 'accuracy', 'confusion', 'test-accuracy'].flatMap((k) => [`${k}.vl.json`, `${k}.svg`, `${k}.png`]);
     assert.deepEqual(
       written,
       expected.map((f) => join(dir, f)),

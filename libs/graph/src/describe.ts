@@ -1,7 +1,9 @@
 import { GraphError } from './errors';
+import { batchnormOutput, batchnormParams } from './layers/batchnorm';
 import { convOutput, convParams } from './layers/conv';
 import { denseOutput, denseParams } from './layers/dense';
 import { poolOutput } from './layers/pool';
+import { subsampleOutput, subsampleParams } from './layers/subsample';
 import type { Layer, ModelSpec, ModelSummary, ParamSpec, ResolvedLayer, Shape } from './types';
 
 function outputOf(layer: Layer, input: Shape): Shape {
@@ -11,10 +13,14 @@ function outputOf(layer: Layer, input: Shape): Shape {
     case 'avgpool':
     case 'maxpool':
       return poolOutput(layer, input);
+    case 'subsample':
+      return subsampleOutput(layer, input);
     case 'flatten':
       return [input.reduce((a, b) => a * b, 1)];
     case 'dense':
       return denseOutput(layer, input);
+    case 'batchnorm':
+      return batchnormOutput(input);
     case 'activation':
     case 'dropout':
       return input;
@@ -27,6 +33,10 @@ function paramsOf(id: string, layer: Layer, input: Shape): ParamSpec[] {
       return convParams(id, layer, input);
     case 'dense':
       return denseParams(id, layer, input);
+    case 'subsample':
+      return subsampleParams(id, layer, input);
+    case 'batchnorm':
+      return batchnormParams(id, input);
     default:
       return [];
   }
@@ -53,7 +63,9 @@ export function describeModel(model: ModelSpec): ModelSummary {
   const layers: ResolvedLayer[] = model.layers.map((layer, i) => {
     try {
       const outputShape = outputOf(layer, shape);
-      const resolved = { id: ids[i], layer, inputShape: shape, outputShape, params: paramsOf(ids[i], layer, shape) };
+      const params = paramsOf(ids[i], layer, shape);
+      const paramCount = params.reduce((n, p) => n + p.count, 0);
+      const resolved = { id: ids[i], layer, inputShape: shape, outputShape, params, paramCount };
       shape = outputShape;
       return resolved;
     } catch (e) {
@@ -61,7 +73,7 @@ export function describeModel(model: ModelSpec): ModelSummary {
       throw new GraphError(i, ids[i], (e as Error).message);
     }
   });
-  const paramCount = layers.reduce((n, l) => n + l.params.reduce((m, p) => m + size(p.shape), 0), 0);
+  const paramCount = layers.reduce((n, l) => n + l.paramCount, 0);
   return { input: model.input, layers, output: shape, paramCount };
 }
 

@@ -7,12 +7,14 @@ export type Shape = number[];
 
 export type {
   ActivationLayer,
+  BatchNormLayer,
   ConvLayer,
   DenseLayer,
   DropoutLayer,
   FlattenLayer,
   Layer,
   PoolLayer,
+  SubsampleLayer,
   Activation as ActivationName,
 } from '../../spec/src/config';
 import type { Layer } from '../../spec/src/config';
@@ -26,15 +28,36 @@ export interface ModelSpec {
   layers: Layer[];
 }
 
-/** A trainable tensor of a layer. Conv kernels are stored [kh, kw, in, out], dense [in, out]. */
+/**
+ * What a tensor of a layer is for. `moving_mean` and `moving_variance` are state (batchnorm's running
+ * statistics): kept with the weights, never given to the optimizer.
+ */
+export type ParamRole = 'kernel' | 'bias' | 'coefficient' | 'gamma' | 'beta' | 'moving_mean' | 'moving_variance';
+
+/**
+ * A tensor a layer holds: a trainable parameter or state. Conv kernels are stored [kh, kw, in, out], dense [in, out],
+ * per-channel tensors (biases, coefficients, batchnorm's) [C] or [D].
+ */
 export interface ParamSpec {
   /** `<layer id>/<role>`, unique in a model. */
   name: string;
-  role: 'kernel' | 'bias';
+  role: ParamRole;
   shape: number[];
-  /** Glorot-uniform fans for kernels. */
+  /** Glorot-uniform fans for kernels; 0 for tensors that start at `initial`. */
   fanIn: number;
   fanOut: number;
+  /** The value every entry starts at. Absent for kernels, which start Glorot-uniform from the fans. */
+  initial?: number;
+  /** false for state (batchnorm's moving statistics): set from the training forward's statistics, not by the optimizer; stored with the weights, not counted. */
+  trainable: boolean;
+  /** What the tensor adds to the model's parameter count: its size; only the connected weights of a kernel with `connections`; 0 for state. */
+  count: number;
+  /**
+   * Conv kernels with a partial connection table: the input maps each filter reads (one list per filter).
+   * The kernel keeps its dense [kh, kw, in, out] shape; weights between a filter and an input map it does not read
+   * are fixed at zero (kernelMask gives the 0/1 mask).
+   */
+  connections?: number[][];
 }
 
 /** A layer with its id resolved and the shapes it reads and writes. */
@@ -43,12 +66,16 @@ export interface ResolvedLayer {
   layer: Layer;
   inputShape: Shape;
   outputShape: Shape;
+  /** Every tensor of the layer, trainable or state, in a fixed order. */
   params: ParamSpec[];
+  /** Trainable parameters of the layer (the sum of its params' `count`). */
+  paramCount: number;
 }
 
 export interface ModelSummary {
   input: Shape;
   layers: ResolvedLayer[];
   output: Shape;
+  /** Trainable parameters, as PyTorch counts them: connected weights only, batchnorm's moving statistics left out. */
   paramCount: number;
 }

@@ -1,6 +1,7 @@
 import { onnx } from 'onnx-proto';
 
-type AttributeValue = number | number[];
+/** Integers and lists of integers as written; a float (an epsilon) wrapped as `{ float: value }`. */
+export type AttributeValue = number | number[] | { float: number };
 
 /** The batch dimension every tensor in the graph starts with: symbolic, so one file serves any batch size. */
 export const BATCH = 'batch';
@@ -14,8 +15,8 @@ function tensorType(shape: number[]): onnx.ITypeProto {
   };
 }
 
-/** Integer attributes only: every op this exporter writes takes ints or lists of ints. */
 function attribute(name: string, value: AttributeValue): onnx.IAttributeProto {
+  if (typeof value === 'object' && !Array.isArray(value)) return { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value.float };
   return Array.isArray(value)
     ? { name, type: onnx.AttributeProto.AttributeType.INTS, ints: value }
     : { name, type: onnx.AttributeProto.AttributeType.INT, i: value };

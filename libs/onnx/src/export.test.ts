@@ -129,6 +129,59 @@ test('a model with dropout, maxpool same and relu passes the checker too', { ski
   assert.equal(run.status, 0, run.stderr);
 });
 
+/** LeNet-5 as published (subsampling S2/S4, C3's partial table, scaled tanh), with batchnorm after C1 and F6. */
+const lenet1998: ModelSpec = {
+  input: [1, 32, 32],
+  layers: [
+    { id: 'C1', type: 'conv', filters: 6, kernel: 5 }, // [6, 28, 28]
+    { id: 'BN1', type: 'batchnorm' },
+    { type: 'activation', activation: 'scaled-tanh' },
+    { id: 'S2', type: 'subsample', size: 2, activation: 'scaled-tanh' }, // [6, 14, 14]
+    { id: 'C3', type: 'conv', filters: 16, kernel: 5, connections: 'lecun1998', activation: 'scaled-tanh' }, // [16, 10, 10]
+    { id: 'S4', type: 'subsample', size: 2, activation: 'sigmoid' }, // [16, 5, 5]
+    { id: 'C5', type: 'conv', filters: 120, kernel: 5, activation: 'scaled-tanh' }, // [120, 1, 1]
+    { type: 'flatten' }, // [120]
+    { id: 'F6', type: 'dense', units: 84, activation: 'scaled-tanh' },
+    { id: 'BN2', type: 'batchnorm', momentum: 0.99, epsilon: 1e-3 },
+    { id: 'OUT', type: 'dense', units: 10 },
+  ],
+};
+
+function exportLenet1998(opset = 13): Uint8Array {
+  return exportOnnx({ model: lenet1998, weights: randomWeights(lenet1998, 6), opset, graphName: 'lenet-1998', metadata });
+}
+
+test('LeNet-5 1998 with batchnorm x=[1,32,32] matches TensorFlow.js for batch 1 and 4', async () => {
+  await assertMatchesTf(lenet1998, { batches: [1, 4], seed: 12 });
+});
+
+test('LeNet-5 1998 with batchnorm: every weight and moving statistic is an initializer of its name; 60,850 + 180 parameters', () => {
+  const { nodes, initializers } = decode(exportLenet1998());
+  const summary = describeModel(lenet1998);
+  const names = initializers.map((t) => t.name);
+  const params = summary.layers.flatMap((l) => l.params.map((p) => p.name));
+  assert.deepEqual(names.filter((n) => !n.includes('/ScaledTanh/')), params);
+  assert.ok(params.includes('BN1/moving_mean') && params.includes('BN2/moving_variance'));
+  assert.equal(summary.paramCount, 60_850 + 2 * 6 + 2 * 84);
+  assert.deepEqual([...new Set(nodes.map((n) => n.opType))].sort(), ['Add', 'AveragePool', 'BatchNormalization', 'Conv', 'Flatten', 'Gemm', 'Mul', 'Sigmoid', 'Tanh']);
+});
+
+test('LeNet-5 1998 weights without the moving statistics are refused, naming them', () => {
+  const { ['BN1/moving_mean']: _, ...missing } = randomWeights(lenet1998, 1);
+  assert.throws(
+    () => exportOnnx({ model: lenet1998, weights: missing, opset: 13, graphName: 'g', metadata: {} }),
+    (e: unknown) => e instanceof OnnxExportError && /'BN1\/moving_mean' is missing \(the model declares it with shape \[6\]\)/.test(e.message),
+  );
+});
+
+test('ONNX checker (python onnx, full_check) accepts LeNet-5 1998 with batchnorm at opset 13 and 17', { skip: python ? false : 'python3 cannot import onnx' }, () => {
+  const script = 'import sys, onnx; onnx.checker.check_model(onnx.load_from_string(sys.stdin.buffer.read()), full_check=True)';
+  for (const opset of [13, 17]) {
+    const run = spawnSync(python!, ['-c', script], { input: exportLenet1998(opset), encoding: 'utf8' });
+    assert.equal(run.status, 0, `opset ${opset}: ${run.stderr}`);
+  }
+});
+
 test('weights that do not fit the model are refused with the parameter named', () => {
   const weights = randomWeights(lenet5, 1);
   const attempt = (w: typeof weights, opset = 13) => () => exportOnnx({ model: lenet5, weights: w, opset, graphName: 'g', metadata: {} });

@@ -4,17 +4,19 @@ import { describeModel, size, type Layer, type LayerType, type ModelSpec, type M
 import { GraphBuilder } from './builder';
 import { OnnxExportError } from './errors';
 import { emitActivation } from './layers/activation';
+import { emitBatchNorm } from './layers/batchnorm';
 import type { LayerContext, LayerEmitter, LayerOf } from './layers/context';
 import { emitConv } from './layers/conv';
 import { emitDense } from './layers/dense';
 import { emitDropout } from './layers/dropout';
 import { emitFlatten } from './layers/flatten';
 import { emitPool } from './layers/pool';
+import { emitSubsample } from './layers/subsample';
 
 export interface ExportOnnxOptions {
   /** The model graph, as in the pipeline's `model` section. */
   model: ModelSpec;
-  /** Trained parameters by ParamSpec name; every parameter the model declares must be there, with its shape. */
+  /** Trained parameters and state by ParamSpec name; every tensor the model declares must be there, with its shape. */
   weights: Weights;
   /** ONNX opset, 13 to 21; the IR version follows from it. */
   opset: number;
@@ -43,8 +45,10 @@ const emitters: { [T in LayerType]: LayerEmitter<LayerOf<T>> } = {
   conv: emitConv,
   avgpool: emitPool,
   maxpool: emitPool,
+  subsample: emitSubsample,
   flatten: emitFlatten,
   dense: emitDense,
+  batchnorm: emitBatchNorm,
   activation: emitActivation,
   dropout: emitDropout,
 };

@@ -4,12 +4,24 @@ import type { LoadedPipeline } from '../../spec';
 
 export type StageKind = 'data' | 'train' | 'export' | 'evaluate' | 'charts';
 
+export interface RunRef {
+  id: string;
+  label: string;
+  group: string;
+}
+
 export interface Stage {
-  /** Unique in the pipeline; the Nx target is `<pipeline>.<id>` and its outputs `artifacts/<pipeline>/<id>/`. */
+  /** Unique in the pipeline; the stage's Nx target and its outputs `artifacts/<pipeline>/<id>/`. */
   id: string;
   kind: StageKind;
   /** Ids of the stages whose outputs this one reads. */
   needs: string[];
+  /** The stage that plays each upstream role for this one (`data`, `train`, `export`, `evaluate`). */
+  uses: Partial<Record<Exclude<StageKind, 'charts'>, string>>;
+  /** The run a train, export or evaluate stage belongs to. */
+  run?: RunRef;
+  /** For charts: every run, with its train and evaluate stages. */
+  runs?: (RunRef & { train: string; evaluate: string })[];
   /** The slice of the pipeline's config this stage reads, defaults filled in. */
   reads: Record<string, unknown>;
   /** Hash of `reads`: changes exactly when what the stage reads changes. */
@@ -35,26 +47,49 @@ export function fingerprint(kind: StageKind, reads: Record<string, unknown>): st
     .slice(0, 20);
 }
 
-/** The stages of a pipeline, in an order where every stage comes after the ones it needs. */
-export function planPipeline({ name, file, config }: LoadedPipeline): Plan {
-  const model = config.model.name ?? name;
-  const stage = (id: StageKind, needs: StageKind[], reads: Record<string, unknown>, description: string): Stage => ({
-    id,
-    kind: id,
-    needs,
-    reads,
-    fingerprint: fingerprint(id, reads),
-    description,
-  });
-  const data = stage('data', [], { dataset: config.dataset }, 'Read and check the dataset, split it and describe the transformed data');
-  const train = stage('train', ['data'], { dataset: config.dataset, model: config.model, training: config.training }, 'Train the model with TensorFlow.js');
-  const stages = [
-    data,
-    train,
+const DESCRIPTIONS: Record<StageKind, string> = {
+  data: 'Read and check the dataset, split it and describe the transformed data',
+  train: 'Train the model with TensorFlow.js',
+  export: 'Write the trained model as an ONNX file',
+  evaluate: 'Run the ONNX file with onnxruntime on the test split; check parity with TensorFlow.js',
+  charts: 'Render the charts and the report',
+};
+
+/**
+ * The stages of a pipeline, in an order where every stage comes after the ones it needs: one data
+ * stage per distinct dataset, train, export and evaluate per run, and one charts stage over all runs.
+ * A pipeline with one run keeps the plain ids (`train`, not `train-default`).
+ */
+export function planPipeline({ name, file, config, runs }: LoadedPipeline): Plan {
+  const stages: Stage[] = [];
+  const add = (id: string, kind: StageKind, uses: Stage['uses'], reads: Record<string, unknown>, extra: Partial<Stage> = {}): Stage => {
+    const stage: Stage = { id, kind, needs: Object.values(uses) as string[], uses, reads, fingerprint: fingerprint(kind, reads), description: DESCRIPTIONS[kind], ...extra };
+    stages.push(stage);
+    return stage;
+  };
+  const single = runs.length === 1;
+  const datasets: string[] = [];
+  const dataStage = new Map<string, Stage>();
+  for (const run of runs) {
+    const key = stringify(run.config.dataset) ?? '';
+    if (!dataStage.has(key)) {
+      datasets.push(key);
+      dataStage.set(key, add(datasets.length === 1 ? 'data' : `data-${datasets.length - 1}`, 'data', {}, { dataset: run.config.dataset }));
+    }
+  }
+  const charted: NonNullable<Stage['runs']> = [];
+  for (const run of runs) {
+    const c = run.config;
+    const ref: RunRef = { id: run.id, label: run.label, group: run.group };
+    const suffix = single ? '' : `-${run.id}`;
+    const data = dataStage.get(stringify(c.dataset) ?? '')!.id;
+    const train = add(`train${suffix}`, 'train', { data }, { dataset: c.dataset, model: c.model, training: c.training }, { run: ref });
     // The train fingerprint is written into the ONNX metadata, so it is part of what export reads.
-    stage('export', ['data', 'train'], { pipeline: name, model: config.model, export: config.export, train: train.fingerprint }, 'Write the trained model as an ONNX file'),
-    stage('evaluate', ['data', 'train', 'export'], { dataset: config.dataset, evaluate: config.evaluate }, 'Run the ONNX file with onnxruntime on the test split; check parity with TensorFlow.js'),
-    stage('charts', ['train', 'evaluate'], { pipeline: name, description: config.description ?? null, model, charts: config.charts }, 'Render loss, accuracy and confusion charts and the report'),
-  ];
+    const exported = add(`export${suffix}`, 'export', { data, train: train.id }, { pipeline: name, model: c.model, export: c.export, train: train.fingerprint }, { run: ref });
+    const evaluate = add(`evaluate${suffix}`, 'evaluate', { data, train: train.id, export: exported.id }, { dataset: c.dataset, evaluate: c.evaluate }, { run: ref });
+    charted.push({ ...ref, train: train.id, evaluate: evaluate.id });
+  }
+  const charts = add('charts', 'charts', {}, { pipeline: name, description: config.description ?? null, model: config.model.name ?? name, charts: config.charts, runs: charted.map(({ id, label, group }) => ({ id, label, group })) }, { runs: charted });
+  charts.needs = charted.flatMap((r) => [r.train, r.evaluate]);
   return { pipeline: name, file, description: config.description, stages };
 }

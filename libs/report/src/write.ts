@@ -7,6 +7,7 @@ import type { ChartLink, ReportInput } from './types';
 const CHART_TITLES: Record<ChartKind, string> = {
   loss: 'Loss per epoch',
   accuracy: 'Accuracy per epoch',
+  'test-accuracy': 'Test accuracy',
   confusion: 'Confusion matrix, test set',
 };
 

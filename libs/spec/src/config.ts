@@ -1,15 +1,16 @@
 /* Generated from libs/spec/schema.json by scripts/generate.ts: edit the schema, then `npm run generate`. */
 
 export type Transform = PadTransform | NormalizeTransform | NoiseTransform;
-export type Layer = ConvLayer | PoolLayer | FlattenLayer | DenseLayer | ActivationLayer | DropoutLayer;
+export type Layer =
+  ConvLayer | PoolLayer | SubsampleLayer | FlattenLayer | DenseLayer | BatchNormLayer | ActivationLayer | DropoutLayer;
 /**
  * Name of the layer in weights, ONNX and reports (e.g. C1). Default: type and position, e.g. conv2.
  */
 export type LayerId = string;
 /**
- * No softmax: the loss applies it to the logits.
+ * `scaled-tanh`: f(a) = 1.7159 tanh(2a/3), LeNet-5's squashing function (LeCun et al. 1998), with f(1) = 1 and f(-1) = -1. No softmax: the loss applies it to the logits.
  */
-export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
+export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'scaled-tanh' | 'linear';
 
 /**
  * A Trainyard pipeline: dataset, model graph, training, ONNX export, evaluation and charts.
@@ -25,6 +26,27 @@ export interface Pipeline {
   export?: Export;
   evaluate?: Evaluate;
   charts?: Charts;
+  /**
+   * Named variants of the configuration above, each run on its own: its keys are merged over the base (mappings key by key; lists and values replace).
+   */
+  variants?: {
+    [k: string]: Overrides;
+  };
+  /**
+   * A sweep: each key is a dotted config path (e.g. training.learning-rate) with its values; every combination is a run, and so is every variant's.
+   */
+  matrix?: {
+    /**
+     * @minItems 1
+     */
+    [k: string]: [unknown, ...unknown[]];
+  };
+  /**
+   * Runs every configuration once per seed (training.seed); reports give mean ± standard deviation over the seeds.
+   *
+   * @minItems 1
+   */
+  seeds?: [number, ...number[]];
 }
 /**
  * Where the images come from, how they are split and transformed. Pixels are read as floats in [0, 1] before the transforms run.
@@ -155,7 +177,11 @@ export interface ConvLayer {
   /**
    * Applied after the convolution. Default `linear`.
    */
-  activation?: 'relu' | 'tanh' | 'sigmoid' | 'linear';
+  activation?: 'relu' | 'tanh' | 'sigmoid' | 'scaled-tanh' | 'linear';
+  /**
+   * Partial connection table: which input maps each filter reads, one list of input-map indices (from 0) per filter, e.g. [[0, 1, 2], [1, 2, 3], ...]. `lecun1998`: LeNet-5's C3 table (Table I of LeCun et al. 1998: 6 input maps, 16 filters, 60 connections; 1,516 parameters with 5x5 kernels and biases). Only connected weights are trained and counted. Default: every filter reads every input map.
+   */
+  connections?: 'lecun1998' | number[][];
 }
 /**
  * Average or max pooling.
@@ -175,6 +201,21 @@ export interface PoolLayer {
    * Default `valid`.
    */
   padding?: 'valid' | 'same';
+}
+/**
+ * LeNet-5's subsampling layer (S2, S4 in LeCun et al. 1998): per feature map, y = coefficient * (sum of each size x size window) + bias, windows side by side (stride: the size), then the activation. 2 trainable parameters per feature map; the coefficient starts at 1 / (window area), so the layer starts as an average.
+ */
+export interface SubsampleLayer {
+  type: 'subsample';
+  id?: LayerId;
+  /**
+   * Window, square or [h, w]; also the stride. Rows and columns that do not fill a window are dropped.
+   */
+  size?: number | [number, number];
+  /**
+   * Applied after the bias, e.g. `scaled-tanh` (the paper's) or `sigmoid`. Default `linear`.
+   */
+  activation?: 'relu' | 'tanh' | 'sigmoid' | 'scaled-tanh' | 'linear';
 }
 /**
  * [C, H, W] -> [C*H*W].
@@ -197,7 +238,22 @@ export interface DenseLayer {
   /**
    * Default `linear`.
    */
-  activation?: 'relu' | 'tanh' | 'sigmoid' | 'linear';
+  activation?: 'relu' | 'tanh' | 'sigmoid' | 'scaled-tanh' | 'linear';
+}
+/**
+ * Batch normalization (Ioffe & Szegedy 2015): y = gamma * (x - mean) / sqrt(variance + epsilon) + beta, per feature map after a conv ([C, H, W]: statistics over the batch and the pixels) or per unit after a dense layer ([D]: over the batch). Training uses the batch's mean and biased variance and then updates the moving statistics; inference, evaluation, the probe and ONNX use the moving statistics. gamma (starts at 1) and beta (0) are trained: 2 parameters per channel. The moving mean (starts at 0) and variance (1) are stored with the weights but not counted as parameters, as PyTorch's buffers.
+ */
+export interface BatchNormLayer {
+  type: 'batchnorm';
+  id?: LayerId;
+  /**
+   * After each training step: moving = momentum * moving + (1 - momentum) * batch statistic (PyTorch's momentum=0.1 is 0.9 here; Keras's momentum is this one). The variance that enters the moving variance is the unbiased one, as in PyTorch.
+   */
+  momentum?: number;
+  /**
+   * Added to the variance before the square root.
+   */
+  epsilon?: number;
 }
 export interface ActivationLayer {
   type: 'activation';
@@ -271,7 +327,7 @@ export interface Evaluate {
   tolerance?: number;
 }
 export interface Charts {
-  include?: ('loss' | 'accuracy' | 'confusion')[];
+  include?: ('loss' | 'accuracy' | 'confusion' | 'test-accuracy')[];
   /**
    * @minItems 1
    */
@@ -280,4 +336,15 @@ export interface Charts {
    * PNG pixels per SVG pixel.
    */
   scale?: number;
+}
+/**
+ * Sections of a pipeline to merge over the base; each run's merged configuration is checked in full.
+ */
+export interface Overrides {
+  description?: string;
+  dataset?: {};
+  model?: {};
+  training?: {};
+  export?: {};
+  evaluate?: {};
 }

@@ -7,6 +7,7 @@ import schema from '../schema.json';
 import type { Charts, Dataset, Evaluate, Export, Pipeline, Training } from './config';
 import { SpecError, type Problem } from './errors';
 import { describeError, type SchemaRoot } from './messages';
+import { expandRuns } from './runs';
 
 /** A pipeline as loadPipeline returns it: ajv has filled in every setting the schema gives a default. */
 export type ResolvedPipeline = Pipeline & {
@@ -17,13 +18,24 @@ export type ResolvedPipeline = Pipeline & {
   charts: Required<Charts>;
 };
 
+/** One run of a pipeline: the base config with its variant, sweep values and seed applied. */
+export interface LoadedRun {
+  id: string;
+  label: string;
+  group: string;
+  config: ResolvedPipeline;
+}
+
 /** A validated pipeline with every default filled in. */
 export interface LoadedPipeline {
   /** The file name without `.yaml`: the Nx target name and the artifacts folder. */
   name: string;
   /** As given (relative paths stay relative, for messages). */
   file: string;
+  /** The base configuration (the first run's, for a pipeline without variants, matrix or seeds). */
   config: ResolvedPipeline;
+  /** Every run; one for a pipeline without variants, matrix or seeds. */
+  runs: LoadedRun[];
 }
 
 let ajv: Ajv | undefined;
@@ -93,9 +105,35 @@ export function parsePipeline(text: string, file: string): LoadedPipeline {
     throw new SpecError(byPosition(relevant(validate.errors ?? []).map((e) => problemAt(doc, e, at))));
   }
   const pipeline = config as ResolvedPipeline;
-  const problems = semanticProblems(pipeline).map(({ path, message }) => at(nodeOffset(doc, path), path, message));
-  if (problems.length) throw new SpecError(byPosition(problems));
-  return { name, file, config: pipeline };
+  const problems: Problem[] = [];
+  const runs: LoadedRun[] = [];
+  const many = 'variants' in pipeline || 'matrix' in pipeline || 'seeds' in pipeline;
+  for (const run of expandRuns(pipeline as unknown as Record<string, unknown>)) {
+    // Where a key of this run was set: its variant, the matrix or the seeds, else the base.
+    const origin = (path: Problem['path']): Problem['path'] => {
+      const source = run.sources
+        .filter((s) => s.path.length <= path.length && s.path.every((k, i) => k === path[i]))
+        .sort((a, b) => b.path.length - a.path.length)[0];
+      return source ? [...source.from, ...path.slice(source.path.length)] : path;
+    };
+    const suffix = many ? ` (run ${run.label})` : '';
+    if (many && !validate(run.config)) {
+      for (const e of relevant(validate.errors ?? [])) {
+        const p = problemAt(doc, e, at);
+        const from = origin(p.path);
+        problems.push({ ...at(nodeOffset(doc, from), from, p.message), message: `${p.message}${suffix}` });
+      }
+      continue;
+    }
+    for (const { path, message } of semanticProblems(run.config as unknown as ResolvedPipeline)) {
+      const from = origin(path);
+      problems.push(at(nodeOffset(doc, from), from, `${message}${suffix}`));
+    }
+    runs.push({ id: run.id, label: run.label, group: run.group, config: run.config as unknown as ResolvedPipeline });
+  }
+  if (problems.length) throw new SpecError(byPosition(unique(problems)));
+  const { variants: _v, matrix: _m, seeds: _s, ...base } = pipeline as ResolvedPipeline & Record<string, unknown>;
+  return { name, file, config: base as ResolvedPipeline, runs };
 }
 
 /** Checks the schema cannot express: shapes that fit, settings that only apply together. */
@@ -120,12 +158,24 @@ function semanticProblems(p: ResolvedPipeline): { path: Problem['path']; message
   return problems;
 }
 
+/** The same problem found in several runs is reported once. */
+function unique(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.line}:${p.column} ${p.message.replace(/ \(run [^)]*\)$/, '')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 function byPosition(problems: Problem[]): Problem[] {
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 /** Keeps one error per place: a failed oneOf reports itself, not each branch's complaints. */
 function relevant(errors: ErrorObject[]): ErrorObject[] {
+  errors = errors.filter((e) => e.keyword !== 'propertyNames');
   const alternatives = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'discriminator');
   const kept = errors.filter(
     (e) =>
@@ -143,17 +193,26 @@ function relevant(errors: ErrorObject[]): ErrorObject[] {
 }
 
 function problemAt(doc: Document, e: ErrorObject, at: (offset: number, path: Problem['path'], message: string) => Problem): Problem {
-  const path = e.instancePath
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  if (e.propertyName !== undefined) {
+    // A key that breaks a propertyNames rule: point at the key itself.
+    const parent = pathOf(e);
+    return at(keyOffset(doc, parent, e.propertyName), [...parent, e.propertyName], describeError(e, e.propertyName, schema as SchemaRoot));
+  }
+  const path = pathOf(e);
   const message = describeError(e, e.data, schema as SchemaRoot);
   if (e.keyword === 'additionalProperties') {
     const key = String((e.params as { additionalProperty: string }).additionalProperty);
     return at(keyOffset(doc, path, key), [...path, key], message);
   }
   return at(nodeOffset(doc, path), path, message);
+}
+
+function pathOf(e: ErrorObject): Problem['path'] {
+  return e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 /** Start of the value at `path`, or of the closest ancestor that exists. */

@@ -13,11 +13,16 @@ export interface StageContext {
   log(line: string): void;
 }
 
-/** Reads a JSON file an upstream stage wrote, by stage id. */
-export function upstream<T>(ctx: StageContext, stageId: string, file: string): T {
-  return readJson<T>(join(stageDir(ctx.plan.pipeline, stageId, ctx.workspace), file));
+type Role = keyof Stage['uses'];
+
+/** The folder of the stage playing `role` for this one (its data, train or export stage). */
+export function upstreamDir(ctx: StageContext, role: Role | { id: string }): string {
+  const id = typeof role === 'string' ? ctx.stage.uses[role] : role.id;
+  if (!id) throw new Error(`stage ${ctx.stage.id} has no ${String(role)} stage`);
+  return stageDir(ctx.plan.pipeline, id, ctx.workspace);
 }
 
-export function upstreamDir(ctx: StageContext, stageId: string): string {
-  return stageDir(ctx.plan.pipeline, stageId, ctx.workspace);
+/** Reads a JSON file an upstream stage wrote. */
+export function upstream<T>(ctx: StageContext, role: Role | { id: string }, file: string): T {
+  return readJson<T>(join(upstreamDir(ctx, role), file));
 }

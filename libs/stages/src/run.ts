@@ -1,6 +1,6 @@
 import { stageDir, writeStage } from '../../artifacts';
 import type { Plan, StageKind } from '../../plan';
-import type { ResolvedPipeline } from '../../spec';
+import type { LoadedPipeline } from '../../spec';
 import type { StageContext } from './context';
 
 type Runner = (ctx: StageContext) => Promise<void>;
@@ -16,11 +16,13 @@ const runners: Record<StageKind, () => Runner> = {
 };
 
 /** Runs one stage of a plan into `artifacts/<pipeline>/<stage>/`, replacing it only when the stage succeeds. */
-export async function runStage(opts: { plan: Plan; config: ResolvedPipeline; stageId: string; workspace: string; log?: (line: string) => void }): Promise<void> {
+export async function runStage(opts: { plan: Plan; pipeline: LoadedPipeline; stageId: string; workspace: string; log?: (line: string) => void }): Promise<void> {
   const stage = opts.plan.stages.find((s) => s.id === opts.stageId);
   if (!stage) throw new Error(`${opts.plan.file} has no stage '${opts.stageId}' (it has ${opts.plan.stages.map((s) => s.id).join(', ')})`);
   const log = opts.log ?? ((line: string) => console.log(line));
+  // A run's stages read that run's configuration; data and charts read the base.
+  const config = (stage.run && opts.pipeline.runs.find((r) => r.id === stage.run!.id)?.config) || opts.pipeline.config;
   await writeStage(stageDir(opts.plan.pipeline, stage.id, opts.workspace), (out) =>
-    runners[stage.kind]()({ workspace: opts.workspace, plan: opts.plan, stage, config: opts.config, out, log }),
+    runners[stage.kind]()({ workspace: opts.workspace, plan: opts.plan, stage, config, out, log }),
   );
 }

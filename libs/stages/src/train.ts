@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeWeights, type History, type RunInfo } from '../../artifacts';
-import { size } from '../../graph';
 import type { StageContext } from './context';
 import { loadCheckedData } from './data';
 
@@ -32,7 +31,7 @@ export async function runTrain(ctx: StageContext): Promise<void> {
 
   const info: RunInfo = {
     pipeline: ctx.plan.pipeline,
-    run: 'default',
+    run: ctx.stage.run?.id ?? 'default',
     model: modelName,
     backend,
     seed: training.seed,
@@ -41,7 +40,7 @@ export async function runTrain(ctx: StageContext): Promise<void> {
     epochsRun: result.history.length,
     reason: result.reason,
     seconds: result.seconds,
-    layers: result.summary.layers.map((l) => ({ id: l.id, type: l.layer.type, output: l.outputShape, params: l.params.reduce((n, p) => n + size(p.shape), 0) })),
+    layers: result.summary.layers.map((l) => ({ id: l.id, type: l.layer.type, output: l.outputShape, params: l.paramCount })),
   };
   const history: History = { epochs: result.history };
   writeWeights(ctx.out, result.weights);

@@ -1,21 +1,34 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeModel, type ModelSpec, type ModelSummary, type ParamSpec } from '../../graph';
+import { describeModel, kernelMask, type ModelSpec, type ModelSummary, type ParamSpec } from '../../graph';
 import type { Weights } from '../../artifacts';
-import { forwardLayer } from './layers/forward';
+import { forwardLayer, type ForwardContext } from './layers/forward';
 
 export interface TrainableModel {
   summary: ModelSummary;
+  /** Every tensor the model holds, trainable parameters and state (batchnorm's moving statistics). */
   params: ParamSpec[];
+  /** One variable per ParamSpec, by name; state variables are created non-trainable. */
   variables: Map<string, tf.Variable>;
-  /** Logits [N, classes] for a batch [N, H, W, C]. */
+  /** What an optimizer may update: the variables of trainable ParamSpecs, in ParamSpec order. */
+  trainableVariables: tf.Variable[];
+  /**
+   * Logits [N, classes] for a batch [N, H, W, C]. With `training`, layers with state (batchnorm) use the batch's
+   * statistics and record their state's next values, which applyStateUpdates then applies.
+   */
   forward(x: tf.Tensor, training: boolean, seed?: number): tf.Tensor2D;
+  /**
+   * Sets the state to the values the last training forward recorded and frees them; call once after each
+   * optimizer step. Does nothing when nothing was recorded (no stateful layer, or no training forward since).
+   */
+  applyStateUpdates(): void;
+  /** Every tensor by ParamSpec name, state included, so a model rebuilt from them infers the same. */
   weights(): Weights;
   dispose(): void;
 }
 
-/** Glorot-uniform kernels and zero biases, as Keras and most papers' reproductions start. */
+/** The ParamSpec's constant (biases and beta 0, gamma 1, subsample's coefficient 1/area, moving statistics), or Glorot-uniform for kernels as Keras starts them. */
 function initialValue(p: ParamSpec, seed: number): tf.Tensor {
-  if (p.role === 'bias') return tf.zeros(p.shape);
+  if (p.initial !== undefined) return tf.fill(p.shape, p.initial);
   const limit = Math.sqrt(6 / (p.fanIn + p.fanOut));
   return tf.randomUniform(p.shape, -limit, limit, 'float32', seed);
 }
@@ -25,26 +38,52 @@ export function buildModel(spec: ModelSpec, seed: number, weights?: Weights): Tr
   const summary = describeModel(spec);
   const params = summary.layers.flatMap((l) => l.params);
   const variables = new Map<string, tf.Variable>();
+  const masks = new Map<string, tf.Tensor>();
   params.forEach((p, i) => {
     const given = weights?.[p.name];
     if (weights && !given) throw new Error(`weights: '${p.name}' is missing`);
-    const init = given ? tf.tensor(given.data, p.shape) : initialValue(p, seed * 1000 + i);
-    variables.set(p.name, tf.variable(init, true, p.name));
+    const mask = kernelMask(p);
+    if (mask) masks.set(p.name, tf.tensor(mask, p.shape));
+    const init = tf.tidy(() => {
+      const value = given ? tf.tensor(given.data, p.shape) : initialValue(p, seed * 1000 + i);
+      // Absent connections start at +0 too (not value * 0, which is -0 for negative values), so the stored kernel shows the table.
+      return mask && !given ? tf.where(tf.cast(masks.get(p.name)!, 'bool'), value, tf.zerosLike(value)) : value;
+    });
+    variables.set(p.name, tf.variable(init, p.trainable, p.name));
     init.dispose();
   });
-  const param = (name: string) => variables.get(name)!;
+  const trainableVariables = params.filter((p) => p.trainable).map((p) => variables.get(p.name)!);
+
+  // Next values of state tensors, kept out of the forward's tidy until applied (or replaced, or disposed).
+  const pending = new Map<string, tf.Tensor>();
+  const ctxBase: Omit<ForwardContext, 'training' | 'seed'> = {
+    param: (name) => variables.get(name)!,
+    mask: (name) => masks.get(name),
+    update(name, value) {
+      pending.get(name)?.dispose();
+      pending.set(name, tf.keep(value));
+    },
+  };
   const [c, h, w] = spec.input.length === 3 ? spec.input : [1, 1, spec.input[0]];
   return {
     summary,
     params,
     variables,
+    trainableVariables,
     forward(x, training, stepSeed = 0) {
-      const ctx = { training, seed: stepSeed, param };
+      const ctx: ForwardContext = { ...ctxBase, training, seed: stepSeed };
       let y = spec.input.length === 3 ? tf.reshape(x, [-1, h, w, c]) : tf.reshape(x, [-1, spec.input[0]]);
       summary.layers.forEach((layer, i) => {
         y = forwardLayer(y, layer, i, ctx);
       });
       return y as tf.Tensor2D;
+    },
+    applyStateUpdates() {
+      for (const [name, value] of pending) {
+        variables.get(name)!.assign(value);
+        value.dispose();
+      }
+      pending.clear();
     },
     weights() {
       const out: Weights = {};
@@ -53,6 +92,9 @@ export function buildModel(spec: ModelSpec, seed: number, weights?: Weights): Tr
     },
     dispose() {
       variables.forEach((v) => v.dispose());
+      masks.forEach((m) => m.dispose());
+      pending.forEach((t) => t.dispose());
+      pending.clear();
     },
   };
 }

@@ -17,7 +17,7 @@ export function makeTrainStep(spec: ModelSpec, t: Required<Training>, classes: n
   const optimizer = makeOptimizer(t);
   const size = spec.input.reduce((a, b) => a * b, 1);
   const kernels = new Set(model.params.filter((p) => p.role === 'kernel').map((p) => model.variables.get(p.name)!));
-  const variables = [...model.variables.values()];
+  const variables = model.trainableVariables;
   return {
     model,
     run(images, labels, step) {
@@ -34,6 +34,7 @@ export function makeTrainStep(spec: ModelSpec, t: Required<Training>, classes: n
         variables,
         kernels,
       );
+      model.applyStateUpdates();
       const pred = predicted!.dataSync();
       let correct = 0;
       for (let i = 0; i < n; i++) if (pred[i] === labels[i]) correct++;

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Metrics } from '../../../artifacts';
 import { ChartsError } from '../errors';
-import { chartTitle, config, CONFUSION_SIZE, requireRuns, VEGA_LITE_SCHEMA } from '../theme';
+import { chartTitle, config, CONFUSION_SIZE, requireMetrics, requireRuns, VEGA_LITE_SCHEMA } from '../theme';
 import type { ChartRun } from '../types';
 
 /** One cell of a confusion matrix. */
@@ -46,14 +46,7 @@ export function confusionCells(name: string, metrics: Metrics): ConfusionCell[] 
 /** Test-set confusion matrix per run: true class rows, predicted class columns, counts written in the cells. */
 export function confusionSpec(runs: ChartRun[]): TopLevelSpec {
   requireRuns('confusion', runs);
-  const missing = runs.filter((r) => r.metrics === undefined).map((r) => r.name);
-  if (missing.length > 0) {
-    const names = missing.map((m) => `'${m}'`).join(', ');
-    throw new ChartsError(
-      'NO_METRICS',
-      `confusion chart: no test metrics for ${names}; run the evaluate stage first, or leave 'confusion' out of charts -> include`,
-    );
-  }
+  requireMetrics('confusion', runs);
   if (runs.length === 1) {
     const r = runs[0];
     const m = r.metrics as Metrics;

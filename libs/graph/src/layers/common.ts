@@ -1,4 +1,4 @@
-import type { Shape } from '../types';
+import type { ParamRole, ParamSpec, Shape } from '../types';
 
 export function pair(v: number | [number, number] | undefined, fallback: number): [number, number] {
   if (v === undefined) return [fallback, fallback];
@@ -21,4 +21,14 @@ export function samePadding(size: number, window: number, stride: number): [numb
 export function expectImage(shape: Shape, what: string): [number, number, number] {
   if (shape.length !== 3) throw new Error(`${what} needs an image input [C, H, W], got [${shape.join(', ')}]`);
   return shape as [number, number, number];
+}
+
+/** A Glorot-uniform kernel; `count` is its size unless a connection table leaves weights out. */
+export function kernelParam(name: string, shape: number[], fanIn: number, fanOut: number, count = shape.reduce((a, b) => a * b, 1)): ParamSpec {
+  return { name, role: 'kernel', shape, fanIn, fanOut, trainable: true, count };
+}
+
+/** A per-channel tensor that starts at `initial` everywhere: trainable (counted) or state (not counted). */
+export function constantParam(name: string, role: ParamRole, channels: number, initial: number, trainable = true): ParamSpec {
+  return { name, role, shape: [channels], fanIn: 0, fanOut: 0, initial, trainable, count: trainable ? channels : 0 };
 }

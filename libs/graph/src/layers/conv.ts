@@ -1,5 +1,6 @@
 import type { ConvLayer, ParamSpec, Shape } from '../types';
-import { expectImage, pair, windowOut } from './common';
+import { constantParam, expectImage, kernelParam, pair, windowOut } from './common';
+import { convConnections } from './connections';
 
 export function convOutput(layer: ConvLayer, input: Shape): Shape {
   const [, h, w] = expectImage(input, 'conv');
@@ -14,13 +15,18 @@ export function convOutput(layer: ConvLayer, input: Shape): Shape {
 export function convParams(id: string, layer: ConvLayer, input: Shape): ParamSpec[] {
   const [c] = expectImage(input, 'conv');
   const [kh, kw] = pair(layer.kernel, 1);
-  const kernel: ParamSpec = {
-    name: `${id}/kernel`,
-    role: 'kernel',
-    shape: [kh, kw, c, layer.filters],
-    fanIn: kh * kw * c,
-    fanOut: kh * kw * layer.filters,
-  };
+  const connections = convConnections(layer, c);
+  let kernel: ParamSpec;
+  if (connections) {
+    // Glorot's fans over the connected maps only: a filter reads links/filters maps, a map feeds links/c filters.
+    const links = connections.reduce((n, maps) => n + maps.length, 0);
+    kernel = {
+      ...kernelParam(`${id}/kernel`, [kh, kw, c, layer.filters], (kh * kw * links) / layer.filters, (kh * kw * links) / c, kh * kw * links),
+      connections,
+    };
+  } else {
+    kernel = kernelParam(`${id}/kernel`, [kh, kw, c, layer.filters], kh * kw * c, kh * kw * layer.filters);
+  }
   if (layer.bias === false) return [kernel];
-  return [kernel, { name: `${id}/bias`, role: 'bias', shape: [layer.filters], fanIn: 0, fanOut: 0 }];
+  return [kernel, constantParam(`${id}/bias`, 'bias', layer.filters, 0)];
 }

@@ -1,4 +1,4 @@
-import { pair, samePadding, type ConvLayer } from '../../../graph';
+import { kernelMask, pair, samePadding, type ConvLayer, type ParamSpec } from '../../../graph';
 import { applyActivation } from './activation';
 import type { LayerEmitter } from './context';
 
@@ -12,6 +12,16 @@ export function hwioToOihw(data: Float32Array, [kh, kw, cin, cout]: number[]): F
   return out;
 }
 
+/**
+ * The kernel as it acts. With a partial connection table, the weights between a filter and an input map it does
+ * not read are written as zeros: in training they were multiplied by zero (so they never acted nor learned), and a
+ * zero weight is the same absent connection for any ONNX runtime.
+ */
+function effectiveKernel(spec: ParamSpec, data: Float32Array): Float32Array {
+  const mask = kernelMask(spec);
+  return mask ? data.map((v, i) => (mask[i] === 0 ? 0 : v)) : data;
+}
+
 export const emitConv: LayerEmitter<ConvLayer> = ({ graph, id, layer, input, inputShape, outputShape, param }) => {
   const [, h, w] = inputShape;
   const [kh, kw] = pair(layer.kernel, 1);
@@ -22,10 +32,10 @@ export const emitConv: LayerEmitter<ConvLayer> = ({ graph, id, layer, input, inp
 
   const kernel = param('kernel')!;
   const [, , cin, cout] = kernel.spec.shape;
-  const inputs = [
-    input,
-    graph.initializer(kernel.spec.name, [cout, cin, kh, kw], hwioToOihw(kernel.data, kernel.spec.shape), 'OIHW: the trained [kh, kw, in, out] kernel transposed'),
-  ];
+  const doc = kernel.spec.connections
+    ? 'OIHW: the trained [kh, kw, in, out] kernel transposed; zeros where the connection table leaves an input map out'
+    : 'OIHW: the trained [kh, kw, in, out] kernel transposed';
+  const inputs = [input, graph.initializer(kernel.spec.name, [cout, cin, kh, kw], hwioToOihw(effectiveKernel(kernel.spec, kernel.data), kernel.spec.shape), doc)];
   const bias = param('bias');
   if (bias) inputs.push(graph.initializer(bias.spec.name, bias.spec.shape, bias.data));
 

@@ -18,14 +18,18 @@ export function uniform(n: number, random: () => number, scale = 1): Float32Arra
   return Float32Array.from({ length: n }, () => (random() * 2 - 1) * scale);
 }
 
-/** Glorot-uniform kernels and small random biases (non-zero, so a dropped bias would show). */
+/**
+ * Glorot-uniform kernels (random at absent connections too, so a missing mask would show), small random biases,
+ * coefficients, gammas, betas and moving means (non-zero, so a dropped one would show), moving variances in [0.5, 1.5).
+ */
 export function randomWeights(model: ModelSpec, seed: number): Weights {
   const random = seededRandom(seed);
   const weights: Weights = {};
   for (const layer of describeModel(model).layers) {
     for (const p of layer.params) {
       const scale = p.role === 'kernel' ? Math.sqrt(6 / (p.fanIn + p.fanOut)) : 0.5;
-      weights[p.name] = { shape: p.shape, data: uniform(size(p.shape), random, scale) };
+      const data = uniform(size(p.shape), random, scale);
+      weights[p.name] = { shape: p.shape, data: p.role === 'moving_variance' ? data.map((v) => 1 + v) : data };
     }
   }
   return weights;

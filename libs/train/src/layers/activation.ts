@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ActivationName } from '../../../graph';
+import { SCALED_TANH, type ActivationName } from '../../../graph';
 
 export function activate(x: tf.Tensor, name: ActivationName | undefined): tf.Tensor {
   switch (name ?? 'linear') {
@@ -9,6 +9,8 @@ export function activate(x: tf.Tensor, name: ActivationName | undefined): tf.Ten
       return tf.tanh(x);
     case 'sigmoid':
       return tf.sigmoid(x);
+    case 'scaled-tanh':
+      return tf.mul(tf.tanh(tf.mul(x, SCALED_TANH.S)), SCALED_TANH.A);
     case 'linear':
       return x;
   }

@@ -1,0 +1,15 @@
+import schema from '../../spec/schema.json';
+
+const layers = schema.definitions;
+
+/**
+ * Defaults of layer options, read from the schema (the one place defaults live). A loaded pipeline has them
+ * filled in already; these serve models built in code (tests, benchmarks) that leave the options out.
+ */
+export const layerDefaults = {
+  subsample: { size: layers.SubsampleLayer.properties.size.default },
+  batchnorm: {
+    momentum: layers.BatchNormLayer.properties.momentum.default,
+    epsilon: layers.BatchNormLayer.properties.epsilon.default,
+  },
+};

@@ -1,0 +1,52 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { parsePipeline } from '../spec';
+import { planPipeline } from './index';
+
+const base = `dataset: { source: mnist }
+model:
+  input: [1, 8, 8]
+  layers:
+    - { type: flatten }
+    - { type: dense, units: 10 }
+training:
+  learning-rate: 0.001
+`;
+
+const plan = (text: string) => planPipeline(parsePipeline(text, 'pipelines/p.yaml'));
+
+test('one run: data, train, export, evaluate, charts with plain ids', () => {
+  const p = plan(base);
+  assert.deepEqual(p.stages.map((s) => [s.id, s.needs]), [
+    ['data', []],
+    ['train', ['data']],
+    ['export', ['data', 'train']],
+    ['evaluate', ['data', 'train', 'export']],
+    ['charts', ['train', 'evaluate']],
+  ]);
+});
+
+test('a sweep: train, export and evaluate per run, one data and one charts stage over all runs', () => {
+  const p = plan(`${base}matrix:\n  training.learning-rate: [0.01, 0.001]\nseeds: [1, 2]\n`);
+  const ids = p.stages.map((s) => s.id);
+  assert.equal(ids.filter((id) => id.startsWith('train-')).length, 4);
+  assert.deepEqual(p.stages.find((s) => s.id === 'evaluate-m1-s0')?.needs, ['data', 'train-m1-s0', 'export-m1-s0']);
+  const charts = p.stages.at(-1)!;
+  assert.equal(charts.id, 'charts');
+  assert.equal(charts.runs?.length, 4);
+  assert.equal(charts.needs.length, 8);
+});
+
+test('changing one sweep value changes the fingerprints of the runs it touches only', () => {
+  const before = plan(`${base}matrix:\n  training.learning-rate: [0.01, 0.001]\n`);
+  const after = plan(`${base}matrix:\n  training.learning-rate: [0.05, 0.001]\n`);
+  const changed = before.stages.filter((s, i) => s.fingerprint !== after.stages[i].fingerprint).map((s) => s.id);
+  // evaluate-m0 reads no training settings: its upstream outputs, not its fingerprint, make it re-run.
+  assert.deepEqual(changed, ['train-m0', 'export-m0', 'charts']);
+});
+
+test('runs with different datasets get a data stage each', () => {
+  const p = plan(`${base}variants:\n  clean: {}\n  noisy: { dataset: { transforms: [ { type: noise, std: 0.2 } ] } }\n`);
+  assert.deepEqual(p.stages.filter((s) => s.kind === 'data').map((s) => s.id), ['data', 'data-1']);
+  assert.deepEqual(p.stages.find((s) => s.id === 'train-noisy')?.uses, { data: 'data-1' });
+});

@@ -1,0 +1,74 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { parsePipeline, SpecError } from './index';
+
+const base = `dataset: { source: mnist }
+model:
+  input: [1, 8, 8]
+  layers:
+    - { type: flatten }
+    - { type: dense, units: 10 }
+training:
+  learning-rate: 0.001
+`;
+
+test('no variants, matrix or seeds: one run, the base config, id default', () => {
+  const p = parsePipeline(base, 'p.yaml');
+  assert.deepEqual(p.runs.map((r) => [r.id, r.label, r.group]), [['default', 'default', 'default']]);
+  assert.deepEqual(p.runs[0].config, p.config);
+});
+
+test('matrix x seeds: every combination, ids by position, labels by value', () => {
+  const p = parsePipeline(`${base}matrix:\n  training.batch-size: [16, 32]\n  training.learning-rate: [0.01, 0.001]\nseeds: [7, 8]\n`, 'p.yaml');
+  assert.equal(p.runs.length, 8);
+  assert.deepEqual(p.runs.slice(0, 3).map((r) => r.id), ['m0-s0', 'm0-s1', 'm1-s0']);
+  const r = p.runs[3];
+  assert.equal(r.label, 'training.batch-size=16, training.learning-rate=0.001, seed=8');
+  assert.equal(r.group, 'training.batch-size=16, training.learning-rate=0.001');
+  assert.equal(r.config.training['batch-size'], 16);
+  assert.equal(r.config.training['learning-rate'], 0.001);
+  assert.equal(r.config.training.seed, 8);
+  assert.equal(r.config.training.epochs, 10, 'defaults are filled in every run');
+  assert.ok(!('matrix' in p.config) && !('seeds' in p.config));
+});
+
+test('editing one sweep value keeps every run id', () => {
+  const ids = (values: string) => parsePipeline(`${base}matrix:\n  training.learning-rate: [${values}]\n`, 'p.yaml').runs.map((r) => r.id);
+  assert.deepEqual(ids('0.01, 0.001'), ids('0.05, 0.001'));
+});
+
+test('variants merge over the base: mappings key by key, lists replace', () => {
+  const p = parsePipeline(
+    `${base}variants:\n  plain: {}\n  wide:\n    model: { layers: [ { type: flatten }, { type: dense, units: 32, activation: relu }, { type: dense, units: 10 } ] }\n    training: { epochs: 3 }\n`,
+    'p.yaml',
+  );
+  assert.deepEqual(p.runs.map((r) => r.id), ['plain', 'wide']);
+  const wide = p.runs[1].config;
+  assert.equal(wide.model.layers.length, 3);
+  assert.deepEqual(wide.model.input, [1, 8, 8]);
+  assert.equal(wide.training.epochs, 3);
+  assert.equal(wide.training['learning-rate'], 0.001, 'keys the variant does not set come from the base');
+});
+
+function problems(text: string): string[] {
+  try {
+    parsePipeline(text, 'p.yaml');
+  } catch (e) {
+    assert.ok(e instanceof SpecError);
+    return e.message.split('\n');
+  }
+  assert.fail('expected the file to be refused');
+}
+
+test("a bad value in a variant or the matrix points at where it was written, naming the run", () => {
+  assert.deepEqual(problems(`${base}variants:\n  fast: { training: { learning-rate: -1 } }\n`), [
+    'p.yaml:10:38 variants -> fast -> training -> learning-rate: must be > 0 (got -1) (run fast)',
+  ]);
+  assert.deepEqual(problems(`${base}matrix:\n  training.learning-rate: [0.01, -2]\n`), [
+    'p.yaml:10:34 matrix -> training.learning-rate -> 1: must be > 0 (got -2) (run training.learning-rate=-2)',
+  ]);
+  assert.deepEqual(problems(`${base}matrix:\n  training.learning_rate: [0.1]\n`), [
+    "p.yaml:10:28 matrix -> training.learning_rate -> 0: unknown key 'learning_rate' (did you mean 'learning-rate'?) (run training.learning_rate=0.1)",
+  ]);
+  assert.match(problems(`${base}matrix:\n  optimizer: [sgd]\n`)[0], /^p.yaml:10:3 matrix -> optimizer: must match /);
+});

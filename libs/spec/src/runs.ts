@@ -1,0 +1,88 @@
+/**
+ * A pipeline's runs: its `variants` × `matrix` × `seeds`, each a full config. Run ids are positions
+ * (`m2`, `s0`), not values, so editing one value of a sweep re-runs only the runs it touches: an id
+ * made of values would rename the Nx targets, and Nx re-hashes every task of a project whose targets
+ * change.
+ */
+export interface RunSpec {
+  /** `default` for a pipeline with one run; else e.g. `dropout-m1-s0`. */
+  id: string;
+  /** What distinguishes the run, for charts and reports: `dropout, training.learning-rate=0.01, seed=2`. */
+  label: string;
+  /** The run's label without its seed: runs of one group differ only by seed (mean ± std). */
+  group: string;
+  /** Where each overridden key came from in the file, for error positions. */
+  sources: { path: (string | number)[]; from: (string | number)[] }[];
+  config: Record<string, unknown>;
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Objects merge key by key; arrays and scalars replace. */
+export function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isObject(base) || !isObject(over)) return structuredClone(over);
+  const out: Json = { ...structuredClone(base) };
+  for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k], v) : structuredClone(v);
+  return out;
+}
+
+function setPath(target: Json, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    if (!isObject(node[key])) node[key] = {};
+    node = node[key] as Json;
+  }
+  node[path[path.length - 1]] = structuredClone(value);
+}
+
+function leafPaths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (!isObject(value)) return [prefix];
+  return Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...prefix, k]));
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+export function expandRuns(document: Json): RunSpec[] {
+  const { variants, matrix, seeds, ...base } = document as Json & { variants?: Json; matrix?: Record<string, unknown[]>; seeds?: number[] };
+  const variantList: [string | undefined, Json][] = variants ? Object.entries(variants).map(([k, v]) => [k, (v ?? {}) as Json]) : [[undefined, {}]];
+  const keys = Object.keys(matrix ?? {});
+  let combos: unknown[][] = [[]];
+  for (const key of keys) combos = combos.flatMap((c) => matrix![key].map((v) => [...c, v]));
+  const seedList: (number | undefined)[] = seeds ?? [undefined];
+
+  const runs: RunSpec[] = [];
+  for (const [variant, overrides] of variantList) {
+    combos.forEach((combo, m) => {
+      seedList.forEach((seed, s) => {
+        let config = deepMerge(base, overrides) as Json;
+        const sources = leafPaths(overrides).filter((p) => p.length).map((p) => ({ path: p, from: ['variants', variant!, ...p] }));
+        keys.forEach((key, k) => {
+          const path = key.split('.');
+          setPath(config, path, combo[k]);
+          sources.push({ path, from: ['matrix', key, matrix![key].indexOf(combo[k])] });
+        });
+        if (seed !== undefined) {
+          config = deepMerge(config, { training: { seed } }) as Json;
+          sources.push({ path: ['training', 'seed'], from: ['seeds', s] });
+        }
+        const idParts = [variant, keys.length ? `m${m}` : undefined, seeds ? `s${s}` : undefined].filter((p): p is string => p !== undefined);
+        const groupParts = [variant, ...keys.map((key, k) => `${key}=${show(combo[k])}`)].filter((p): p is string => p !== undefined);
+        const labelParts = [...groupParts, ...(seed !== undefined ? [`seed=${seed}`] : [])];
+        runs.push({
+          id: idParts.length ? idParts.join('-') : 'default',
+          label: labelParts.join(', ') || 'default',
+          group: groupParts.join(', ') || 'default',
+          sources,
+          config,
+        });
+      });
+    });
+  }
+  return runs;
+}

@@ -1,0 +1,136 @@
+import { strict as assert } from 'node:assert';
+import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { LECUN_1998_C3, type ModelSpec } from '../../graph';
+import { withDefaults, type Training } from '../../spec';
+import { useBackend } from './backend';
+import { activate } from './layers/activation';
+import { buildModel } from './model';
+import { makeOptimizer } from './optimizer';
+
+before(async () => {
+  await useBackend('wasm');
+});
+
+/** C3 as in LeNet-5 (6 maps in, 16 out, Table I), on a small input so the test is quick. */
+const c3: ModelSpec = {
+  input: [6, 7, 7],
+  layers: [
+    { id: 'C3', type: 'conv', filters: 16, kernel: 3, connections: 'lecun1998', activation: 'scaled-tanh' }, // [16, 5, 5]
+    { type: 'flatten' },
+    { id: 'OUT', type: 'dense', units: 3 },
+  ],
+};
+
+/** Indices into a [kh, kw, 6, 16] kernel of the weights Table I leaves out. */
+function absent(k: number): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < k; p++) for (let i = 0; i < 6; i++) for (let o = 0; o < 16; o++) if (!LECUN_1998_C3[o].includes(i)) out.push((p * 6 + i) * 16 + o);
+  return out;
+}
+
+function inputs(n: number, size: number, seed: number): tf.Tensor2D {
+  return tf.tensor2d(Float32Array.from({ length: n * size }, (_, i) => Math.sin((i + 1) * seed * 1.618)), [n, size]);
+}
+
+test('scaled-tanh is 1.7159 tanh(2a/3): f(1) = 1, f(-1) = -1, odd, bounded by 1.7159', () => {
+  const a = [-1, 1, 0, 0.5, 20];
+  const y = tf.tidy(() => activate(tf.tensor1d(a), 'scaled-tanh')).dataSync();
+  a.forEach((v, i) => assert.ok(Math.abs(y[i] - 1.7159 * Math.tanh((2 * v) / 3)) < 1e-6, `f(${v}) = ${y[i]}`));
+  assert.ok(Math.abs(y[0] + 1) < 1e-4 && Math.abs(y[1] - 1) < 1e-4);
+  assert.ok(Math.abs(y[4] - 1.7159) < 1e-4);
+});
+
+test('connections=lecun1998: absent weights start at zero, get exactly zero gradient, and stay zero through adamw steps with l2', () => {
+  const model = buildModel(c3, 1);
+  const optimizer = makeOptimizer(withDefaults('Training', { optimizer: 'adamw', 'learning-rate': 0.05, l2: 0.1, 'weight-decay': 0.1 } as Training) as Required<Training>);
+  try {
+    const gone = absent(9);
+    assert.equal(gone.length, 9 * 36);
+    const w0 = model.weights()['C3/kernel'].data;
+    for (const i of gone) assert.equal(w0[i], 0, `initial C3/kernel[${i}]`);
+    assert.ok(w0.filter((v) => v !== 0).length === 9 * 60, 'the 60 connections start Glorot-uniform');
+
+    const x = inputs(4, 6 * 49, 3);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
+    const loss = () => tf.losses.softmaxCrossEntropy(y, model.forward(x, true)) as tf.Scalar;
+    const { value, grads } = tf.variableGrads(loss, model.trainableVariables);
+    const g = grads['C3/kernel'].dataSync();
+    for (const i of gone) assert.ok(g[i] === 0, `gradient of C3/kernel[${i}]: ${g[i]}`); // +0 or -0
+    assert.ok(g.some((v) => v !== 0), 'connected weights do get a gradient');
+    tf.dispose([value, ...Object.values(grads)]);
+
+    const kernels = new Set([model.variables.get('C3/kernel')!, model.variables.get('OUT/kernel')!]);
+    for (let step = 0; step < 3; step++) optimizer.step(loss, model.trainableVariables, kernels);
+    const w3 = model.weights()['C3/kernel'].data;
+    for (const i of gone) assert.equal(w3[i], 0, `C3/kernel[${i}] after 3 steps`);
+    assert.ok(w3.some((v, i) => v !== w0[i]), 'connected weights moved');
+    tf.dispose([x, y]);
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+  }
+});
+
+test('connections: weights given for absent connections (e.g. a reference) have no effect on the forward', () => {
+  const model = buildModel(c3, 2);
+  const weights = model.weights();
+  const x = inputs(2, 6 * 49, 5);
+  const want = tf.tidy(() => model.forward(x, false)).dataSync();
+  model.dispose();
+  const noisy = Float32Array.from(weights['C3/kernel'].data);
+  for (const i of absent(9)) noisy[i] = 100;
+  const other = buildModel(c3, 0, { ...weights, 'C3/kernel': { shape: weights['C3/kernel'].shape, data: noisy } });
+  const got = tf.tidy(() => other.forward(x, false)).dataSync();
+  other.dispose();
+  x.dispose();
+  assert.deepEqual(got, want);
+});
+
+test('subsample x=[2,4,4] k=2 starts as an average pool (coefficient 1/4, bias 0); coefficient and bias are trained', () => {
+  const spec: ModelSpec = { input: [2, 4, 4], layers: [{ id: 'S2', type: 'subsample' }, { type: 'flatten' }] };
+  const model = buildModel(spec, 1);
+  try {
+    assert.deepEqual(Array.from(model.weights()['S2/coefficient'].data), [0.25, 0.25]);
+    assert.deepEqual(Array.from(model.weights()['S2/bias'].data), [0, 0]);
+    assert.deepEqual(model.trainableVariables.map((v) => v.name), ['S2/coefficient', 'S2/bias']);
+    const x = inputs(3, 32, 7);
+    const got = tf.tidy(() => model.forward(x, true)).dataSync();
+    const want = tf.tidy(() => tf.reshape(tf.avgPool(tf.reshape(x, [3, 4, 4, 2]) as tf.Tensor4D, 2, 2, 'valid'), [3, -1])).dataSync();
+    got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `[${i}]: ${v} vs ${want[i]}`));
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(model.forward(x, true))) as tf.Scalar, model.trainableVariables);
+    assert.ok(grads['S2/coefficient'].dataSync().every((g) => g !== 0));
+    assert.ok(grads['S2/bias'].dataSync().every((g) => g !== 0));
+    tf.dispose([x, value, ...Object.values(grads)]);
+  } finally {
+    model.dispose();
+  }
+});
+
+test('weights() holds the state with the parameters; a model rebuilt from them infers the same (batchnorm, subsample, connections)', () => {
+  const spec: ModelSpec = {
+    input: [6, 8, 8],
+    layers: [
+      { id: 'C3', type: 'conv', filters: 16, kernel: 3, connections: 'lecun1998' }, // [16, 6, 6]
+      { id: 'BN', type: 'batchnorm' },
+      { id: 'S4', type: 'subsample', activation: 'scaled-tanh' }, // [16, 3, 3]
+      { type: 'flatten' },
+      { id: 'OUT', type: 'dense', units: 2 },
+    ],
+  };
+  const model = buildModel(spec, 4);
+  const x = inputs(3, 6 * 64, 11);
+  tf.tidy(() => void model.forward(x, true));
+  model.applyStateUpdates();
+  const weights = model.weights();
+  assert.deepEqual(Object.keys(weights), ['C3/kernel', 'C3/bias', 'BN/gamma', 'BN/beta', 'BN/moving_mean', 'BN/moving_variance', 'S4/coefficient', 'S4/bias', 'OUT/kernel', 'OUT/bias']);
+  assert.equal(model.trainableVariables.length, 8);
+  assert.ok(weights['BN/moving_mean'].data.some((v) => v !== 0));
+  const want = tf.tidy(() => model.forward(x, false)).dataSync();
+  model.dispose();
+  const rebuilt = buildModel(spec, 99, weights);
+  const got = tf.tidy(() => rebuilt.forward(x, false)).dataSync();
+  rebuilt.dispose();
+  x.dispose();
+  assert.deepEqual(got, want);
+});

@@ -2,3 +2,5 @@ export type { ChartKind, ChartRun } from './src/types';
 export { CHART_KINDS } from './src/types';
 export { ChartsError, type ChartsErrorCode } from './src/errors';
 export { writeCharts } from './src/write';
+export { groupRuns, hasRepeats, type RunGroup } from './src/groups';
+export { meanStd, type MeanStd } from './src/stats';

@@ -23,6 +23,12 @@ const LINE_LEGEND = { symbolType: 'stroke', symbolSize: 400, symbolStrokeWidth: 
 
 const Y_TICKS = 8;
 
+/** Legend labels longer than this (in pixels) end in "…". */
+const LONG_LABEL_LIMIT = 320;
+
+/** More runs than this draw thinner. */
+const CROWDED_FROM = 3;
+
 /** Markers help read single epochs on short runs and only clutter long ones. */
 const MAX_EPOCHS_WITH_POINTS = 30;
 
@@ -66,6 +72,8 @@ export function curveSpec({ what, runs, points, yTitle, yZero }: CurveSpecArgs):
   const groups = groupRuns(runs);
   const byGroup = hasRepeats(groups);
   const longest = Math.max(...runs.map((r) => r.history.epochs.length));
+  // Thinner lines and smaller markers keep overlapping seeds apart.
+  const crowded = runs.length > CROWDED_FROM;
   const splitScale = { domain: [...SPLITS] };
   const color = single
     ? {
@@ -81,10 +89,11 @@ export function curveSpec({ what, runs, points, yTitle, yZero }: CurveSpecArgs):
         title: byGroup ? 'Group' : 'Run',
         sort: byGroup ? groups.map((g) => g.label) : runs.map((r) => r.name),
         scale: { scheme: 'tableau10' },
-        legend: LINE_LEGEND,
+        // Run and group labels list what a sweep changed, e.g. "dropout, training.learning-rate=0.01".
+        legend: { ...LINE_LEGEND, labelLimit: LONG_LABEL_LIMIT },
       };
   const line = {
-    mark: { type: 'line' as const, strokeWidth: 2 },
+    mark: { type: 'line' as const, strokeWidth: crowded ? 1.5 : 2 },
     encoding: single
       ? { color }
       : {
@@ -108,7 +117,7 @@ export function curveSpec({ what, runs, points, yTitle, yZero }: CurveSpecArgs):
         },
   };
   // Markers sit in a layer of their own: on the line mark they would turn the dash legend into dots.
-  const markers = { mark: { type: 'point' as const, filled: true, size: 36, opacity: 1 }, encoding: { color } };
+  const markers = { mark: { type: 'point' as const, filled: true, size: crowded ? 16 : 36, opacity: 1 }, encoding: { color } };
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: chartTitle(what, runs),

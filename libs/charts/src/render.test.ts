@@ -6,6 +6,7 @@ import { syntheticRun } from './fixtures';
 import { accuracySpec } from './kinds/accuracy';
 import { confusionSpec } from './kinds/confusion';
 import { lossSpec } from './kinds/loss';
+import { testAccuracySpec } from './kinds/test-accuracy';
 import { renderChart } from './render';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -48,6 +49,43 @@ test('renderChart confusion scale=1: PNG as large as the SVG, class names and co
   const s = svgSize(svg);
   const p = pngSize(png);
   assert.ok(Math.abs(p.width - s.width) <= 1 && Math.abs(p.height - s.height) <= 1);
+});
+
+test('renderChart test-accuracy groups=2 seeds=3 scale=2: group names, figures and parameter counts drawn', async () => {
+  const runs = [
+    { group: 'baseline', accuracies: [0.981, 0.984, 0.987] },
+    { group: 'dropout, training.learning-rate=0.01', accuracies: [0.99, 0.992, 0.997] },
+  ].flatMap((g) =>
+    g.accuracies.map((accuracy, s) => syntheticRun({ name: `${g.group}, seed=${s + 1}`, group: g.group, accuracy })),
+  );
+  const { svg, png } = await renderChart(testAccuracySpec(runs), { scale: 2 });
+  assert.ok(svg && png);
+  for (const text of [
+    'LeNet-5: test accuracy per group',
+    'baseline',
+    'dropout, training.learning-rate=0.01',
+    '98.40% ± 0.30',
+    '99.30% ± 0.36',
+    '61,706 params',
+    'Test accuracy (%)',
+  ]) {
+    assert.ok(svg.includes(text), text);
+  }
+  assert.deepEqual([...png.subarray(0, 8)], PNG_SIGNATURE);
+  const s = svgSize(svg);
+  // 360 wide plot, the group names on its left and two columns of figures on its right.
+  assert.ok(s.width > 600 && s.width < 1000, `svg width ${s.width}`);
+  assert.ok(s.height > 100 && s.height < 300, `svg height ${s.height}`);
+  const p = pngSize(png);
+  assert.ok(Math.abs(p.width - 2 * s.width) <= 1 && Math.abs(p.height - 2 * s.height) <= 1);
+});
+
+test('renderChart test-accuracy runs=1: one bar, no whisker', async () => {
+  const { svg } = await renderChart(testAccuracySpec([syntheticRun({ name: 'LeNet-5', group: 'default', accuracy: 0.9879 })]), {
+    formats: ['svg'],
+  });
+  assert.ok(svg);
+  assert.ok(svg.includes('98.79%') && svg.includes('61,706 params') && !svg.includes('±'));
 });
 
 test('renderChart is deterministic: same spec, same bytes, also when renders overlap', async () => {

@@ -55,7 +55,13 @@ export function chartTitle(what: string, runs: ChartRun[]): ChartTitle {
   const groups = groupRuns(runs);
   // The legend names the groups; the subtitle says how many runs stand behind each colour.
   if (hasRepeats(groups)) {
-    return { text: `${subject}: ${what}`, subtitle: groupsSubtitle(runs.length, groups.map((g) => g.runs.length)) };
+    return {
+      text: `${subject}: ${what}`,
+      subtitle: groupsSubtitle(
+        runs.length,
+        groups.map((g) => g.runs.length),
+      ),
+    };
   }
   return { text: `${subject}: ${what}`, subtitle: truncate(`runs: ${runs.map((r) => r.name).join(', ')}`, 90) };
 }

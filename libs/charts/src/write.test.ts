@@ -57,7 +57,10 @@ test('writeCharts confusion without metrics: throws before writing anything', as
 
 test('writeCharts unknown kind or no format: refused by the schema', async () => {
   const bad = { include: ['roc'] } as unknown as Parameters<typeof writeCharts>[1];
-  await assert.rejects(writeCharts([syntheticRun()], bad, tmpdir()), /Charts\/include\/0: must be one of loss, accuracy, confusion/);
+  await assert.rejects(
+    writeCharts([syntheticRun()], bad, tmpdir()),
+    /Charts\/include\/0: must be one of loss, accuracy, confusion, test-accuracy/,
+  );
   const noFormats = { formats: [] } as unknown as Parameters<typeof writeCharts>[1];
   await assert.rejects(writeCharts([syntheticRun()], noFormats, tmpdir()), /Charts\/formats: must have at least 1 item/);
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { cell, duration, integer, loss, percent, scientific } from './format';
+import { cell, duration, integer, loss, percent, plusMinus, scientific } from './format';
 
 test('percent: 2 decimals; loss: 4 decimals; NaN and infinity written out', () => {
   assert.equal(percent(0.98765), '98.77%');
@@ -25,4 +25,11 @@ test('scientific 3.2e-6 -> 3.20e-6; integer 61706 -> 61,706; duration 41.03 / 19
 
 test('cell escapes pipes and newlines', () => {
   assert.equal(cell('a|b\nc'), 'a\\|b c');
+});
+
+test('plusMinus: accuracy 98.79% ± 0.05 (points), loss 0.0432 ± 0.0012, no std: the mean alone', () => {
+  assert.equal(plusMinus({ mean: 0.98789, std: 0.00051 }, 'percent'), '98.79% ± 0.05');
+  assert.equal(plusMinus({ mean: 0.04321, std: 0.00123 }, 'loss'), '0.0432 ± 0.0012');
+  assert.equal(plusMinus({ mean: 0.98789 }, 'percent'), '98.79%');
+  assert.equal(plusMinus({ mean: Number.NaN, std: Number.NaN }, 'loss'), 'NaN ± NaN');
 });

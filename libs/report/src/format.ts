@@ -41,6 +41,17 @@ export function duration(seconds: number): string {
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
+/**
+ * Mean ± standard deviation, both in `unit`'s format with the same decimals: "98.74% ± 0.11" (percentage
+ * points), "0.0432 ± 0.0012". Just the mean when there is no standard deviation (a single run).
+ */
+export function plusMinus(m: { mean: number; std?: number }, unit: 'percent' | 'loss'): string {
+  const mean = unit === 'percent' ? percent(m.mean) : loss(m.mean);
+  if (m.std === undefined) return mean;
+  const std = nonFinite(m.std) ?? (unit === 'percent' ? (m.std * 100).toFixed(2) : m.std.toFixed(4));
+  return `${mean} ± ${std}`;
+}
+
 /** Text safe inside a Markdown table cell. */
 export function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');

@@ -1,5 +1,6 @@
 import type { EpochRecord, Metrics, ParityResult, RunInfo } from '../../artifacts';
-import { cell, duration, integer, loss, percent, scientific } from './format';
+import { groupRuns, hasRepeats, meanStd, type RunGroup } from '../../charts';
+import { cell, duration, integer, loss, percent, plusMinus, scientific } from './format';
 import type { ChartLink, ReportInput, ReportRun } from './types';
 
 const NONE = '—';
@@ -8,6 +9,8 @@ const NONE = '—';
 export function renderReport(input: ReportInput, charts: ChartLink[] = []): string {
   const out: string[] = [`# ${input.pipeline}`, ''];
   if (input.description) out.push(input.description, '');
+  const groups = groupRuns(input.runs);
+  if (hasRepeats(groups)) out.push(...groupSummary(groups), '');
   if (input.runs.length > 1) out.push(...summary(input.runs), '');
   for (const run of input.runs) out.push(...runSection(run, input.runs.length > 1), '');
   if (charts.length > 0) {
@@ -15,6 +18,60 @@ export function renderReport(input: ReportInput, charts: ChartLink[] = []): stri
     for (const c of charts) out.push(`### ${c.title}`, '', `![${c.title}](${encodeURI(c.href)})`, '');
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** One row per group of runs that differ only by seed: mean ± sample standard deviation of each figure. */
+function groupSummary(groups: RunGroup[]): string[] {
+  const rows = groups.map((g) => [
+    cell(g.label),
+    String(g.runs.length),
+    range(params(g), integer),
+    over(g, (r) => r.metrics?.accuracy, 'percent'),
+    over(g, (r) => r.metrics?.loss, 'loss'),
+    over(g, (r) => lastEpoch(r)?.valAccuracy, 'percent'),
+    groupEpochs(g),
+  ]);
+  const header = ['Group', 'Runs', 'Parameters', 'Test accuracy', 'Test loss', 'Final val accuracy', 'Epochs'];
+  const align: ('l' | 'r')[] = ['l', 'r', 'r', 'r', 'r', 'r', 'l'];
+  return [
+    '## Summary',
+    '',
+    table(header, rows, align),
+    '',
+    'Mean ± sample standard deviation (n − 1 in the denominator) over the runs of each group, which differ only by ' +
+      'their seed; the ± of an accuracy is in percentage points.',
+  ];
+}
+
+/** Mean ± std of a figure over the runs of a group that have it, saying how many when not all do. */
+function over(g: RunGroup, pick: (r: ReportRun) => number | undefined, unit: 'percent' | 'loss'): string {
+  const values = g.runs.map(pick).filter((v): v is number => v !== undefined);
+  if (values.length === 0) return NONE;
+  const text = plusMinus(meanStd(values), unit);
+  return values.length === g.runs.length ? text : `${text} (${values.length} of ${g.runs.length})`;
+}
+
+/** Parameter counts of the group's runs that have run info: one value, as only the seed differs. */
+function params(g: RunGroup): number[] {
+  return g.runs.flatMap((r) => (r.run ? [r.run.paramCount] : []));
+}
+
+/** "61,706", or "3–5" when the runs differ. */
+function range(values: number[], format: (n: number) => string): string {
+  if (values.length === 0) return NONE;
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return lo === hi ? format(lo) : `${format(lo)}–${format(hi)}`;
+}
+
+/** Epochs run, and how many runs stopped early or diverged: "5", "3–5 (1 early-stopped)". */
+function groupEpochs(g: RunGroup): string {
+  const runEpochs = g.runs.map((r) => r.run?.epochsRun ?? r.history.epochs.length);
+  const epochs = range(runEpochs, String);
+  const counts = new Map<string, number>();
+  for (const r of g.runs) if (r.run && r.run.status !== 'ok') counts.set(r.run.status, (counts.get(r.run.status) ?? 0) + 1);
+  const notes = [...counts].map(([status, n]) => `${n} ${status}`);
+  return notes.length > 0 ? `${epochs} (${notes.join(', ')})` : epochs;
 }
 
 /** One row per run, to compare them at a glance. */

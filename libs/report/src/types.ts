@@ -1,6 +1,6 @@
 import type { ChartRun } from '../../charts';
 
-/** One run in the report: the same artifacts the charts are drawn from. */
+/** One run in the report: the same artifacts the charts are drawn from; runs sharing a `group` are summarised together. */
 export type ReportRun = ChartRun;
 
 export interface ReportInput {

@@ -58,6 +58,39 @@ test('lossSpec runs=3 epochs=4: 24 points, colour by run, dash by split', () => 
   assert.match(spec.title.subtitle, /runs: a, b, c/);
 });
 
+test('lossSpec groups=3 seeds=3: 9 runs in 3 colours, one line per run, dash by split', () => {
+  const groups = ['baseline', 'dropout', 'batchnorm, training.learning-rate=0.003'];
+  const runs = groups.flatMap((group) =>
+    [1, 2, 3].map((seed) => syntheticRun({ name: `${group}, seed=${seed}`, group, seed, epochs: 5 })),
+  );
+  const spec = json(lossSpec(runs));
+  assert.equal(spec.data.values.length, 90);
+  assert.deepEqual(spec.data.values[0], {
+    run: 'baseline, seed=1',
+    group: 'baseline',
+    split: 'train',
+    epoch: 1,
+    value: runs[0].history.epochs[0].trainLoss,
+  });
+  const [line, markers] = spec.layer;
+  assert.equal(line.encoding.color.field, 'group');
+  assert.equal(line.encoding.color.title, 'Group');
+  assert.deepEqual(line.encoding.color.sort, groups);
+  // Without the run as detail, the three seeds of a group would join into one line.
+  assert.equal(line.encoding.detail.field, 'run');
+  assert.equal(line.encoding.strokeDash.field, 'split');
+  assert.equal(markers.encoding.color.field, 'group');
+  // Long group names stay whole in the legend.
+  assert.ok(line.encoding.color.legend.labelLimit >= 300);
+  assert.equal(spec.title.subtitle, '9 runs: 3 groups × 3 seeds');
+});
+
+test('lossSpec runs=2 in one group each: colour by run, as before', () => {
+  const spec = json(lossSpec([syntheticRun({ name: 'a', group: 'a' }), syntheticRun({ name: 'b', group: 'b' })]));
+  assert.equal(spec.layer[0].encoding.color.field, 'run');
+  assert.equal(spec.layer[0].encoding.detail, undefined);
+});
+
 test('lossSpec epochs=40: no point markers, only the line layer', () => {
   const spec = json(lossSpec([syntheticRun({ epochs: 40 })]));
   assert.equal(spec.layer.length, 1);

@@ -76,7 +76,8 @@ export function testAccuracySpec(runs: ChartRun[]): TopLevelSpec {
   const dots: AccuracyDot[] = repeats
     ? groups.flatMap((g) => g.runs.map((r) => ({ group: g.label, run: r.name, value: (r.metrics as Metrics).accuracy * 100 })))
     : [];
-  const domain = accuracyDomain(bars, dots);
+  // One bar compares with nothing: it is drawn from 0, so its length reads as the accuracy itself.
+  const domain: [number, number] = bars.length === 1 && !repeats ? [0, 100] : accuracyDomain(bars, dots);
   const labels = bars.map((b) => b.group);
   const title = chartTitle(repeats ? 'test accuracy per group' : 'test accuracy', runs);
   const notes = [
@@ -95,7 +96,7 @@ export function testAccuracySpec(runs: ChartRun[]): TopLevelSpec {
     sort: labels,
     title: null,
     scale: { paddingInner: 0.3, paddingOuter: 0.2 },
-    axis: { labelLimit: LABEL_LIMIT, labelFontSize: 12, ticks: false, domain: false },
+    axis: { labelLimit: LABEL_LIMIT, labelFontSize: 12, labelPadding: 8, ticks: false, domain: false },
   };
   const column = (field: keyof AccuracyBar, right: number) => ({
     data: { values: bars },
@@ -126,9 +127,10 @@ export function testAccuracySpec(runs: ChartRun[]): TopLevelSpec {
           // From the plot's left edge: Vega-Lite would start the bars at 0, far off the fitted axis.
           x2: { value: 0 },
           // The colours of the curve charts, in the same group order.
-          color: repeats
-            ? { field: 'group', type: 'nominal', sort: labels, scale: { scheme: 'tableau10' }, legend: null }
-            : { value: SPLIT_COLORS.train },
+          color:
+            bars.length > 1
+              ? { field: 'group', type: 'nominal', sort: labels, scale: { scheme: 'tableau10' }, legend: null }
+              : { value: SPLIT_COLORS.train },
         },
       },
       {
@@ -141,7 +143,17 @@ export function testAccuracySpec(runs: ChartRun[]): TopLevelSpec {
       {
         data: { values: dots },
         // Just below the whisker, so neither hides the other.
-        mark: { type: 'point', shape: 'circle', size: 28, yOffset: 8, filled: true, fill: 'white', stroke: INK, strokeWidth: 1, opacity: 1 },
+        mark: {
+          type: 'point',
+          shape: 'circle',
+          size: 28,
+          yOffset: 8,
+          filled: true,
+          fill: 'white',
+          stroke: INK,
+          strokeWidth: 1,
+          opacity: 1,
+        },
         encoding: { y, x: { field: 'value', type: 'quantitative', title: X_TITLE } },
       },
       column('accuracyText', GAP + accuracyColumn),
@@ -176,7 +188,8 @@ export function accuracyDomain(bars: AccuracyBar[], dots: AccuracyDot[]): [numbe
   const low = Math.max(0, min - margin);
   const high = Math.min(100, max + margin);
   const step = STEPS.find((s) => (high - low) / s <= 8) ?? 20;
-  // Rounded to the step's decimals so that 97.3 - 0.1 * k does not print as 97.19999999.
+  // The epsilon keeps 97.8 / 0.2 = 488.99999999999994 on 489; rounding keeps 0.1 * 978 from printing as 97.80000000000001.
+  const EPS = 1e-9;
   const round = (x: number) => Number(x.toFixed(6));
-  return [round(Math.max(0, Math.floor(low / step) * step)), round(Math.min(100, Math.ceil(high / step) * step))];
+  return [round(Math.max(0, Math.floor(low / step + EPS) * step)), round(Math.min(100, Math.ceil(high / step - EPS) * step))];
 }

@@ -41,6 +41,7 @@ test('every pipelines/*.yaml becomes targets of the project "pipeline"; its stag
   assert.deepEqual(targets['pipeline:lenet-l2'].dependsOn, stages.map((s) => `lenet-l2.${s}`));
   assert.deepEqual(targets['pipeline:lenet-l2.train'].dependsOn, [{ projects: ['pipeline-lenet-l2'], target: 'train' }]);
   assert.ok(targets['pipeline:lenet-l2.train'].metadata?.description, 'nx show project pipeline describes each stage');
+  assert.equal(targets['pipeline:lenet-l2'].cache, true, 'a replay reports every task as a cache hit');
   const train = targets['pipeline-lenet-l2:train'];
   assert.equal(train.command, 'node --import tsx apps/cli/main.ts stage pipelines/lenet-l2.yaml train');
   assert.equal(train.cache, true);

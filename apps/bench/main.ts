@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import seedrandom from 'seedrandom';
-import { describeModel, type ModelSpec } from '../../libs/graph';
+import { describeModel, size as shapeSize, type ModelSpec } from '../../libs/graph';
 import { exportOnnx } from '../../libs/onnx';
 import { loadPipeline, withDefaults, type Training } from '../../libs/spec';
 import { makeTrainStep, requestedBackend, useBackend } from '../../libs/train';
@@ -44,7 +44,7 @@ function median(xs: number[]): number {
 
 function randomBatch(spec: ModelSpec, n: number, seed: number): { images: Float32Array; labels: Int32Array } {
   const rng = seedrandom(`bench:${seed}`);
-  const size = spec.input.reduce((a, b) => a * b, 1);
+  const size = shapeSize(spec.input);
   return { images: Float32Array.from({ length: n * size }, () => rng() * 2 - 1), labels: Int32Array.from({ length: n }, () => Math.floor(rng() * 10)) };
 }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelSpec } from '../../graph';
+import { size as shapeSize, type ModelSpec } from '../../graph';
 import type { Training } from '../../spec';
 import { buildModel, type TrainableModel } from './model';
 import { makeOptimizer } from './optimizer';
@@ -15,7 +15,7 @@ export interface TrainStep {
 export function makeTrainStep(spec: ModelSpec, t: Required<Training>, classes: number): TrainStep {
   const model = buildModel(spec, t.seed);
   const optimizer = makeOptimizer(t);
-  const size = spec.input.reduce((a, b) => a * b, 1);
+  const size = shapeSize(spec.input);
   const kernels = new Set(model.params.filter((p) => p.role === 'kernel').map((p) => model.variables.get(p.name)!));
   const variables = model.trainableVariables;
   return {

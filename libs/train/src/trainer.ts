@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
 import type { EpochRecord, ProbeFile, RunStatus, Weights } from '../../artifacts';
-import type { ModelSpec, ModelSummary } from '../../graph';
+import { size as shapeSize, type ModelSpec, type ModelSummary } from '../../graph';
 import type { Training } from '../../spec';
 import { makeTrainStep } from './step';
 import type { Progress } from './progress';
@@ -38,9 +38,6 @@ export interface TrainResult {
 
 const EVAL_BATCH = 1000;
 
-function sampleSize(model: ModelSpec): number {
-  return model.input.reduce((a, b) => a * b, 1);
-}
 
 /** Rows `from..to` of a split (in `order`, or as stored); a subarray view copies once, far cheaper than slicing a big tensor. */
 function batchOf(split: Split, order: Uint32Array | null, from: number, to: number, size: number): { images: Float32Array; labels: Int32Array } {
@@ -73,7 +70,7 @@ export function train(opts: TrainOptions): TrainResult {
   const stepper = makeTrainStep(opts.model, t, classes);
   const model = stepper.model;
   opts.onStart?.(model.summary);
-  const size = sampleSize(opts.model);
+  const size = shapeSize(opts.model.input);
   const rng = seedrandom(`batches:${t.seed}`);
   const batchSize = t['batch-size'];
   const batches = Math.ceil(opts.train.count / batchSize);

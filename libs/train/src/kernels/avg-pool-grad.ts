@@ -1,10 +1,5 @@
 import { AvgPoolGrad, backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { WASM } from './wasm-ops';
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-}
+import { WASM, type HeapBackend } from './wasm-ops';
 
 /**
  * AvgPoolGrad for wasm with 'valid' padding, as one JavaScript pass over wasm memory: the built-in is

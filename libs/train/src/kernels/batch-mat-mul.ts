@@ -12,7 +12,11 @@ export function makeBatchMatMulConfig(builtin: KernelConfig): KernelConfig {
     if (!transposeA && !transposeB) return builtin.kernelFunc({ inputs, backend, attrs });
     const b = backend as unknown as RefCountedBackend;
     const held = new Intermediates(b);
-    const swapLast = (x: TensorInfo) => held.track(transpose(b, x, [...x.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i : 2 * all.length - 3 - i))));
+    const swapLast = (x: TensorInfo) => {
+      const perm = [...x.shape.keys()];
+      perm.push(...perm.splice(-2).reverse()); // [..., m, k] -> [..., k, m]
+      return held.track(transpose(b, x, perm));
+    };
     try {
       const a = transposeA ? swapLast(inputs.a as TensorInfo) : inputs.a;
       const bb = transposeB ? swapLast(inputs.b as TensorInfo) : inputs.b;

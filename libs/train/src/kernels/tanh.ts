@@ -1,10 +1,5 @@
 import { Tanh, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { Intermediates, runWasmKernel, WASM, type RefCountedBackend } from './wasm-ops';
-
-interface HeapBackend extends RefCountedBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-}
+import { Intermediates, runWasmKernel, WASM, type HeapBackend } from './wasm-ops';
 
 /**
  * Tanh for wasm as 2·sigmoid(2x) − 1: the built-in Tanh is scalar code (about 7x slower than the

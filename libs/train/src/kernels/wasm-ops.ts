@@ -14,6 +14,13 @@ export interface RefCountedBackend {
   incRef(dataId: DataId): void;
 }
 
+/** What the kernels written in JavaScript need: an output buffer and views of wasm memory. */
+export interface HeapBackend extends RefCountedBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  /** A view into wasm memory: take it again after any allocation, which may grow (and move) memory. */
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
+}
+
 export type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
 
 /** Runs another wasm kernel's kernelFunc directly, bypassing the engine (no tensors, no tape). */

@@ -72,3 +72,19 @@ test("a bad value in a variant or the matrix points at where it was written, nam
   ]);
   assert.match(problems(`${base}matrix:\n  optimizer: [sgd]\n`)[0], /^p.yaml:10:3 matrix -> optimizer: must match /);
 });
+
+test('a matrix key may index into a list: a noise transform swept by std', () => {
+  const doc = base.replace('dataset: { source: mnist }', 'dataset:\n  source: mnist\n  transforms:\n    - { type: pad, to: 10 }\n    - { type: noise, std: 0.1 }');
+  const p = parsePipeline(`${doc}matrix:\n  dataset.transforms.1.std: [0.2, 0.3]\n`, 'p.yaml');
+  assert.deepEqual(
+    p.runs.map((r) => r.config.dataset.transforms.map((t) => ('std' in t ? t.std : t.type))),
+    [['pad', 0.2], ['pad', 0.3]],
+  );
+  assert.deepEqual(p.runs.map((r) => r.label), ['dataset.transforms.1.std=0.2', 'dataset.transforms.1.std=0.3']);
+});
+
+test('a matrix key indexing past the end of a list is refused at the key', () => {
+  assert.deepEqual(problems(`${base}matrix:\n  dataset.transforms.3.std: [0.2]\n`), [
+    'p.yaml:10:3 matrix -> dataset.transforms.3.std: names a list item the configuration does not have (run dataset.transforms.3.std=0.2)',
+  ]);
+});

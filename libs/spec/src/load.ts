@@ -117,6 +117,10 @@ export function parsePipeline(text: string, file: string): LoadedPipeline {
       return source ? [...source.from, ...path.slice(source.path.length)] : path;
     };
     const suffix = many ? ` (run ${run.label})` : '';
+    for (const key of run.missing) {
+      problems.push(at(keyOffset(doc, ['matrix'], key), ['matrix', key], `names a list item the configuration does not have${suffix}`));
+    }
+    if (run.missing.length) continue;
     if (many && !validate(run.config)) {
       for (const e of relevant(validate.errors ?? [])) {
         const p = problemAt(doc, e, at);

@@ -13,6 +13,8 @@ export interface RunSpec {
   group: string;
   /** Where each overridden key came from in the file, for error positions. */
   sources: { path: (string | number)[]; from: (string | number)[] }[];
+  /** Matrix keys that name a list item the config does not have. */
+  missing: string[];
   config: Record<string, unknown>;
 }
 
@@ -30,13 +32,20 @@ export function deepMerge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-function setPath(target: Json, path: string[], value: unknown): void {
-  let node = target;
+/** Sets a dotted path; a numeric key indexes a list (`dataset.transforms.2.std`), which must already hold that item. */
+function setPath(target: Json, path: string[], value: unknown): boolean {
+  let node: Json | unknown[] = target;
   for (const key of path.slice(0, -1)) {
-    if (!isObject(node[key])) node[key] = {};
-    node = node[key] as Json;
+    const next: unknown = Array.isArray(node) ? node[Number(key)] : node[key];
+    if (isObject(next) || Array.isArray(next)) node = next;
+    else if (Array.isArray(node)) return false;
+    else node = node[key] = {};
   }
-  node[path[path.length - 1]] = structuredClone(value);
+  const last = path[path.length - 1];
+  if (!Array.isArray(node)) node[last] = structuredClone(value);
+  else if (/^\d+$/.test(last) && Number(last) < node.length) node[Number(last)] = structuredClone(value);
+  else return false;
+  return true;
 }
 
 function leafPaths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
@@ -62,9 +71,10 @@ export function expandRuns(document: Json): RunSpec[] {
       seedList.forEach((seed, s) => {
         let config = deepMerge(base, overrides) as Json;
         const sources = leafPaths(overrides).filter((p) => p.length).map((p) => ({ path: p, from: ['variants', variant!, ...p] }));
+        const missing: string[] = [];
         keys.forEach((key, k) => {
           const path = key.split('.');
-          setPath(config, path, combo[k]);
+          if (!setPath(config, path, combo[k])) missing.push(key);
           sources.push({ path, from: ['matrix', key, matrix![key].indexOf(combo[k])] });
         });
         if (seed !== undefined) {
@@ -79,6 +89,7 @@ export function expandRuns(document: Json): RunSpec[] {
           label: labelParts.join(', ') || 'default',
           group: groupParts.join(', ') || 'default',
           sources,
+          missing,
           config,
         });
       });

@@ -13,7 +13,7 @@ import * as ort from 'onnxruntime-node';
 import seedrandom from 'seedrandom';
 import { describeModel, size as shapeSize, type ModelSpec } from '../../libs/graph';
 import { exportOnnx } from '../../libs/onnx';
-import { loadPipeline, withDefaults, type Training } from '../../libs/spec';
+import { loadPipeline, withDefaults, type ResolvedTraining, type Training } from '../../libs/spec';
 import { makeTrainStep, requestedBackend, useBackend } from '../../libs/train';
 
 const repo = join(__dirname, '..', '..');
@@ -35,7 +35,7 @@ const models: Record<string, ModelSpec> = {
   // The MLP of the LeNet-vs-MLP assignments: about LeNet-5's parameter count.
   mlp: { input: [1, 32, 32], layers: [{ type: 'flatten' }, { type: 'dense', units: 60, activation: 'tanh' }, { type: 'dense', units: 10 }] },
 };
-const training = withDefaults('Training', { optimizer: 'adam', 'batch-size': BATCH }) as Required<Training>;
+const training = withDefaults('Training', { optimizer: 'adam', 'batch-size': BATCH }) as ResolvedTraining;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

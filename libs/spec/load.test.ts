@@ -58,7 +58,7 @@ test('unknown key points at the key and suggests the close one', () => {
 
 test('unknown top-level key lists the known ones when nothing is close', () => {
   const [line] = problems(`${valid}zzz: 1\n`);
-  assert.match(line, /^pipelines\/p.yaml:15:1 zzz: unknown key 'zzz' \(expected one of: description, dataset, model, training, export, evaluate, charts, variants, matrix, seeds\)$/);
+  assert.match(line, /^pipelines\/p.yaml:15:1 zzz: unknown key 'zzz' \(expected one of: extends, description, dataset, model, training, export, evaluate, charts, variants, matrix, seeds\)$/);
 });
 
 test('several problems: one line each, in file order', () => {

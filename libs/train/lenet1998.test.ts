@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
 import { LECUN_1998_C3, type ModelSpec } from '../graph';
-import { withDefaults, type Training } from '../spec';
+import { withDefaults, type ResolvedTraining, type Training } from '../spec';
 import { train, useBackend, type Progress, type Split } from './index';
 
 /** LeNet-5's 1998 layers in miniature: batchnorm, a trainable subsampling, C3's partial table, scaled tanh. */
@@ -39,7 +39,7 @@ const quiet: Progress = { startEpoch() {}, batch() {}, endEpoch() {}, stop() {} 
 function run(training: Training) {
   return train({
     model,
-    training: withDefaults('Training', training) as Required<Training>,
+    training: withDefaults('Training', training) as ResolvedTraining,
     classes: 3,
     train: synthetic(96, 1),
     validation: synthetic(30, 2),

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
 import type { Weights } from '../artifacts';
 import type { ModelSpec } from '../graph';
-import { withDefaults, type Training } from '../spec';
+import { withDefaults, type ResolvedTraining, type Training } from '../spec';
 import { train, useBackend, type Progress, type Split } from './index';
 
 const model: ModelSpec = {
@@ -34,7 +34,7 @@ const quiet: Progress = { startEpoch() {}, batch() {}, endEpoch() {}, stop() {} 
 const data = { train: synthetic(96, 1), validation: synthetic(30, 2), probe: synthetic(4, 3) };
 
 function run(training: Training) {
-  return train({ model, training: withDefaults('Training', training) as Required<Training>, classes: 3, ...data, progress: quiet });
+  return train({ model, training: withDefaults('Training', training) as ResolvedTraining, classes: 3, ...data, progress: quiet });
 }
 
 function diff(a: Weights, b: Weights, name: string): number[] {
@@ -100,6 +100,40 @@ test('a loss that becomes infinite or NaN stops training and is recorded as dive
   assert.equal(r.status, 'diverged');
   assert.match(r.reason ?? '', /^loss became (NaN|Infinity|-Infinity) at epoch 1, batch \d+$/);
   assert.ok(r.history.length < 3);
+});
+
+test('a schedule sets the rate of each epoch: with the rate dropped to ~0 after epoch 1, epoch 2 changes nothing', () => {
+  for (const optimizer of ['sgd', 'adam'] as const) {
+    const t = { optimizer, 'learning-rate': 0.01, 'batch-size': 32, seed: 8 } as const;
+    const once = run({ ...t, epochs: 1 });
+    const dropped = run({ ...t, epochs: 2, schedule: { type: 'step', every: 1, factor: 1e-12 } });
+    const constant = run({ ...t, epochs: 2 });
+    assert.deepEqual(dropped.history.map((h) => h.learningRate), [0.01, 0.01 * 1e-12]);
+    const moved = (w: Weights) => Math.max(...diff(w, once.weights, 'D/kernel').map(Math.abs));
+    assert.ok(moved(dropped.weights) < 1e-6, `${optimizer}: epoch 2 at ~0 moved weights by ${moved(dropped.weights)}`);
+    assert.ok(moved(constant.weights) > 1e-3, `${optimizer}: epoch 2 at 0.01 moved weights by only ${moved(constant.weights)}`);
+  }
+});
+
+test('early stopping stops, says why and when, and keeps the best epoch\'s weights and probe', () => {
+  const t = { 'learning-rate': 0.01, 'batch-size': 32, seed: 9 } as const;
+  // No later epoch can beat epoch 1 by a whole unit of loss: it stops after `patience` more epochs.
+  const stopped = run({ ...t, epochs: 6, 'early-stopping': { patience: 2, 'min-delta': 1 } });
+  assert.equal(stopped.status, 'early-stopped');
+  assert.equal(stopped.history.length, 3);
+  assert.equal(stopped.restoredEpoch, 1);
+  assert.match(stopped.reason ?? '', /^early stopping at epoch 3: val-loss did not improve by more than 1 for 2 epochs \(best \d\.\d{4} at epoch 1\); weights of epoch 1 restored$/);
+  const one = run({ ...t, epochs: 1 });
+  assert.deepEqual(stopped.weights, one.weights);
+  assert.deepEqual(stopped.probe, one.probe);
+
+  const kept = run({ ...t, epochs: 6, 'early-stopping': { patience: 2, 'min-delta': 1, 'restore-best': false } });
+  assert.equal(kept.restoredEpoch, undefined);
+  assert.notDeepEqual(kept.weights, one.weights);
+
+  const patient = run({ ...t, epochs: 3, 'early-stopping': { patience: 5 } });
+  assert.equal(patient.status, 'ok');
+  assert.equal(patient.history.length, 3);
 });
 
 test('a few steps on wasm and on cpu from the same seed give the same weights within 1e-4', async () => {

@@ -53,9 +53,14 @@ export interface RunInfo {
   backend: string;
   seed: number;
   paramCount: number;
+  /** An MLP matched to another model's parameter count (`mlp.match-params`): that model's name and count. */
+  matched?: { model: string; params: number };
   status: RunStatus;
   epochsRun: number;
+  /** Why training ended before its last epoch (early stopping, divergence), and which weights were kept. */
   reason?: string;
+  /** Early stopping's restore-best: the epoch whose weights were exported, when not the last one run. */
+  restoredEpoch?: number;
   seconds: number;
   /** Per layer: id, type, output shape, parameters. */
   layers: { id: string; type: string; output: number[]; params: number }[];

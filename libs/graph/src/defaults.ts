@@ -1,4 +1,5 @@
 import schema from '../../spec/schema.json';
+import type { ActivationName } from './types';
 
 const layers = schema.definitions;
 
@@ -11,5 +12,9 @@ export const layerDefaults = {
   batchnorm: {
     momentum: layers.BatchNormLayer.properties.momentum.default,
     epsilon: layers.BatchNormLayer.properties.epsilon.default,
+  },
+  mlp: {
+    activation: layers.Mlp.properties.activation.default as ActivationName,
+    outputs: layers.Mlp.properties.outputs.default,
   },
 };

@@ -13,6 +13,7 @@ export type {
   DropoutLayer,
   FlattenLayer,
   Layer,
+  Mlp,
   PoolLayer,
   SubsampleLayer,
   Activation as ActivationName,

@@ -83,7 +83,8 @@ export function planPipeline({ name, file, config, runs }: LoadedPipeline): Plan
     const ref: RunRef = { id: run.id, label: run.label, group: run.group };
     const suffix = single ? '' : `-${run.id}`;
     const data = dataStage.get(stringify(c.dataset) ?? '')!.id;
-    const train = add(`train${suffix}`, 'train', { data }, { dataset: c.dataset, model: c.model, training: c.training }, { run: ref });
+    // The matched count goes into run.json: with fixed hidden widths it can change while the layers do not.
+    const train = add(`train${suffix}`, 'train', { data }, { dataset: c.dataset, model: c.model, training: c.training, ...(run.matched && { matched: run.matched }) }, { run: ref });
     // The train fingerprint is written into the ONNX metadata, so it is part of what export reads.
     const exported = add(`export${suffix}`, 'export', { data, train: train.id }, { pipeline: name, model: c.model, export: c.export, train: train.fingerprint }, { run: ref });
     const evaluate = add(`evaluate${suffix}`, 'evaluate', { data, train: train.id, export: exported.id }, { dataset: c.dataset, evaluate: c.evaluate }, { run: ref });

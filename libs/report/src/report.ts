@@ -1,5 +1,6 @@
 import type { EpochRecord, Metrics, ParityResult, RunInfo } from '../../artifacts';
 import { groupRuns, hasRepeats, meanStd, type RunGroup } from '../../charts';
+import { signedPercent } from '../../graph';
 import { cell, duration, integer, loss, percent, plusMinus, scientific } from './format';
 import type { ChartLink, ReportInput, ReportRun } from './types';
 
@@ -25,7 +26,7 @@ function groupSummary(groups: RunGroup[]): string[] {
   const rows = groups.map((g) => [
     cell(g.label),
     String(g.runs.length),
-    range(params(g), integer),
+    groupParams(g),
     over(g, (r) => r.metrics?.accuracy, 'percent'),
     over(g, (r) => r.metrics?.loss, 'loss'),
     over(g, (r) => lastEpoch(r)?.valAccuracy, 'percent'),
@@ -56,6 +57,23 @@ function params(g: RunGroup): number[] {
   return g.runs.flatMap((r) => (r.run ? [r.run.paramCount] : []));
 }
 
+/** The group's parameter count, with the match when its runs' MLP was matched to another model (all alike: only the seed differs). */
+function groupParams(g: RunGroup): string {
+  const counts = params(g);
+  const matched = g.runs.map((r) => r.run?.matched);
+  const same = new Set(matched.map((m) => (m ? `${m.model}\n${m.params}` : ''))).size === 1;
+  const first = g.runs[0]?.run;
+  if (first && same && new Set(counts).size === 1 && counts.length === g.runs.length) return parameters(first);
+  return range(counts, integer);
+}
+
+/** "61,699", or for an MLP matched to another model's parameter count "61,699 (matched to LeNet-5: 61,706, -0.01%)". */
+export function parameters(info: RunInfo): string {
+  const count = integer(info.paramCount);
+  const m = info.matched;
+  return m ? `${count} (matched to ${cell(m.model)}: ${integer(m.params)}, ${signedPercent(info.paramCount, m.params)})` : count;
+}
+
 /** "61,706", or "3–5" when the runs differ. */
 function range(values: number[], format: (n: number) => string): string {
   if (values.length === 0) return NONE;
@@ -81,7 +99,7 @@ function summary(runs: ReportRun[]): string[] {
     return [
       cell(r.name),
       cell(r.run?.model ?? NONE),
-      r.run ? integer(r.run.paramCount) : NONE,
+      r.run ? parameters(r.run) : NONE,
       epochsAndStatus(r, false),
       last ? percent(last.valAccuracy) : NONE,
       r.metrics ? percent(r.metrics.accuracy) : NONE,
@@ -110,7 +128,7 @@ function runSection(r: ReportRun, several: boolean): string[] {
   const m = r.metrics;
   const rows: [string, string][] = [
     ['Model', cell(info?.model ?? NONE)],
-    ['Parameters', info ? integer(info.paramCount) : NONE],
+    ['Parameters', info ? parameters(info) : NONE],
     ['Backend', cell(info?.backend ?? NONE)],
     ['Seed', info ? String(info.seed) : NONE],
     ['Epochs run', epochsAndStatus(r, true)],

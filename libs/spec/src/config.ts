@@ -11,11 +11,19 @@ export type LayerId = string;
  * `scaled-tanh`: f(a) = 1.7159 tanh(2a/3), LeNet-5's squashing function (LeCun et al. 1998), with f(1) = 1 and f(-1) = -1. No softmax: the loss applies it to the logits.
  */
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'scaled-tanh' | 'linear';
+/**
+ * Learning rate per epoch. Default: constant.
+ */
+export type Schedule = ConstantSchedule | StepSchedule | CosineSchedule;
 
 /**
  * A Trainyard pipeline: dataset, model graph, training, ONNX export, evaluation and charts.
  */
 export interface Pipeline {
+  /**
+   * a path or a list of paths to YAML files holding parts of a pipeline, relative to this file: merged in order, then this file's keys over them
+   */
+  extends?: string | string[];
   /**
    * One line shown in `nx show project pipeline` and in the report.
    */
@@ -129,7 +137,7 @@ export interface NoiseTransform {
   splits?: ['train' | 'validation' | 'test', ...('train' | 'validation' | 'test')[]];
 }
 /**
- * A model graph: layers applied in order to one input. The last layer outputs class logits.
+ * A model graph: layers applied in order to one input. The last layer outputs class logits. A model has `layers`, or `mlp` to generate them.
  */
 export interface Model {
   /**
@@ -144,9 +152,12 @@ export interface Model {
    */
   input: [number] | [number, number] | [number, number, number];
   /**
+   * The layers, in order. Either this or `mlp`.
+   *
    * @minItems 1
    */
-  layers: [Layer, ...Layer[]];
+  layers?: [Layer, ...Layer[]];
+  mlp?: Mlp;
 }
 /**
  * 2-D convolution.
@@ -268,6 +279,35 @@ export interface DropoutLayer {
   id?: LayerId;
   rate: number;
 }
+/**
+ * A multilayer perceptron, generated from its hidden widths or matched to another model's parameter count. Either this or `layers`.
+ */
+export interface Mlp {
+  /**
+   * Widths of the hidden dense layers, e.g. [300, 100]; [] for a linear model. With `match-params`, the widths are kept and their parameter count must be within 1% of the named model's.
+   */
+  hidden?: number[];
+  /**
+   * Number of hidden layers, whose widths `match-params` chooses: all equal, then the last one adjusted to come as close as possible to the named model's parameter count, which must end within 1%.
+   */
+  depth?: number;
+  /**
+   * The `name` of another model in the pipeline (the base's or a variant's; an unnamed model goes by the pipeline's name) whose parameter count this MLP matches to within 1%. The run records both counts.
+   */
+  'match-params'?: string;
+  /**
+   * `scaled-tanh`: f(a) = 1.7159 tanh(2a/3), LeNet-5's squashing function (LeCun et al. 1998), with f(1) = 1 and f(-1) = -1. No softmax: the loss applies it to the logits.
+   */
+  activation?: 'relu' | 'tanh' | 'sigmoid' | 'scaled-tanh' | 'linear';
+  /**
+   * Rate of a dropout layer after each hidden layer. Default: none.
+   */
+  dropout?: number;
+  /**
+   * Units of the output layer: the number of classes.
+   */
+  outputs?: number;
+}
 export interface Training {
   optimizer?: 'sgd' | 'adam' | 'adamw';
   'learning-rate'?: number;
@@ -301,6 +341,8 @@ export interface Training {
   'weight-decay'?: number;
   'batch-size'?: number;
   epochs?: number;
+  schedule?: Schedule;
+  'early-stopping'?: EarlyStopping;
   /**
    * Seeds weight initialisation, batch order and dropout.
    */
@@ -309,6 +351,54 @@ export interface Training {
    * TensorFlow.js backend. `auto`: native TensorFlow (@tensorflow/tfjs-node) when it loads, else wasm. The environment variable TRAINYARD_BACKEND overrides it.
    */
   backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+}
+/**
+ * training.learning-rate throughout.
+ */
+export interface ConstantSchedule {
+  type: 'constant';
+}
+/**
+ * Multiplies the learning rate by `factor` every `every` epochs (PyTorch's StepLR): epoch e uses learning-rate * factor^floor((e - 1) / every).
+ */
+export interface StepSchedule {
+  type: 'step';
+  /**
+   * Epochs between drops.
+   */
+  every: number;
+  factor?: number;
+}
+/**
+ * Cosine annealing from learning-rate at epoch 1 towards `min` (PyTorch's CosineAnnealingLR with T_max = epochs): epoch e uses min + (learning-rate - min) * (1 + cos(pi * (e - 1) / epochs)) / 2.
+ */
+export interface CosineSchedule {
+  type: 'cosine';
+  /**
+   * Learning rate the curve ends at.
+   */
+  min?: number;
+}
+/**
+ * Stops training when the monitored validation metric has not improved for `patience` epochs. Omitted: every epoch runs. run.json records the epoch it stopped at and why.
+ */
+export interface EarlyStopping {
+  /**
+   * Lower is better for val-loss, higher for val-accuracy.
+   */
+  monitor?: 'val-loss' | 'val-accuracy';
+  /**
+   * Epochs without improvement before stopping.
+   */
+  patience?: number;
+  /**
+   * Smallest change that counts as an improvement.
+   */
+  'min-delta'?: number;
+  /**
+   * Keep the weights of the best epoch (exported, evaluated) instead of the last.
+   */
+  'restore-best'?: boolean;
 }
 export interface Export {
   /**

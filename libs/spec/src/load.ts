@@ -1,18 +1,24 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
-import { basename, extname, relative } from 'node:path';
-import { isMap, isNode, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { basename, extname, resolve } from 'node:path';
 import { describeModel, GraphError } from '../../graph';
 import schema from '../schema.json';
-import type { Charts, Dataset, Evaluate, Export, Pipeline, Training } from './config';
+import type { Charts, Dataset, EarlyStopping, Evaluate, Export, Model, Pipeline, Training } from './config';
 import { SpecError, type Problem } from './errors';
 import { describeError, type SchemaRoot } from './messages';
-import { expandRuns } from './runs';
+import { modelFormProblems, resolveMlps, type Matched } from './mlp';
+import { extendedLayers, locate, OVERRIDES, overridesLayer, parseYaml, shownPath, type Layer } from './layers';
+import { deepMerge, expandRuns } from './runs';
+
+/** Training settings with every default filled in; early stopping stays optional (absent: off). */
+export type ResolvedTraining = Required<Omit<Training, 'early-stopping'>> & { 'early-stopping'?: Required<EarlyStopping> };
 
 /** A pipeline as loadPipeline returns it: ajv has filled in every setting the schema gives a default. */
-export type ResolvedPipeline = Pipeline & {
+export type ResolvedPipeline = Omit<Pipeline, 'extends'> & {
+  /** An `mlp` model has its generated `layers` too (the `mlp` block is kept for the record). */
+  model: Model & { layers: NonNullable<Model['layers']> };
   dataset: Dataset & Required<Pick<Dataset, 'validation' | 'split-seed' | 'transforms'>>;
-  training: Required<Training>;
+  training: ResolvedTraining;
   export: Required<Export>;
   evaluate: Required<Evaluate>;
   charts: Required<Charts>;
@@ -24,6 +30,8 @@ export interface LoadedRun {
   label: string;
   group: string;
   config: ResolvedPipeline;
+  /** For a model with `mlp.match-params`: the model it was matched to and that model's parameter count. */
+  matched?: Matched;
 }
 
 /** A validated pipeline with every default filled in. */
@@ -36,6 +44,10 @@ export interface LoadedPipeline {
   config: ResolvedPipeline;
   /** Every run; one for a pipeline without variants, matrix or seeds. */
   runs: LoadedRun[];
+  /** The pipeline file, then every file it extends; relative to the working directory (the workspace) when inside it. */
+  files: string[];
+  /** The overrides merged over every run (TRAINYARD_OVERRIDES), when there were any: the runs are reduced or altered. */
+  overrides?: Record<string, unknown>;
 }
 
 let ajv: Ajv | undefined;
@@ -67,87 +79,99 @@ export function withDefaults<T extends object>(section: SectionName, value: T): 
 
 export const PIPELINE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
-/** Reads, parses and validates a pipeline file. Throws SpecError listing every problem found. */
-export function loadPipeline(file: string): LoadedPipeline {
-  const rel = relative(process.cwd(), file);
-  const shown = rel && !rel.startsWith('..') ? rel : file;
+/**
+ * Reads, parses and validates a pipeline file and the files it extends. `overrides` (YAML text or a
+ * parsed mapping: TRAINYARD_OVERRIDES) are merged over every run last. Throws SpecError listing every
+ * problem found.
+ */
+export function loadPipeline(file: string, overrides?: unknown): LoadedPipeline {
+  const shown = shownPath(file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new SpecError([{ file: shown, line: 1, column: 1, path: [], message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }]);
   }
-  return parsePipeline(text, shown);
+  return parsePipeline(text, shown, overrides);
 }
 
-/** As loadPipeline, from text already read; `file` is used for the name and in messages. */
-export function parsePipeline(text: string, file: string): LoadedPipeline {
+/** As loadPipeline, from text already read; `file` is used for the name and in messages, and the files it extends are read relative to it. */
+export function parsePipeline(text: string, file: string, overrides?: unknown): LoadedPipeline {
   const name = basename(file, extname(file));
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number, path: Problem['path'], message: string): Problem => {
-    const { line, col } = lines.linePos(offset);
-    return { file, line, column: col, path, message };
-  };
-
-  const syntax = [...doc.errors, ...doc.warnings].map((e) => at(e.pos[0], [], e.message.split('\n')[0]));
+  const { doc, lines, syntax } = parseYaml(text, file);
   if (syntax.length) throw new SpecError(syntax);
-  if (!PIPELINE_NAME.test(name)) {
-    throw new SpecError([at(0, [], `the file name '${name}' is the pipeline's name: use lowercase letters, digits and dashes`)]);
-  }
+  const start = (message: string): SpecError => new SpecError([{ file, line: 1, column: 1, path: [], message }]);
+  if (!PIPELINE_NAME.test(name)) throw start(`the file name '${name}' is the pipeline's name: use lowercase letters, digits and dashes`);
+  const own = doc.toJS() as unknown;
+  if (own === null || typeof own !== 'object' || Array.isArray(own)) throw start('must be a mapping with at least dataset, model and training');
 
-  const config = doc.toJS() as unknown;
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw new SpecError([at(0, [], 'must be a mapping with at least dataset, model and training')]);
-  }
+  // The files it extends, the file, the overrides: merged in that order, each problem placed in the one that wrote the value.
+  const ownLayer: Layer = { file, doc, lines, value: own as Record<string, unknown> };
+  const layers = [...extendedLayers(ownLayer, [resolve(file)]), ownLayer];
+  const extra = overridesLayer(overrides);
+  if (extra) layers.push(extra);
+  const files = [...new Set([file, ...layers.filter((l) => l.doc).map((l) => l.file)])];
+  const where: Where = (path, message, atKey) => locate(layers, path, message, atKey);
+  const order = [...files, OVERRIDES];
+  const config = layers.reduce<unknown>((merged, l) => deepMerge(merged, l.value), {});
   const validate = validator();
   if (!validate(config)) {
-    throw new SpecError(byPosition(relevant(validate.errors ?? []).map((e) => problemAt(doc, e, at))));
+    throw new SpecError(byPosition(relevant(validate.errors ?? []).map((e) => problemAt(e, where)), order));
   }
   const pipeline = config as ResolvedPipeline;
   const problems: Problem[] = [];
   const runs: LoadedRun[] = [];
+  const placeRun: ((path: Problem['path'], message: string) => Problem)[] = [];
   const many = 'variants' in pipeline || 'matrix' in pipeline || 'seeds' in pipeline;
-  for (const run of expandRuns(pipeline as unknown as Record<string, unknown>)) {
-    // Where a key of this run was set: its variant, the matrix or the seeds, else the base.
+  for (const run of expandRuns(pipeline as unknown as Record<string, unknown>, extra?.value)) {
+    // Where a key of this run was set: its variant, the matrix, the seeds or the overrides (the last applied wins), else the base.
     const origin = (path: Problem['path']): Problem['path'] => {
-      const source = run.sources
-        .filter((s) => s.path.length <= path.length && s.path.every((k, i) => k === path[i]))
-        .sort((a, b) => b.path.length - a.path.length)[0];
+      const source = run.sources.filter((s) => s.path.length <= path.length && s.path.every((k, i) => k === path[i])).at(-1);
       return source ? [...source.from, ...path.slice(source.path.length)] : path;
     };
     const suffix = many ? ` (run ${run.label})` : '';
     for (const key of run.missing) {
-      problems.push(at(keyOffset(doc, ['matrix'], key), ['matrix', key], `names a list item the configuration does not have${suffix}`));
+      problems.push(where(['matrix', key], `names a list item the configuration does not have${suffix}`, true));
     }
     if (run.missing.length) continue;
-    if (many && !validate(run.config)) {
+    // Overrides can replace a list the document's defaults were filled into: check the run again.
+    if ((many || extra) && !validate(run.config)) {
       for (const e of relevant(validate.errors ?? [])) {
-        const p = problemAt(doc, e, at);
-        const from = origin(p.path);
-        problems.push({ ...at(nodeOffset(doc, from), from, p.message), message: `${p.message}${suffix}` });
+        const p = problemAt(e, where);
+        problems.push(where(origin(p.path), `${p.message}${suffix}`));
       }
       continue;
     }
     for (const { path, message } of semanticProblems(run.config as unknown as ResolvedPipeline)) {
-      const from = origin(path);
-      problems.push(at(nodeOffset(doc, from), from, `${message}${suffix}`));
+      problems.push(where(origin(path), `${message}${suffix}`));
     }
     runs.push({ id: run.id, label: run.label, group: run.group, config: run.config as unknown as ResolvedPipeline });
+    placeRun.push((path, message) => where(origin(path), `${message}${suffix}`));
   }
-  if (problems.length) throw new SpecError(byPosition(unique(problems)));
+  // MLPs get their layers. Matching another model's parameter count needs every run's model, and the base's
+  // (which stays unresolved when it fails: the runs' own problems are the ones reported).
+  const baseModel = modelFormProblems(pipeline.model).length ? [] : [pipeline];
+  resolveMlps([...runs.map((r) => r.config), ...baseModel], name).forEach((r, i) => {
+    if (i >= runs.length) return;
+    if (r.matched) runs[i].matched = r.matched;
+    for (const { path, message } of r.problems) problems.push(placeRun[i](path, message));
+  });
+  if (problems.length) throw new SpecError(byPosition(unique(problems), order));
   const { variants: _v, matrix: _m, seeds: _s, ...base } = pipeline as ResolvedPipeline & Record<string, unknown>;
-  return { name, file, config: base as ResolvedPipeline, runs };
+  return { name, file, files, config: base as ResolvedPipeline, runs, ...(extra && { overrides: extra.value }) };
 }
 
 /** Checks the schema cannot express: shapes that fit, settings that only apply together. */
 function semanticProblems(p: ResolvedPipeline): { path: Problem['path']; message: string }[] {
-  const problems: { path: Problem['path']; message: string }[] = [];
-  try {
-    describeModel(p.model);
-  } catch (e) {
-    if (!(e instanceof GraphError)) throw e;
-    problems.push({ path: ['model', 'layers', e.layerIndex], message: e.message.replace(/^layer \d+ \([^)]*\): /, '') });
+  const problems: { path: Problem['path']; message: string }[] = modelFormProblems(p.model);
+  // An mlp's layers are generated later, once every run's model is known (resolveMlps).
+  if (!problems.length && !p.model.mlp) {
+    try {
+      describeModel(p.model);
+    } catch (e) {
+      if (!(e instanceof GraphError)) throw e;
+      problems.push({ path: ['model', 'layers', e.layerIndex], message: e.message.replace(/^layer \d+ \([^)]*\): /, '') });
+    }
   }
   const t = p.training;
   if ((t['weight-decay'] ?? 0) > 0 && t.optimizer !== 'adamw') {
@@ -166,15 +190,16 @@ function semanticProblems(p: ResolvedPipeline): { path: Problem['path']; message
 function unique(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
   return problems.filter((p) => {
-    const key = `${p.line}:${p.column} ${p.message.replace(/ \(run [^)]*\)$/, '')}`;
+    const key = `${p.file}:${p.line}:${p.column} ${p.message.replace(/ \(run [^)]*\)$/, '')}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
 }
 
-function byPosition(problems: Problem[]): Problem[] {
-  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+/** In file order (the pipeline file, the files it extends, the overrides), then by position. */
+function byPosition(problems: Problem[], files: string[]): Problem[] {
+  return problems.sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line || a.column - b.column);
 }
 
 /** Keeps one error per place: a failed oneOf reports itself, not each branch's complaints. */
@@ -196,19 +221,21 @@ function relevant(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
-function problemAt(doc: Document, e: ErrorObject, at: (offset: number, path: Problem['path'], message: string) => Problem): Problem {
+/** A problem at a path of the merged document, placed where it was written; `atKey`: at the path's last key rather than its value. */
+type Where = (path: Problem['path'], message: string, atKey?: boolean) => Problem;
+
+function problemAt(e: ErrorObject, where: Where): Problem {
   if (e.propertyName !== undefined) {
     // A key that breaks a propertyNames rule: point at the key itself.
-    const parent = pathOf(e);
-    return at(keyOffset(doc, parent, e.propertyName), [...parent, e.propertyName], describeError(e, e.propertyName, schema as SchemaRoot));
+    return where([...pathOf(e), e.propertyName], describeError(e, e.propertyName, schema as SchemaRoot), true);
   }
   const path = pathOf(e);
   const message = describeError(e, e.data, schema as SchemaRoot);
   if (e.keyword === 'additionalProperties') {
     const key = String((e.params as { additionalProperty: string }).additionalProperty);
-    return at(keyOffset(doc, path, key), [...path, key], message);
+    return where([...path, key], message, true);
   }
-  return at(nodeOffset(doc, path), path, message);
+  return where(path, message);
 }
 
 function pathOf(e: ErrorObject): Problem['path'] {
@@ -217,24 +244,5 @@ function pathOf(e: ErrorObject): Problem['path'] {
     .slice(1)
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-/** Start of the value at `path`, or of the closest ancestor that exists. */
-function nodeOffset(doc: Document, path: Problem['path']): number {
-  for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) return node.range[0];
-  }
-  return 0;
-}
-
-function keyOffset(doc: Document, path: Problem['path'], key: string): number {
-  const parent = path.length ? doc.getIn(path, true) : doc.contents;
-  if (isMap(parent)) {
-    const pair = parent.items.find((i) => isNode(i.key) && (i.key as YamlNode & { value?: unknown }).value === key);
-    const keyNode = pair?.key as YamlNode | undefined;
-    if (keyNode?.range) return keyNode.range[0];
-  }
-  return nodeOffset(doc, path);
 }
 

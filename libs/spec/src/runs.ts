@@ -24,11 +24,24 @@ function isObject(v: unknown): v is Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Objects merge key by key; arrays and scalars replace. */
-export function deepMerge(base: unknown, over: unknown): unknown {
+/**
+ * Keys of a mapping that are alternatives to each other: a layer (a variant, an extending file, the
+ * overrides) that sets one of them drops the others from what it is merged over, so that a variant's
+ * `model: { mlp: ... }` replaces the base's `layers`, and an `mlp`'s `depth` its `hidden`.
+ */
+const ALTERNATIVES: { path: string[]; keys: string[] }[] = [
+  { path: ['model'], keys: ['layers', 'mlp'] },
+  { path: ['model', 'mlp'], keys: ['hidden', 'depth'] },
+];
+
+/** Objects merge key by key (but see ALTERNATIVES); arrays and scalars replace. `path`: where `base` sits in the document. */
+export function deepMerge(base: unknown, over: unknown, path: string[] = []): unknown {
   if (!isObject(base) || !isObject(over)) return structuredClone(over);
   const out: Json = { ...structuredClone(base) };
-  for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k], v) : structuredClone(v);
+  const alternatives = ALTERNATIVES.find((a) => a.path.length === path.length && a.path.every((k, i) => k === path[i]))?.keys ?? [];
+  const chosen = alternatives.filter((k) => k in over);
+  if (chosen.length === 1) for (const k of alternatives) if (k !== chosen[0]) delete out[k];
+  for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k], v, [...path, k]) : structuredClone(v);
   return out;
 }
 
@@ -57,7 +70,8 @@ function show(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-export function expandRuns(document: Json): RunSpec[] {
+/** `last` (the overrides from the environment) is merged over every run after its variant, matrix values and seed. */
+export function expandRuns(document: Json, last?: Json): RunSpec[] {
   const { variants, matrix, seeds, ...base } = document as Json & { variants?: Json; matrix?: Record<string, unknown[]>; seeds?: number[] };
   const variantList: [string | undefined, Json][] = variants ? Object.entries(variants).map(([k, v]) => [k, (v ?? {}) as Json]) : [[undefined, {}]];
   const keys = Object.keys(matrix ?? {});
@@ -80,6 +94,11 @@ export function expandRuns(document: Json): RunSpec[] {
         if (seed !== undefined) {
           config = deepMerge(config, { training: { seed } }) as Json;
           sources.push({ path: ['training', 'seed'], from: ['seeds', s] });
+        }
+        if (last) {
+          config = deepMerge(config, last) as Json;
+          // The document holds these too, at the same paths: there they point at their source.
+          sources.push(...leafPaths(last).map((p) => ({ path: p, from: p })));
         }
         const idParts = [variant, keys.length ? `m${m}` : undefined, seeds ? `s${s}` : undefined].filter((p): p is string => p !== undefined);
         const groupParts = [variant, ...keys.map((key, k) => `${key}=${show(combo[k])}`)].filter((p): p is string => p !== undefined);

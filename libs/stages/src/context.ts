@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import { readJson, stageDir } from '../../artifacts';
 import type { Plan, Stage } from '../../plan';
-import type { ResolvedPipeline } from '../../spec';
+import type { LoadedRun, ResolvedPipeline } from '../../spec';
 
 export interface StageContext {
   workspace: string;
   plan: Plan;
   stage: Stage;
   config: ResolvedPipeline;
+  /** The run's model matched to another model's parameter count (`mlp.match-params`), for run.json. */
+  matched?: LoadedRun['matched'];
   /** The temporary folder the stage writes into; it replaces the stage's folder only on success. */
   out: string;
   log(line: string): void;

@@ -21,8 +21,9 @@ export async function runStage(opts: { plan: Plan; pipeline: LoadedPipeline; sta
   if (!stage) throw new Error(`${opts.plan.file} has no stage '${opts.stageId}' (it has ${opts.plan.stages.map((s) => s.id).join(', ')})`);
   const log = opts.log ?? ((line: string) => console.log(line));
   // A run's stages read that run's configuration; data and charts read the base.
-  const config = (stage.run && opts.pipeline.runs.find((r) => r.id === stage.run!.id)?.config) || opts.pipeline.config;
+  const run = stage.run && opts.pipeline.runs.find((r) => r.id === stage.run!.id);
+  const config = run?.config || opts.pipeline.config;
   await writeStage(stageDir(opts.plan.pipeline, stage.id, opts.workspace), (out) =>
-    runners[stage.kind]()({ workspace: opts.workspace, plan: opts.plan, stage, config, out, log }),
+    runners[stage.kind]()({ workspace: opts.workspace, plan: opts.plan, stage, config, matched: run?.matched, out, log }),
   );
 }

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeWeights, type History, type RunInfo } from '../../artifacts';
+import { signedPercent } from '../../graph';
 import type { StageContext } from './context';
 import { loadCheckedData } from './data';
 
@@ -10,6 +11,8 @@ export async function runTrain(ctx: StageContext): Promise<void> {
   const { loaded } = loadCheckedData(ctx);
   const training = ctx.config.training;
   const modelName = ctx.config.model.name ?? ctx.plan.pipeline;
+  const { matched } = ctx;
+  const matchedText = (count: number) => (matched ? ` (matched to ${matched.model}: ${matched.params.toLocaleString('en-US')}, ${signedPercent(count, matched.params)})` : '');
   const expected = ctx.config.model.input.join('x');
   if (loaded.imageShape.join('x') !== expected) {
     throw new Error(`model -> input is [${ctx.config.model.input.join(', ')}] but the dataset's images are [${loaded.imageShape.join(', ')}] after its transforms`);
@@ -26,7 +29,7 @@ export async function runTrain(ctx: StageContext): Promise<void> {
     probe: { ...loaded.test, count: probeCount },
     progress: makeProgress(),
     onStart: (summary) =>
-      ctx.log(`training ${modelName}: ${summary.paramCount.toLocaleString('en-US')} parameters, backend ${backend}, ${loaded.train.count} samples, batch ${training['batch-size']}, ${training.epochs} epochs, seed ${training.seed}`),
+      ctx.log(`training ${modelName}: ${summary.paramCount.toLocaleString('en-US')} parameters${matchedText(summary.paramCount)}, backend ${backend}, ${loaded.train.count} samples, batch ${training['batch-size']}, ${training.epochs} epochs, seed ${training.seed}`),
   });
 
   const info: RunInfo = {
@@ -36,9 +39,11 @@ export async function runTrain(ctx: StageContext): Promise<void> {
     backend,
     seed: training.seed,
     paramCount: result.summary.paramCount,
+    ...(ctx.matched && { matched: ctx.matched }),
     status: result.status,
     epochsRun: result.history.length,
     reason: result.reason,
+    restoredEpoch: result.restoredEpoch,
     seconds: result.seconds,
     layers: result.summary.layers.map((l) => ({ id: l.id, type: l.layer.type, output: l.outputShape, params: l.paramCount })),
   };

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { LECUN_1998_C3, type ModelSpec } from '../../graph';
-import { withDefaults, type Training } from '../../spec';
+import { withDefaults, type ResolvedTraining, type Training } from '../../spec';
 import { useBackend } from './backend';
 import { activate } from './layers/activation';
 import { buildModel } from './model';
@@ -43,7 +43,7 @@ test('scaled-tanh is 1.7159 tanh(2a/3): f(1) = 1, f(-1) = -1, odd, bounded by 1.
 
 test('connections=lecun1998: absent weights start at zero, get exactly zero gradient, and stay zero through adamw steps with l2', () => {
   const model = buildModel(c3, 1);
-  const optimizer = makeOptimizer(withDefaults('Training', { optimizer: 'adamw', 'learning-rate': 0.05, l2: 0.1, 'weight-decay': 0.1 } as Training) as Required<Training>);
+  const optimizer = makeOptimizer(withDefaults('Training', { optimizer: 'adamw', 'learning-rate': 0.05, l2: 0.1, 'weight-decay': 0.1 } as Training) as ResolvedTraining);
   try {
     const gone = absent(9);
     assert.equal(gone.length, 9 * 36);

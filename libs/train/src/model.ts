@@ -23,6 +23,8 @@ export interface TrainableModel {
   applyStateUpdates(): void;
   /** Every tensor by ParamSpec name, state included, so a model rebuilt from them infers the same. */
   weights(): Weights;
+  /** Sets every tensor from `weights` (as weights() returned them): early stopping's restore. */
+  assign(weights: Weights): void;
   dispose(): void;
 }
 
@@ -87,8 +89,14 @@ export function buildModel(spec: ModelSpec, seed: number, weights?: Weights): Tr
     },
     weights() {
       const out: Weights = {};
-      for (const p of params) out[p.name] = { shape: p.shape, data: variables.get(p.name)!.dataSync() as Float32Array };
+      // A copy: some backends hand out the live buffer of a tensor.
+      for (const p of params) out[p.name] = { shape: p.shape, data: Float32Array.from(variables.get(p.name)!.dataSync() as Float32Array) };
       return out;
+    },
+    assign(weights) {
+      tf.tidy(() => {
+        for (const p of params) variables.get(p.name)!.assign(tf.tensor(weights[p.name].data, p.shape));
+      });
     },
     dispose() {
       variables.forEach((v) => v.dispose());

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Training } from '../../spec';
+import type { ResolvedTraining } from '../../spec';
 
 export interface StepOptimizer {
   /**
@@ -7,6 +7,8 @@ export interface StepOptimizer {
    * L2 penalty and the decoupled decay. Returns f's value (the loss without the penalty).
    */
   step(f: () => tf.Scalar, variables: tf.Variable[], kernels: Set<tf.Variable>): number;
+  /** For schedules: the rate of the steps that follow (the decoupled decay scales with it too). */
+  setLearningRate(lr: number): void;
   dispose(): void;
 }
 
@@ -16,9 +18,9 @@ export interface StepOptimizer {
  * gradient is taken. (A fused update written as one JavaScript pass over wasm memory measured no faster here than
  * tf.train's per-variable kernels, within the noise of this machine, so it is not worth its risks.)
  */
-export function makeOptimizer(t: Required<Training>): StepOptimizer {
-  const lr = t['learning-rate'];
-  const optimizer =
+export function makeOptimizer(t: ResolvedTraining): StepOptimizer {
+  let lr = t['learning-rate'];
+  const optimizer: tf.Optimizer =
     t.optimizer === 'sgd'
       ? t.momentum > 0
         ? tf.train.momentum(lr, t.momentum, t.nesterov)
@@ -46,6 +48,14 @@ export function makeOptimizer(t: Required<Training>): StepOptimizer {
       optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
       tf.dispose([value, ...Object.values(grads)]);
       return loss;
+    },
+    setLearningRate(next) {
+      lr = next;
+      // SGD and momentum keep -lr as a tensor that setLearningRate rebuilds; Adam reads its field each step.
+      // (Not instanceof: tf.Optimizer's Symbol.hasInstance matches any optimizer.)
+      const sgd = optimizer as Partial<tf.SGDOptimizer>;
+      if (typeof sgd.setLearningRate === 'function') sgd.setLearningRate(next);
+      else (optimizer as unknown as { learningRate: number }).learningRate = next;
     },
     dispose() {
       optimizer.dispose();

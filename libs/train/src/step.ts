@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { size as shapeSize, type ModelSpec } from '../../graph';
-import type { Training } from '../../spec';
+import type { ResolvedTraining } from '../../spec';
 import { buildModel, type TrainableModel } from './model';
 import { makeOptimizer } from './optimizer';
 
@@ -9,10 +9,11 @@ export interface TrainStep {
   model: TrainableModel;
   /** One optimizer update on a batch (images flattened NHWC); returns its mean cross-entropy (without the L2 penalty) and how many it got right. */
   run(images: Float32Array, labels: Int32Array, step: number): { loss: number; correct: number };
+  setLearningRate(lr: number): void;
   dispose(): void;
 }
 
-export function makeTrainStep(spec: ModelSpec, t: Required<Training>, classes: number): TrainStep {
+export function makeTrainStep(spec: ModelSpec, t: ResolvedTraining, classes: number): TrainStep {
   const model = buildModel(spec, t.seed);
   const optimizer = makeOptimizer(t);
   const size = shapeSize(spec.input);
@@ -41,6 +42,7 @@ export function makeTrainStep(spec: ModelSpec, t: Required<Training>, classes: n
       tf.dispose([x, y, predicted!]);
       return { loss: value, correct };
     },
+    setLearningRate: (lr) => optimizer.setLearningRate(lr),
     dispose() {
       model.dispose();
       optimizer.dispose();

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
 import type { EpochRecord, ProbeFile, RunStatus, Weights } from '../../artifacts';
 import { size as shapeSize, type ModelSpec, type ModelSummary } from '../../graph';
-import type { Training } from '../../spec';
+import type { ResolvedTraining } from '../../spec';
+import { learningRateAt } from './schedule';
 import { makeTrainStep } from './step';
 import type { Progress } from './progress';
 
@@ -15,7 +16,7 @@ export interface Split {
 
 export interface TrainOptions {
   model: ModelSpec;
-  training: Required<Training>;
+  training: ResolvedTraining;
   classes: number;
   train: Split;
   validation: Split;
@@ -33,6 +34,8 @@ export interface TrainResult {
   probe: ProbeFile;
   status: RunStatus;
   reason?: string;
+  /** With early stopping's restore-best: the epoch whose weights were kept, when not the last. */
+  restoredEpoch?: number;
   seconds: number;
 }
 
@@ -78,10 +81,14 @@ export function train(opts: TrainOptions): TrainResult {
   let status: RunStatus = 'ok';
   let reason: string | undefined;
   let step = 0;
+  const watch = t['early-stopping'] ? earlyStopping(t['early-stopping']) : undefined;
+  let best: Weights | undefined;
 
   try {
     for (let epoch = 1; epoch <= t.epochs; epoch++) {
       const epochStart = Date.now();
+      const learningRate = learningRateAt(t, epoch);
+      stepper.setLearningRate(learningRate);
       const order = shuffled(opts.train.count, rng);
       let lossSum = 0;
       let correct = 0;
@@ -114,23 +121,71 @@ export function train(opts: TrainOptions): TrainResult {
         trainAccuracy: correct / opts.train.count,
         valLoss: val.loss,
         valAccuracy: val.accuracy,
-        learningRate: t['learning-rate'],
+        learningRate,
         seconds: (Date.now() - epochStart) / 1000,
         samplesPerSecond: opts.train.count / trainSeconds,
       };
       history.push(record);
       opts.progress.endEpoch(
-        `epoch ${epoch}/${t.epochs} loss ${record.trainLoss.toFixed(4)} acc ${pct(record.trainAccuracy)} | val loss ${record.valLoss.toFixed(4)} acc ${pct(record.valAccuracy)} | ${record.seconds.toFixed(1)}s, ${Math.round(record.samplesPerSecond)} samples/s`,
+        `epoch ${epoch}/${t.epochs} lr ${learningRate.toPrecision(3)} loss ${record.trainLoss.toFixed(4)} acc ${pct(record.trainAccuracy)} | val loss ${record.valLoss.toFixed(4)} acc ${pct(record.valAccuracy)} | ${record.seconds.toFixed(1)}s, ${Math.round(record.samplesPerSecond)} samples/s`,
       );
+      if (watch) {
+        const verdict = watch.observe(record);
+        if (verdict.improved && watch.restoreBest) best = model.weights();
+        if (verdict.stop) {
+          status = 'early-stopped';
+          reason = verdict.stop;
+          break;
+        }
+      }
     }
   } finally {
     opts.progress.stop();
   }
 
+  let restoredEpoch: number | undefined;
+  if (watch && best && status !== 'diverged' && watch.bestEpoch !== history.length) {
+    model.assign(best);
+    restoredEpoch = watch.bestEpoch;
+    reason = `${reason ? `${reason}; ` : ''}weights of epoch ${restoredEpoch} restored`;
+  }
   const probe = probeLogits(model.forward, opts.probe, size);
-  const weights = model.weights();
+  const weights = best && restoredEpoch !== undefined ? best : model.weights();
   stepper.dispose();
-  return { summary: model.summary, weights, history, probe, status, reason, seconds: (Date.now() - started) / 1000 };
+  return { summary: model.summary, weights, history, probe, status, reason, restoredEpoch, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * Tracks the monitored validation metric: an epoch improves on the best by more than min-delta, or counts
+ * towards patience. NaN never improves.
+ */
+export function earlyStopping(rule: NonNullable<ResolvedTraining['early-stopping']>) {
+  const key = rule.monitor === 'val-loss' ? 'valLoss' : 'valAccuracy';
+  const sign = rule.monitor === 'val-loss' ? 1 : -1;
+  let best = Infinity;
+  let bestEpoch = 0;
+  let waited = 0;
+  return {
+    monitor: rule.monitor,
+    restoreBest: rule['restore-best'],
+    get bestEpoch() {
+      return bestEpoch;
+    },
+    observe(record: EpochRecord): { improved: boolean; stop?: string } {
+      const value = sign * record[key];
+      if (value < best - rule['min-delta']) {
+        best = value;
+        bestEpoch = record.epoch;
+        waited = 0;
+        return { improved: true };
+      }
+      waited++;
+      if (waited < rule.patience) return { improved: false };
+      const shown = rule.monitor === 'val-loss' ? (sign * best).toFixed(4) : pct(sign * best);
+      const by = rule['min-delta'] > 0 ? ` by more than ${rule['min-delta']}` : '';
+      return { improved: false, stop: `early stopping at epoch ${record.epoch}: ${rule.monitor} did not improve${by} for ${rule.patience} epochs (best ${shown} at epoch ${bestEpoch})` };
+    },
+  };
 }
 
 function pct(x: number): string {

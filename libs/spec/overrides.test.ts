@@ -1,0 +1,68 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { parsePipeline, SpecError } from './index';
+
+const base = `dataset: { source: mnist }
+model:
+  input: [1, 8, 8]
+  layers:
+    - { type: flatten }
+    - { type: dense, units: 10 }
+training:
+  epochs: 10
+  learning-rate: 0.001
+`;
+
+function problems(text: string, overrides: unknown): string[] {
+  try {
+    parsePipeline(text, 'p.yaml', overrides);
+  } catch (e) {
+    assert.ok(e instanceof SpecError, `expected SpecError, got ${String(e)}`);
+    return e.message.split('\n');
+  }
+  assert.fail('expected the pipeline to be refused');
+}
+
+test('overrides merge over every run last: over a variant, the matrix and the base', () => {
+  const text = `${base}variants:\n  long: { training: { epochs: 30 } }\n  short: {}\nmatrix:\n  training.epochs: [3, 5]\n`;
+  const p = parsePipeline(text, 'p.yaml', '{dataset: {limit: {train: 2000, test: 500}}, training: {epochs: 1}}');
+  assert.equal(p.runs.length, 4);
+  assert.deepEqual(p.runs.map((r) => r.config.training.epochs), [1, 1, 1, 1]);
+  assert.deepEqual(p.runs.map((r) => r.label), ['long, training.epochs=3', 'long, training.epochs=5', 'short, training.epochs=3', 'short, training.epochs=5'], 'runs are still told apart by what the file sweeps');
+  assert.equal(p.config.training.epochs, 1);
+  assert.deepEqual(p.runs[0].config.dataset, { source: 'mnist', limit: { train: 2000, test: 500 }, validation: 0.1, 'split-seed': 1, transforms: [] });
+  assert.equal(p.runs[0].config.training['learning-rate'], 0.001, 'keys the overrides do not set stay');
+  assert.deepEqual(p.overrides, { dataset: { limit: { train: 2000, test: 500 } }, training: { epochs: 1 } });
+  assert.equal(parsePipeline(base, 'p.yaml').overrides, undefined);
+  assert.equal(parsePipeline(base, 'p.yaml', '').overrides, undefined, 'an empty variable is no overrides');
+});
+
+test('a parsed value works as text does; a list the overrides replace gets its defaults', () => {
+  const p = parsePipeline(base, 'p.yaml', { dataset: { transforms: [{ type: 'pad', to: 10 }] }, model: { input: [1, 10, 10] } });
+  assert.deepEqual(p.runs[0].config.dataset.transforms, [{ type: 'pad', to: 10, value: 0 }]);
+  assert.deepEqual(p.config.dataset.transforms, [{ type: 'pad', to: 10, value: 0 }]);
+  assert.deepEqual(p.runs[0].config.model.input, [1, 10, 10]);
+});
+
+test('a bad override is one line naming TRAINYARD_OVERRIDES, with the usual message', () => {
+  assert.deepEqual(problems(base, '{training: {epochs: 0}}'), ['TRAINYARD_OVERRIDES: training -> epochs: must be >= 1 (got 0)']);
+  assert.deepEqual(problems(`${base}matrix:\n  training.epochs: [3, 5]\n`, '{training: {epochs: 0}}'), ['TRAINYARD_OVERRIDES: training -> epochs: must be >= 1 (got 0)']);
+  assert.deepEqual(problems(base, '{training: {epoch: 1}}'), ["TRAINYARD_OVERRIDES: training -> epoch: unknown key 'epoch' (did you mean 'epochs'?)"]);
+  assert.deepEqual(problems(base, '{training: {momentum: 0.9}}'), [
+    "TRAINYARD_OVERRIDES: training -> momentum: momentum applies to optimizer sgd (got adam); Adam's are beta1 and beta2",
+  ]);
+  assert.deepEqual(problems(base, '{seeds: [1, 2]}'), [
+    "TRAINYARD_OVERRIDES: seeds: unknown key 'seeds' (expected one of: dataset, model, training, export, evaluate, charts)",
+  ]);
+  assert.deepEqual(problems(base, '{training: 3}'), ['TRAINYARD_OVERRIDES: training: must be a mapping (got 3)']);
+  assert.deepEqual(problems(base, '[1, 2]'), ['TRAINYARD_OVERRIDES: must be a mapping (got [1,2])']);
+  assert.match(problems(base, '{training: {epochs: 1}')[0], /^TRAINYARD_OVERRIDES: not valid YAML: /);
+  assert.equal(problems(base, '{training: {epochs: 1}').length, 1);
+});
+
+test("the file's own problems come before the overrides'", () => {
+  assert.deepEqual(problems(base.replace('learning-rate: 0.001', 'learning-rate: -1'), { training: { epochs: 0 } }), [
+    'p.yaml:9:18 training -> learning-rate: must be > 0 (got -1)',
+    'TRAINYARD_OVERRIDES: training -> epochs: must be >= 1 (got 0)',
+  ]);
+});

@@ -64,3 +64,9 @@ test('unknown commands and stages are usage errors', () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /has no stage 'nope' \(it has data, train, export, evaluate, charts\)/);
 });
+
+test('output cut short by its reader (plan | head) ends quietly', () => {
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" --import tsx apps/cli/main.ts plan pipelines/lenet-batch-lr-sweep.yaml | head -1`], { cwd: repo, encoding: 'utf8' });
+  assert.match(r.stdout, /^lenet-batch-lr-sweep\.data /);
+  assert.equal(r.stderr, '');
+});

@@ -107,6 +107,12 @@ function report(e: unknown): void {
   else console.error(`error: ${err?.message ?? String(e)} (set TRAINYARD_DEBUG=1 for details)`);
 }
 
+// A reader that stops early (`trainyard plan x.yaml | head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 main(process.argv.slice(2)).catch((e) => {
   report(e);
   process.exitCode = (e as { code?: unknown })?.code === 'TY_SPEC' || (e as { code?: unknown })?.code === 'TY_USAGE' ? 2 : 1;

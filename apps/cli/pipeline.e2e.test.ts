@@ -4,14 +4,12 @@
  * given the first one's `.nx` folder (what a CI cache step restores) replays everything.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { stripVTControlCharacters } from 'node:util';
+import { copyWorkspace, nx } from './workspace';
 
-const repo = join(__dirname, '..', '..');
 const STAGES = ['data', 'train', 'export', 'evaluate', 'charts'];
 
 const PIPELINE = `# yaml-language-server: $schema=../libs/spec/schema.json
@@ -46,29 +44,16 @@ charts:
 
 let root: string;
 
-/** A copy of the workspace as a fresh clone has it (tracked and new files), sharing node_modules. */
 function workspaceCopy(name: string): string {
-  const dir = join(root, name);
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: repo, encoding: 'utf8' })
-    .split('\n')
-    .filter((f) => f && existsSync(join(repo, f)) && !f.startsWith('pipelines/'));
-  for (const f of files) {
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    cpSync(join(repo, f), join(dir, f));
-  }
-  symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  mkdirSync(join(dir, 'pipelines'));
+  const dir = copyWorkspace(join(root, name), { pipelines: false });
   writeFileSync(join(dir, 'pipelines', 'e2e.yaml'), PIPELINE);
   return dir;
 }
 
 /** Runs a pipeline through Nx and returns which stages executed and which came from the cache. */
 function nxRun(cwd: string, pipeline = 'e2e'): { ran: string[]; cached: string[]; output: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TASKS_RUNNER_DYNAMIC_OUTPUT: 'false', CI: 'true' };
-  for (const name of ['TRAINYARD_ARTIFACTS', 'NX_CACHE_DIRECTORY', 'NX_WORKSPACE_DATA_DIRECTORY']) delete env[name];
-  const r = spawnSync(join(repo, 'node_modules', '.bin', 'nx'), ['run', `pipeline:${pipeline}`, '--output-style=static'], { cwd, env, encoding: 'utf8' });
-  const output = stripVTControlCharacters(`${r.stdout}\n${r.stderr}`);
-  assert.equal(r.status, 0, output);
+  const { status, output } = nx(cwd, ['run', `pipeline:${pipeline}`, '--output-style=static']);
+  assert.equal(status, 0, output);
   const ran: string[] = [];
   const cached: string[] = [];
   for (const m of output.matchAll(new RegExp(`^> nx run pipeline-${pipeline}:([\\w-]+)(.*)$`, 'gm'))) (/cache/.test(m[2]) ? cached : ran).push(m[1]);

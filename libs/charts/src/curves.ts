@@ -37,10 +37,11 @@ export function curvePoints(kind: string, runs: ChartRun[], pick: (e: EpochRecor
   requireRuns(kind, runs);
   const groupOf = new Map(groupRuns(runs).flatMap((g) => g.runs.map((r) => [r.name, g.label] as const)));
   const points: CurvePoint[] = [];
+  // A run that diverged in its first epoch has no curve; the test-accuracy chart and the report still show it.
+  if (runs.every((r) => r.history.epochs.length === 0)) {
+    throw new ChartsError('EMPTY_HISTORY', `${kind} chart: no run has a complete epoch in its history`);
+  }
   for (const r of runs) {
-    if (r.history.epochs.length === 0) {
-      throw new ChartsError('EMPTY_HISTORY', `${kind} chart: run '${r.name}' has no epochs in its history`);
-    }
     for (const e of r.history.epochs) {
       const v = pick(e);
       for (const split of SPLITS) {

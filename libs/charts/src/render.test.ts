@@ -115,3 +115,10 @@ test('renderChart refuses a spec that loads data from a URL and a scale out of r
   );
   await assert.rejects(renderChart(lossSpec([syntheticRun()]), { scale: 10 }), /Charts\/scale: must be <= 4 \(got 10\)/);
 });
+
+test('curves skip a run that diverged in its first epoch (no history); with no curve at all, the error says so', () => {
+  const diverged = syntheticRun({ name: 'boom', epochs: 0 });
+  const points = (lossSpec([syntheticRun({ name: 'ok', epochs: 3 }), diverged]) as unknown as { data: { values: { run: string }[] } }).data.values;
+  assert.ok(points.length > 0 && points.every((p) => p.run === 'ok'));
+  assert.throws(() => lossSpec([diverged]), (e: unknown) => e instanceof ChartsError && /no run has a complete epoch/.test(e.message));
+});

@@ -78,6 +78,12 @@ test('renderReport runs=1: pipeline, description, run table with the key figures
   assert.ok(!md.includes('## Charts'));
 });
 
+test('renderReport of a reduced run says so under the description; a full run does not', () => {
+  const reduced = renderReport({ ...input, overrides: { training: { epochs: 1 } } });
+  assert.ok(reduced.includes('\n> Reduced run: TRAINYARD_OVERRIDES `{"training":{"epochs":1}}` was merged over every run'), reduced);
+  assert.ok(!renderReport(input).includes('Reduced run'));
+});
+
 test('renderReport parity failed: FAIL with where the largest difference is', () => {
   const failed = { ...metrics, parity: { ...metrics.parity, maxAbsDiff: 2.5e-3, ok: false, argmaxAgree: false } };
   const md = renderReport({ ...input, runs: [{ ...run, metrics: failed }] });

@@ -10,6 +10,9 @@ const NONE = '—';
 export function renderReport(input: ReportInput, charts: ChartLink[] = []): string {
   const out: string[] = [`# ${input.pipeline}`, ''];
   if (input.description) out.push(input.description, '');
+  if (input.overrides && Object.keys(input.overrides).length > 0) {
+    out.push(`> Reduced run: TRAINYARD_OVERRIDES \`${JSON.stringify(input.overrides)}\` was merged over every run, so these are not the figures of the pipeline as written.`, '');
+  }
   const groups = groupRuns(input.runs);
   if (hasRepeats(groups)) out.push(...groupSummary(groups), '');
   if (input.runs.length > 1) out.push(...summary(input.runs), '');

@@ -8,6 +8,8 @@ export interface ReportInput {
   pipeline: string;
   /** The pipeline's one-line `description`. */
   description?: string;
+  /** Settings merged over every run from TRAINYARD_OVERRIDES: the report says the run was reduced. */
+  overrides?: Record<string, unknown>;
   runs: ReportRun[];
   /** Folder `writeCharts` wrote to; the charts found there are linked. Omitted: no charts section. */
   chartsDir?: string;

@@ -10,6 +10,8 @@ export interface StageContext {
   config: ResolvedPipeline;
   /** The run's model matched to another model's parameter count (`mlp.match-params`), for run.json. */
   matched?: LoadedRun['matched'];
+  /** TRAINYARD_OVERRIDES as merged over every run (a reduced run), for the report to say so. */
+  overrides?: Record<string, unknown>;
   /** The temporary folder the stage writes into; it replaces the stage's folder only on success. */
   out: string;
   log(line: string): void;

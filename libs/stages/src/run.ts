@@ -24,6 +24,6 @@ export async function runStage(opts: { plan: Plan; pipeline: LoadedPipeline; sta
   const run = stage.run && opts.pipeline.runs.find((r) => r.id === stage.run!.id);
   const config = run?.config || opts.pipeline.config;
   await writeStage(stageDir(opts.plan.pipeline, stage.id, opts.workspace), (out) =>
-    runners[stage.kind]()({ workspace: opts.workspace, plan: opts.plan, stage, config, matched: run?.matched, out, log }),
+    runners[stage.kind]()({ workspace: opts.workspace, plan: opts.plan, stage, config, matched: run?.matched, overrides: opts.pipeline.overrides, out, log }),
   );
 }

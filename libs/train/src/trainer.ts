@@ -34,7 +34,10 @@ export interface TrainResult {
   probe: ProbeFile;
   status: RunStatus;
   reason?: string;
-  /** With early stopping's restore-best: the epoch whose weights were kept, when not the last. */
+  /**
+   * The epoch whose weights were kept when they are not the last step's: early stopping's best, or after a
+   * divergence the last finite epoch (0: the initial weights), so the run can still be exported and evaluated.
+   */
   restoredEpoch?: number;
   seconds: number;
 }
@@ -83,6 +86,8 @@ export function train(opts: TrainOptions): TrainResult {
   let step = 0;
   const watch = t['early-stopping'] ? earlyStopping(t['early-stopping']) : undefined;
   let best: Weights | undefined;
+  // A diverged run keeps the weights of its last finite epoch; a copy per epoch is cheap next to the epoch.
+  let lastGood = model.weights();
 
   try {
     for (let epoch = 1; epoch <= t.epochs; epoch++) {
@@ -126,6 +131,7 @@ export function train(opts: TrainOptions): TrainResult {
         samplesPerSecond: opts.train.count / trainSeconds,
       };
       history.push(record);
+      lastGood = model.weights();
       opts.progress.endEpoch(
         `epoch ${epoch}/${t.epochs} lr ${learningRate.toPrecision(3)} loss ${record.trainLoss.toFixed(4)} acc ${pct(record.trainAccuracy)} | val loss ${record.valLoss.toFixed(4)} acc ${pct(record.valAccuracy)} | ${record.seconds.toFixed(1)}s, ${Math.round(record.samplesPerSecond)} samples/s`,
       );
@@ -143,14 +149,18 @@ export function train(opts: TrainOptions): TrainResult {
     opts.progress.stop();
   }
 
+  let kept: Weights | undefined;
   let restoredEpoch: number | undefined;
-  if (watch && best && status !== 'diverged' && watch.bestEpoch !== history.length) {
-    model.assign(best);
-    restoredEpoch = watch.bestEpoch;
+  if (watch && best && watch.bestEpoch !== history.length) {
+    [kept, restoredEpoch] = [best, watch.bestEpoch];
     reason = `${reason ? `${reason}; ` : ''}weights of epoch ${restoredEpoch} restored`;
+  } else if (status === 'diverged') {
+    [kept, restoredEpoch] = [lastGood, history.length];
+    reason = `${reason}; ${restoredEpoch === 0 ? 'the initial weights' : `weights of epoch ${restoredEpoch}`} kept`;
   }
+  if (kept) model.assign(kept);
   const probe = probeLogits(model.forward, opts.probe, size);
-  const weights = best && restoredEpoch !== undefined ? best : model.weights();
+  const weights = kept ?? model.weights();
   stepper.dispose();
   return { summary: model.summary, weights, history, probe, status, reason, restoredEpoch, seconds: (Date.now() - started) / 1000 };
 }

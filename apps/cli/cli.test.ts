@@ -51,6 +51,21 @@ test('a stage that fails on its input: one line, exit 1, and no folder for it', 
   assert.deepEqual(existsSync(join(artifacts, 'no-data')) ? readdirSync(join(artifacts, 'no-data')) : [], [], 'no temporary folder left behind');
 });
 
+test('runs on different datasets: each data stage builds its own, and each run trains on it', () => {
+  const noisy = lenet
+    .replace('source: mnist', 'source: mnist\n  limit: { train: 200, test: 20 }')
+    .replace('    - { type: normalize', '    - { type: noise, std: 0.1 }\n    - { type: normalize')
+    .replace('epochs: 10', 'epochs: 1')
+    .concat('\nmatrix:\n  dataset.transforms.1.std: [0.1, 0.3]\n');
+  const file = pipeline('noisy', noisy);
+  for (const stage of ['data', 'data-1', 'train-m1']) {
+    const r = cli('stage', file, stage);
+    assert.equal(r.status, 0, `${stage}: ${r.stderr}`);
+  }
+  const manifest = JSON.parse(readFileSync(join(artifacts, 'noisy', 'data-1', 'manifest.json'), 'utf8'));
+  assert.equal(manifest.transforms[1].std, 0.3);
+});
+
 test('check accepts the shipped pipelines; key prints the fingerprint and the backend for train', () => {
   const ok = cli('check', 'pipelines/lenet-l2.yaml');
   assert.equal(ok.status, 0, ok.stderr);

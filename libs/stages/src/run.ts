@@ -1,6 +1,6 @@
 import { stageDir, writeStage } from '../../artifacts';
 import type { Plan, StageKind } from '../../plan';
-import type { LoadedPipeline } from '../../spec';
+import type { LoadedPipeline, ResolvedPipeline } from '../../spec';
 import type { StageContext } from './context';
 
 type Runner = (ctx: StageContext) => Promise<void>;
@@ -22,7 +22,8 @@ export async function runStage(opts: { plan: Plan; pipeline: LoadedPipeline; sta
   const log = opts.log ?? ((line: string) => console.log(line));
   // A run's stages read that run's configuration; data and charts read the base.
   const run = stage.run && opts.pipeline.runs.find((r) => r.id === stage.run!.id);
-  const config = run?.config || opts.pipeline.config;
+  // A data stage reads its own dataset: in a pipeline whose runs differ in their data (a noise sweep), not the base's.
+  const config = run?.config ?? (stage.kind === 'data' ? { ...opts.pipeline.config, dataset: stage.reads.dataset as ResolvedPipeline['dataset'] } : opts.pipeline.config);
   await writeStage(stageDir(opts.plan.pipeline, stage.id, opts.workspace), (out) =>
     runners[stage.kind]()({ workspace: opts.workspace, plan: opts.plan, stage, config, matched: run?.matched, overrides: opts.pipeline.overrides, out, log }),
   );

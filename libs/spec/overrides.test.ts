@@ -28,7 +28,7 @@ test('overrides merge over every run last: over a variant, the matrix and the ba
   const p = parsePipeline(text, 'p.yaml', '{dataset: {limit: {train: 2000, test: 500}}, training: {epochs: 1}}');
   assert.equal(p.runs.length, 4);
   assert.deepEqual(p.runs.map((r) => r.config.training.epochs), [1, 1, 1, 1]);
-  assert.deepEqual(p.runs.map((r) => r.label), ['long, training.epochs=3', 'long, training.epochs=5', 'short, training.epochs=3', 'short, training.epochs=5'], 'runs are still told apart by what the file sweeps');
+  assert.deepEqual(p.runs.map((r) => r.label), ['long, epochs=3', 'long, epochs=5', 'short, epochs=3', 'short, epochs=5'], 'runs are still told apart by what the file sweeps');
   assert.equal(p.config.training.epochs, 1);
   assert.deepEqual(p.runs[0].config.dataset, { source: 'mnist', limit: { train: 2000, test: 500 }, validation: 0.1, 'split-seed': 1, transforms: [] });
   assert.equal(p.runs[0].config.training['learning-rate'], 0.001, 'keys the overrides do not set stay');

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { parsePipeline, SpecError } from './index';
+import { shortKeys } from './src/runs';
 
 const base = `dataset: { source: mnist }
 model:
@@ -23,8 +24,8 @@ test('matrix x seeds: every combination, ids by position, labels by value', () =
   assert.equal(p.runs.length, 8);
   assert.deepEqual(p.runs.slice(0, 3).map((r) => r.id), ['m0-s0', 'm0-s1', 'm1-s0']);
   const r = p.runs[3];
-  assert.equal(r.label, 'training.batch-size=16, training.learning-rate=0.001, seed=8');
-  assert.equal(r.group, 'training.batch-size=16, training.learning-rate=0.001');
+  assert.equal(r.label, 'batch-size=16, learning-rate=0.001, seed=8');
+  assert.equal(r.group, 'batch-size=16, learning-rate=0.001');
   assert.equal(r.config.training['batch-size'], 16);
   assert.equal(r.config.training['learning-rate'], 0.001);
   assert.equal(r.config.training.seed, 8);
@@ -65,10 +66,10 @@ test("a bad value in a variant or the matrix points at where it was written, nam
     'p.yaml:10:38 variants -> fast -> training -> learning-rate: must be > 0 (got -1) (run fast)',
   ]);
   assert.deepEqual(problems(`${base}matrix:\n  training.learning-rate: [0.01, -2]\n`), [
-    'p.yaml:10:34 matrix -> training.learning-rate -> 1: must be > 0 (got -2) (run training.learning-rate=-2)',
+    'p.yaml:10:34 matrix -> training.learning-rate -> 1: must be > 0 (got -2) (run learning-rate=-2)',
   ]);
   assert.deepEqual(problems(`${base}matrix:\n  training.learning_rate: [0.1]\n`), [
-    "p.yaml:10:28 matrix -> training.learning_rate -> 0: unknown key 'learning_rate' (did you mean 'learning-rate'?) (run training.learning_rate=0.1)",
+    "p.yaml:10:28 matrix -> training.learning_rate -> 0: unknown key 'learning_rate' (did you mean 'learning-rate'?) (run learning_rate=0.1)",
   ]);
   assert.match(problems(`${base}matrix:\n  optimizer: [sgd]\n`)[0], /^p.yaml:10:3 matrix -> optimizer: must match /);
 });
@@ -80,11 +81,17 @@ test('a matrix key may index into a list: a noise transform swept by std', () =>
     p.runs.map((r) => r.config.dataset.transforms.map((t) => ('std' in t ? t.std : t.type))),
     [['pad', 0.2], ['pad', 0.3]],
   );
-  assert.deepEqual(p.runs.map((r) => r.label), ['dataset.transforms.1.std=0.2', 'dataset.transforms.1.std=0.3']);
+  assert.deepEqual(p.runs.map((r) => r.label), ['std=0.2', 'std=0.3']);
 });
 
 test('a matrix key indexing past the end of a list is refused at the key', () => {
   assert.deepEqual(problems(`${base}matrix:\n  dataset.transforms.3.std: [0.2]\n`), [
-    'p.yaml:10:3 matrix -> dataset.transforms.3.std: names a list item the configuration does not have (run dataset.transforms.3.std=0.2)',
+    'p.yaml:10:3 matrix -> dataset.transforms.3.std: names a list item the configuration does not have (run std=0.2)',
   ]);
+});
+
+test('labels name matrix keys by their shortest suffix no other key shares', () => {
+  assert.deepEqual(shortKeys(['training.learning-rate', 'training.batch-size']), ['learning-rate', 'batch-size']);
+  assert.deepEqual(shortKeys(['dataset.transforms.1.std', 'dataset.transforms.2.std', 'training.seed']), ['1.std', '2.std', 'seed']);
+  assert.deepEqual(shortKeys(['model.name', 'name']), ['model.name', 'name']);
 });

@@ -90,7 +90,7 @@ export function curveSpec({ what, runs, points, yTitle, yZero }: CurveSpecArgs):
         title: byGroup ? 'Group' : 'Run',
         sort: byGroup ? groups.map((g) => g.label) : runs.map((r) => r.name),
         scale: { scheme: 'tableau10' },
-        // Run and group labels list what a sweep changed, e.g. "dropout, training.learning-rate=0.01".
+        // Run and group labels list what a sweep changed, e.g. "dropout, learning-rate=0.01".
         legend: { ...LINE_LEGEND, labelLimit: LONG_LABEL_LIMIT },
       };
   const line = {

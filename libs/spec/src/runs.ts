@@ -7,7 +7,7 @@
 export interface RunSpec {
   /** `default` for a pipeline with one run; else e.g. `dropout-m1-s0`. */
   id: string;
-  /** What distinguishes the run, for charts and reports: `dropout, training.learning-rate=0.01, seed=2`. */
+  /** What distinguishes the run, for charts and reports: `dropout, learning-rate=0.01, seed=2` (matrix keys by their shortest distinct suffix). */
   label: string;
   /** The run's label without its seed: runs of one group differ only by seed (mean ± std). */
   group: string;
@@ -71,10 +71,26 @@ function show(v: unknown): string {
 }
 
 /** `last` (the overrides from the environment) is merged over every run after its variant, matrix values and seed. */
+/**
+ * Each matrix key by its shortest dotted suffix no other key ends with, for labels that fit a chart:
+ * `training.learning-rate` reads `learning-rate`, `dataset.transforms.1.std` reads `std`.
+ */
+export function shortKeys(keys: string[]): string[] {
+  return keys.map((key) => {
+    const parts = key.split('.');
+    for (let n = 1; n < parts.length; n++) {
+      const suffix = parts.slice(-n).join('.');
+      if (!keys.some((other) => other !== key && (other === suffix || other.endsWith(`.${suffix}`)))) return suffix;
+    }
+    return key;
+  });
+}
+
 export function expandRuns(document: Json, last?: Json): RunSpec[] {
   const { variants, matrix, seeds, ...base } = document as Json & { variants?: Json; matrix?: Record<string, unknown[]>; seeds?: number[] };
   const variantList: [string | undefined, Json][] = variants ? Object.entries(variants).map(([k, v]) => [k, (v ?? {}) as Json]) : [[undefined, {}]];
   const keys = Object.keys(matrix ?? {});
+  const short = shortKeys(keys);
   let combos: unknown[][] = [[]];
   for (const key of keys) combos = combos.flatMap((c) => matrix![key].map((v) => [...c, v]));
   const seedList: (number | undefined)[] = seeds ?? [undefined];
@@ -101,7 +117,7 @@ export function expandRuns(document: Json, last?: Json): RunSpec[] {
           sources.push(...leafPaths(last).map((p) => ({ path: p, from: p })));
         }
         const idParts = [variant, keys.length ? `m${m}` : undefined, seeds ? `s${s}` : undefined].filter((p): p is string => p !== undefined);
-        const groupParts = [variant, ...keys.map((key, k) => `${key}=${show(combo[k])}`)].filter((p): p is string => p !== undefined);
+        const groupParts = [variant, ...short.map((key, k) => `${key}=${show(combo[k])}`)].filter((p): p is string => p !== undefined);
         const labelParts = [...groupParts, ...(seed !== undefined ? [`seed=${seed}`] : [])];
         runs.push({
           id: idParts.length ? idParts.join('-') : 'default',

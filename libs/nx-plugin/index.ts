@@ -28,7 +28,8 @@ function projectsFor(file: string, context: CreateNodesContextV2): Projects {
   const name = basename(file, '.yaml');
   let plan: Plan;
   try {
-    plan = planPipeline(loadPipeline(join(context.workspaceRoot, file)));
+    // The overrides too, so Nx schedules the stages the CLI will find (they may merge two runs' datasets).
+    plan = planPipeline(loadPipeline(join(context.workspaceRoot, file), process.env.TRAINYARD_OVERRIDES));
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
     // An invalid file must not break every other pipeline: its target prints the problems and fails.

@@ -24,17 +24,28 @@ function problems(text: string, overrides: unknown): string[] {
 }
 
 test('overrides merge over every run last: over a variant, the matrix and the base', () => {
-  const text = `${base}variants:\n  long: { training: { epochs: 30 } }\n  short: {}\nmatrix:\n  training.epochs: [3, 5]\n`;
+  const text = `${base}variants:\n  long: { training: { epochs: 30 } }\n  short: {}\nmatrix:\n  training.learning-rate: [0.1, 0.2]\n`;
   const p = parsePipeline(text, 'p.yaml', '{dataset: {limit: {train: 2000, test: 500}}, training: {epochs: 1}}');
   assert.equal(p.runs.length, 4);
   assert.deepEqual(p.runs.map((r) => r.config.training.epochs), [1, 1, 1, 1]);
-  assert.deepEqual(p.runs.map((r) => r.label), ['long, epochs=3', 'long, epochs=5', 'short, epochs=3', 'short, epochs=5'], 'runs are still told apart by what the file sweeps');
+  assert.deepEqual(p.runs.map((r) => r.config.training['learning-rate']), [0.1, 0.2, 0.1, 0.2], 'keys the overrides do not set stay');
+  assert.deepEqual(p.runs.map((r) => r.label), ['long, learning-rate=0.1', 'long, learning-rate=0.2', 'short, learning-rate=0.1', 'short, learning-rate=0.2']);
   assert.equal(p.config.training.epochs, 1);
   assert.deepEqual(p.runs[0].config.dataset, { source: 'mnist', limit: { train: 2000, test: 500 }, validation: 0.1, 'split-seed': 1, transforms: [] });
-  assert.equal(p.runs[0].config.training['learning-rate'], 0.001, 'keys the overrides do not set stay');
   assert.deepEqual(p.overrides, { dataset: { limit: { train: 2000, test: 500 } }, training: { epochs: 1 } });
   assert.equal(parsePipeline(base, 'p.yaml').overrides, undefined);
   assert.equal(parsePipeline(base, 'p.yaml', '').overrides, undefined, 'an empty variable is no overrides');
+});
+
+test('overrides may not replace what the matrix sweeps: the runs would all be the same', () => {
+  assert.deepEqual(problems(`${base}matrix:\n  training.epochs: [3, 5]\n`, '{training: {epochs: 1}}'), [
+    'TRAINYARD_OVERRIDES: training -> epochs: replaces what the matrix sweeps (training.epochs): its runs would no longer differ as their labels say',
+  ]);
+  const noisy = base.replace('dataset: { source: mnist }', 'dataset:\n  source: mnist\n  transforms: [{ type: noise, std: 0.1 }]');
+  assert.deepEqual(problems(`${noisy}matrix:\n  dataset.transforms.0.std: [0.1, 0.2]\n`, '{dataset: {transforms: []}}'), [
+    'TRAINYARD_OVERRIDES: dataset -> transforms: replaces what the matrix sweeps (dataset.transforms.0.std): its runs would no longer differ as their labels say',
+  ]);
+  assert.doesNotThrow(() => parsePipeline(`${noisy}matrix:\n  dataset.transforms.0.std: [0.1, 0.2]\n`, 'p.yaml', '{dataset: {limit: {train: 100}}}'));
 });
 
 test('a parsed value works as text does; a list the overrides replace gets its defaults', () => {
@@ -46,7 +57,6 @@ test('a parsed value works as text does; a list the overrides replace gets its d
 
 test('a bad override is one line naming TRAINYARD_OVERRIDES, with the usual message', () => {
   assert.deepEqual(problems(base, '{training: {epochs: 0}}'), ['TRAINYARD_OVERRIDES: training -> epochs: must be >= 1 (got 0)']);
-  assert.deepEqual(problems(`${base}matrix:\n  training.epochs: [3, 5]\n`, '{training: {epochs: 0}}'), ['TRAINYARD_OVERRIDES: training -> epochs: must be >= 1 (got 0)']);
   assert.deepEqual(problems(base, '{training: {epoch: 1}}'), ["TRAINYARD_OVERRIDES: training -> epoch: unknown key 'epoch' (did you mean 'epochs'?)"]);
   assert.deepEqual(problems(base, '{training: {momentum: 0.9}}'), [
     "TRAINYARD_OVERRIDES: training -> momentum: momentum applies to optimizer sgd (got adam); Adam's are beta1 and beta2",

@@ -95,3 +95,16 @@ test('labels name matrix keys by their shortest suffix no other key shares', () 
   assert.deepEqual(shortKeys(['dataset.transforms.1.std', 'dataset.transforms.2.std', 'training.seed']), ['1.std', '2.std', 'seed']);
   assert.deepEqual(shortKeys(['model.name', 'name']), ['model.name', 'name']);
 });
+
+test('a bad value swept into a list item points at the matrix entry', () => {
+  const doc = base.replace('dataset: { source: mnist }', 'dataset:\n  source: mnist\n  transforms:\n    - { type: pad, to: 10 }\n    - { type: noise, std: 0.1 }');
+  assert.deepEqual(problems(`${doc}matrix:\n  dataset.transforms.1.std: [-1]\n`), [
+    'p.yaml:14:30 matrix -> dataset.transforms.1.std -> 0: must be >= 0 (got -1) (run std=-1)',
+  ]);
+});
+
+test('early stopping without a validation split is refused', () => {
+  assert.deepEqual(problems(base.replace('dataset: { source: mnist }', 'dataset: { source: mnist, validation: 0 }').replace('training:\n', 'training:\n  early-stopping: {}\n')), [
+    'p.yaml:8:19 training -> early-stopping: early stopping watches the validation split: set dataset -> validation above 0',
+  ]);
+});

@@ -140,6 +140,21 @@ test('early stopping stops, says why and when, and keeps the best epoch\'s weigh
   assert.equal(patient.history.length, 3);
 });
 
+test('weights broken by an epoch\'s last update show in the validation loss: diverged, the previous epoch kept', () => {
+  // One batch per epoch: the batch loss is taken before the update that breaks the weights.
+  const r = run({ optimizer: 'sgd', 'learning-rate': 1e20, epochs: 3, 'batch-size': 96 });
+  assert.equal(r.status, 'diverged');
+  assert.match(r.reason ?? '', /^validation loss became (NaN|Infinity) after epoch 1; the initial weights kept$/);
+  assert.ok(r.probe.logits.flat().every(Number.isFinite));
+});
+
+test('patience running out on the last epoch is not an early stop', () => {
+  const r = run({ 'learning-rate': 0.01, 'batch-size': 32, seed: 9, epochs: 3, 'early-stopping': { patience: 2, 'min-delta': 1 } });
+  assert.equal(r.status, 'ok');
+  assert.equal(r.history.length, 3);
+  assert.equal(r.restoredEpoch, 1, 'the best epoch is still the one kept');
+});
+
 test('a few steps on wasm and on cpu from the same seed give the same weights within 1e-4', async () => {
   const t = { epochs: 1, 'batch-size': 32, 'learning-rate': 0.01, seed: 7 };
   const wasm = run(t).weights;

@@ -64,3 +64,13 @@ test('writeCharts unknown kind or no format: refused by the schema', async () =>
   const noFormats = { formats: [] } as unknown as Parameters<typeof writeCharts>[1];
   await assert.rejects(writeCharts([syntheticRun()], noFormats, tmpdir()), /Charts\/formats: must have at least 1 item/);
 });
+
+test('writeCharts for a single run that diverged in its first epoch: no curves, the other charts still drawn', async () => {
+  const dir = tmp();
+  try {
+    await writeCharts([syntheticRun({ epochs: 0 })], { formats: ['svg'] }, dir);
+    assert.deepEqual(readdirSync(dir).sort(), ['confusion.svg', 'confusion.vl.json', 'test-accuracy.svg', 'test-accuracy.vl.json']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -14,7 +14,9 @@ import type { ChartRun } from './types';
 export async function writeCharts(runs: ChartRun[], charts: Charts, outDir: string): Promise<string[]> {
   // the schema gives every field a default, so after withDefaults none is missing
   const { include, formats, scale } = withDefaults('Charts', charts) as Required<Charts>;
-  const specs = include.map((kind) => ({ kind, spec: chartSpec(kind, runs) }));
+  // Per-epoch curves need an epoch: a pipeline whose every run diverged in its first epoch gets the other charts.
+  const noCurves = runs.every((r) => r.history.epochs.length === 0);
+  const specs = include.filter((kind) => !(noCurves && (kind === 'loss' || kind === 'accuracy'))).map((kind) => ({ kind, spec: chartSpec(kind, runs) }));
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
   const write = (file: string, data: string | Uint8Array) => {

@@ -84,6 +84,13 @@ test('renderReport of a reduced run says so under the description; a full run do
   assert.ok(!renderReport(input).includes('Reduced run'));
 });
 
+test('renderReport with restored weights: the validation accuracy shown is the exported epoch\'s, and the run says which', () => {
+  const restored = { ...run, run: { ...info, restoredEpoch: 2, reason: 'early stopping at epoch 3; weights of epoch 2 restored' } };
+  const md = renderReport({ ...input, runs: [restored, { ...restored, name: 'other' }] });
+  assert.ok(md.includes('| lenet-l2 | LeNet-5 | 61,706 | 3 (early-stopped) | 97.12% | 98.75% | pass |'), md);
+  assert.ok(md.includes("| Weights exported | epoch 2's (validation accuracy 97.12%) |"), md);
+});
+
 test('renderReport parity failed: FAIL with where the largest difference is', () => {
   const failed = { ...metrics, parity: { ...metrics.parity, maxAbsDiff: 2.5e-3, ok: false, argmaxAgree: false } };
   const md = renderReport({ ...input, runs: [{ ...run, metrics: failed }] });
@@ -153,7 +160,7 @@ test('renderReport groups=2 seeds=3: summary table first, with mean ± sample st
   ];
   const md = renderReport({ ...input, runs });
   assert.ok(md.startsWith('# lenet-l2\n\nLeNet-5 with an L2 penalty on MNIST.\n\n## Summary\n'), md.slice(0, 200));
-  assert.ok(md.includes('| Group | Runs | Parameters | Test accuracy | Test loss | Final val accuracy | Epochs |'));
+  assert.ok(md.includes('| Group | Runs | Parameters | Test accuracy | Test loss | Val accuracy | Epochs |'));
   // baseline: accuracy 98.1, 98.4, 98.7 -> 98.40 ± 0.30 (deviations ±0.3: (0.09 + 0.09) / (3 - 1) = 0.09);
   // loss 0.05, 0.06, 0.07 -> 0.0600 ± 0.0100; validation 97.0, 97.2, 97.4 -> 97.20 ± 0.20
   assert.ok(md.includes('| baseline | 3 | 61,706 | 98.40% ± 0.30 | 0.0600 ± 0.0100 | 97.20% ± 0.20 | 3 |'), md);

@@ -32,10 +32,10 @@ function groupSummary(groups: RunGroup[]): string[] {
     groupParams(g),
     over(g, (r) => r.metrics?.accuracy, 'percent'),
     over(g, (r) => r.metrics?.loss, 'loss'),
-    over(g, (r) => lastEpoch(r)?.valAccuracy, 'percent'),
+    over(g, (r) => keptEpoch(r)?.valAccuracy, 'percent'),
     groupEpochs(g),
   ]);
-  const header = ['Group', 'Runs', 'Parameters', 'Test accuracy', 'Test loss', 'Final val accuracy', 'Epochs'];
+  const header = ['Group', 'Runs', 'Parameters', 'Test accuracy', 'Test loss', 'Val accuracy', 'Epochs'];
   const align: ('l' | 'r')[] = ['l', 'r', 'r', 'r', 'r', 'r', 'l'];
   return [
     '## Summary',
@@ -98,13 +98,13 @@ function groupEpochs(g: RunGroup): string {
 /** One row per run, to compare them at a glance. */
 function summary(runs: ReportRun[]): string[] {
   const rows = runs.map((r) => {
-    const last = lastEpoch(r);
+    const kept = keptEpoch(r);
     return [
       cell(r.name),
       cell(r.run?.model ?? NONE),
       r.run ? parameters(r.run) : NONE,
       epochsAndStatus(r, false),
-      last ? percent(last.valAccuracy) : NONE,
+      kept ? percent(kept.valAccuracy) : NONE,
       r.metrics ? percent(r.metrics.accuracy) : NONE,
       r.metrics ? (r.metrics.parity.ok ? 'pass' : 'FAIL') : NONE,
     ];
@@ -141,6 +141,9 @@ function runSection(r: ReportRun, several: boolean): string[] {
     ['Final validation loss', last ? loss(last.valLoss) : NONE],
     ['Final validation accuracy', last ? percent(last.valAccuracy) : NONE],
     ['Best validation accuracy', best ? `${percent(best.valAccuracy)} (epoch ${best.epoch})` : NONE],
+    ...(info?.restoredEpoch !== undefined
+      ? ([['Weights exported', info.restoredEpoch === 0 ? 'the initial weights' : `epoch ${info.restoredEpoch}'s (validation accuracy ${keptEpoch(r) ? percent(keptEpoch(r)!.valAccuracy) : NONE})`]] as [string, string][])
+      : []),
     ['Test accuracy', m ? `${percent(m.accuracy)} (${integer(m.samples)} images, ${cell(m.runtime)})` : 'not evaluated'],
     ['Test loss', m ? loss(m.loss) : 'not evaluated'],
     ['Parity, ONNX vs TensorFlow.js', m ? parity(m.parity) : 'not evaluated'],
@@ -171,6 +174,12 @@ function epochsAndStatus(r: ReportRun, withReason: boolean): string {
 
 function lastEpoch(r: ReportRun): EpochRecord | undefined {
   return r.history.epochs[r.history.epochs.length - 1];
+}
+
+/** The epoch whose weights were exported and evaluated: early stopping's best, a diverged run's last finite one, or the last. */
+function keptEpoch(r: ReportRun): EpochRecord | undefined {
+  const kept = r.run?.restoredEpoch;
+  return kept === undefined ? lastEpoch(r) : r.history.epochs.find((e) => e.epoch === kept);
 }
 
 /** First epoch with the highest validation accuracy; NaN epochs never win. */

@@ -370,12 +370,12 @@ export interface StepSchedule {
   factor?: number;
 }
 /**
- * Cosine annealing from learning-rate at epoch 1 towards `min` (PyTorch's CosineAnnealingLR with T_max = epochs): epoch e uses min + (learning-rate - min) * (1 + cos(pi * (e - 1) / epochs)) / 2.
+ * Cosine annealing from learning-rate at epoch 1 towards `min`, as PyTorch's CosineAnnealingLR with T_max = epochs: epoch e uses min + (learning-rate - min) * (1 + cos(pi * (e - 1) / epochs)) / 2, so the last epoch runs a little above `min`.
  */
 export interface CosineSchedule {
   type: 'cosine';
   /**
-   * Learning rate the curve ends at.
+   * The rate the curve falls towards (reached one epoch after the last).
    */
   min?: number;
 }

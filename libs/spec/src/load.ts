@@ -119,6 +119,14 @@ export function parsePipeline(text: string, file: string, overrides?: unknown): 
     throw new SpecError(byPosition(relevant(validate.errors ?? []).map((e) => problemAt(e, where)), order));
   }
   const pipeline = config as ResolvedPipeline;
+  if (extra) {
+    const clash = Object.keys((pipeline as { matrix?: object }).matrix ?? {})
+      .map((key) => ({ key, at: replacedAt(extra.value, key.split('.')) }))
+      .filter((c) => c.at !== undefined);
+    if (clash.length) {
+      throw new SpecError(clash.map(({ key, at }) => ({ file: OVERRIDES, line: 0, column: 0, path: at!, message: `replaces what the matrix sweeps (${key}): its runs would no longer differ as their labels say` })));
+    }
+  }
   const problems: Problem[] = [];
   const runs: LoadedRun[] = [];
   const placeRun: ((path: Problem['path'], message: string) => Problem)[] = [];
@@ -174,6 +182,9 @@ function semanticProblems(p: ResolvedPipeline): { path: Problem['path']; message
     }
   }
   const t = p.training;
+  if (t['early-stopping'] && p.dataset.validation === 0) {
+    problems.push({ path: ['training', 'early-stopping'], message: 'early stopping watches the validation split: set dataset -> validation above 0' });
+  }
   if ((t['weight-decay'] ?? 0) > 0 && t.optimizer !== 'adamw') {
     problems.push({ path: ['training', 'weight-decay'], message: `decoupled weight decay needs optimizer adamw (got ${t.optimizer}); for an L2 penalty on the loss use training -> l2` });
   }
@@ -246,3 +257,13 @@ function pathOf(e: ErrorObject): Problem['path'] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
+/** Where `overrides` sets a value (not a mapping merged key by key) on `path` or above it, if it does. */
+function replacedAt(overrides: Record<string, unknown>, path: string[]): string[] | undefined {
+  let node: unknown = overrides;
+  for (let i = 0; i < path.length; i++) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node) || !(path[i] in node)) return undefined;
+    node = (node as Record<string, unknown>)[path[i]];
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return path.slice(0, i + 1);
+  }
+  return path;
+}

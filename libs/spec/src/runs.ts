@@ -105,7 +105,8 @@ export function expandRuns(document: Json, last?: Json): RunSpec[] {
         keys.forEach((key, k) => {
           const path = key.split('.');
           if (!setPath(config, path, combo[k])) missing.push(key);
-          sources.push({ path, from: ['matrix', key, matrix![key].indexOf(combo[k])] });
+          // List indices as numbers, as error paths have them.
+          sources.push({ path: path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)), from: ['matrix', key, matrix![key].indexOf(combo[k])] });
         });
         if (seed !== undefined) {
           config = deepMerge(config, { training: { seed } }) as Json;

@@ -120,6 +120,13 @@ export function train(opts: TrainOptions): TrainResult {
       }
       const trainSeconds = (Date.now() - epochStart) / 1000;
       const val = evaluate(model.forward, opts.validation, size, classes);
+      // The epoch's last update can break the weights without a batch loss showing it: the validation loss does.
+      if (opts.validation.count > 0 && !Number.isFinite(val.loss)) {
+        status = 'diverged';
+        reason = `validation loss became ${val.loss} after epoch ${epoch}`;
+        opts.progress.endEpoch(`epoch ${epoch}/${t.epochs} diverged: ${reason}`);
+        break;
+      }
       const record: EpochRecord = {
         epoch,
         trainLoss: lossSum / opts.train.count,
@@ -138,7 +145,7 @@ export function train(opts: TrainOptions): TrainResult {
       if (watch) {
         const verdict = watch.observe(record);
         if (verdict.improved && watch.restoreBest) best = model.weights();
-        if (verdict.stop) {
+        if (verdict.stop && epoch < t.epochs) {
           status = 'early-stopped';
           reason = verdict.stop;
           break;

@@ -78,6 +78,8 @@ export interface ParityResult {
   probeSize: number;
   tolerance: number;
   maxAbsDiff: number;
+  /** The largest difference divided by its row's scale, max(1, largest |logit|): what `tolerance` bounds. */
+  maxScaledDiff: number;
   /** Where the largest difference is: probe row and class. */
   at: [number, number];
   argmaxAgree: boolean;

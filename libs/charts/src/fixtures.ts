@@ -58,7 +58,7 @@ export function syntheticRun(
       recall: confusion[i][i] / rowSums[i],
       support: rowSums[i],
     })),
-    parity: { probeSize: 64, tolerance: 1e-4, maxAbsDiff: 3.2e-6, at: [12, 3], argmaxAgree: true, ok: true },
+    parity: { probeSize: 64, tolerance: 1e-4, maxAbsDiff: 3.2e-6, maxScaledDiff: 3.2e-6, at: [12, 3], argmaxAgree: true, ok: true },
   };
   const run: RunInfo = {
     pipeline: name,

@@ -96,7 +96,7 @@ test('batch sizes 1, 2, 7 and the default give the same metrics', async () => {
 
 test('parity passes when the probe holds the logits onnxruntime computes', async () => {
   const { parity } = await evaluateOnnx(options());
-  assert.deepEqual(parity, { probeSize: 3, tolerance: 1e-4, maxAbsDiff: 0, at: [0, 0], argmaxAgree: true, argmaxAgreeCount: 3, ok: true });
+  assert.deepEqual(parity, { probeSize: 3, tolerance: 1e-4, maxAbsDiff: 0, maxScaledDiff: 0, at: [0, 0], argmaxAgree: true, argmaxAgreeCount: 3, ok: true });
   assertParity(parity);
 });
 
@@ -112,13 +112,13 @@ test('perturbed probe logits fail parity with the largest difference named', asy
   assert.throws(() => assertParity(parity), (e: unknown) => {
     assert.ok(e instanceof ParityError);
     assert.equal(e.code, 'TY_PARITY');
-    assert.equal(e.message, 'ONNX logits differ from TensorFlow.js: max |diff| 3.2e-3 at probe 1, class 2 (tolerance 1e-4); argmax agrees on 3 of 3');
+    assert.equal(e.message, "ONNX logits differ from TensorFlow.js: max |diff| 3.2e-3 at probe 1, class 2; 3.2e-4 relative to the row's scale (tolerance 1e-4); argmax agrees on 3 of 3");
     return true;
   });
 
   perturbed.logits[0][2] += 5; // probe 0 (image 6) now says c instead of b
   const flipped = (await evaluateOnnx(options({ probe: perturbed }))).parity;
-  assert.throws(() => assertParity(flipped), /max \|diff\| 5 at probe 0, class 2 \(tolerance 1e-4\); argmax agrees on 2 of 3$/);
+  assert.throws(() => assertParity(flipped), /max \|diff\| 5 at probe 0, class 2; 0.5 relative to the row's scale \(tolerance 1e-4\); argmax agrees on 2 of 3$/);
 });
 
 test('inputs that do not fit are refused with EvaluateError', async () => {

@@ -26,7 +26,7 @@ const metrics: Metrics = {
     { class: 'cat', precision: 590 / 595, recall: 590 / 600, support: 600 },
     { class: 'dog', precision: 595 / 605, recall: 595 / 600, support: 600 },
   ],
-  parity: { probeSize: 64, tolerance: 1e-4, maxAbsDiff: 3.2e-6, at: [5, 1], argmaxAgree: true, ok: true },
+  parity: { probeSize: 64, tolerance: 1e-4, maxAbsDiff: 3.2e-6, maxScaledDiff: 3.2e-6, at: [5, 1], argmaxAgree: true, ok: true },
 };
 
 const info: RunInfo = {
@@ -92,7 +92,7 @@ test('renderReport with restored weights: the validation accuracy shown is the e
 });
 
 test('renderReport parity failed: FAIL with where the largest difference is', () => {
-  const failed = { ...metrics, parity: { ...metrics.parity, maxAbsDiff: 2.5e-3, ok: false, argmaxAgree: false } };
+  const failed = { ...metrics, parity: { ...metrics.parity, maxAbsDiff: 2.5e-3, maxScaledDiff: 2.5e-3, ok: false, argmaxAgree: false } };
   const md = renderReport({ ...input, runs: [{ ...run, metrics: failed }] });
   assert.ok(
     md.includes(

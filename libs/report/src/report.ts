@@ -160,7 +160,9 @@ function perClass(m: Metrics): string[] {
 }
 
 function parity(p: ParityResult): string {
-  const diff = `max abs diff ${scientific(p.maxAbsDiff)} ${p.ok ? '≤' : '>'} tolerance ${scientific(p.tolerance)} over ${p.probeSize} test images`;
+  const scaled = p.maxScaledDiff ?? p.maxAbsDiff;
+  const relative = scaled !== p.maxAbsDiff ? ` (${scientific(scaled)} of its row's scale)` : '';
+  const diff = `max abs diff ${scientific(p.maxAbsDiff)}${relative} ${p.ok ? '≤' : '>'} tolerance ${scientific(p.tolerance)} over ${p.probeSize} test images`;
   const argmax = p.argmaxAgree ? 'argmax agrees' : 'argmax differs';
   return p.ok ? `pass: ${diff}; ${argmax}` : `**FAIL**: ${diff} (largest at image ${p.at[0]}, class ${p.at[1]}); ${argmax}`;
 }

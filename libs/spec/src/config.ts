@@ -412,7 +412,7 @@ export interface Evaluate {
    */
   'probe-size'?: number;
   /**
-   * Largest absolute logit difference the parity check accepts.
+   * Largest logit difference the parity check accepts, relative to each probe row's scale max(1, largest |logit|): absolute for logits up to 1 in size.
    */
   tolerance?: number;
 }

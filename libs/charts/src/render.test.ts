@@ -122,3 +122,11 @@ test('curves skip a run that diverged in its first epoch (no history); with no c
   assert.ok(points.length > 0 && points.every((p) => p.run === 'ok'));
   assert.throws(() => lossSpec([diverged]), (e: unknown) => e instanceof ChartsError && /no run has a complete epoch/.test(e.message));
 });
+
+test('a chart of many runs says how many under the title instead of a cut-off list of names', () => {
+  const runs = Array.from({ length: 9 }, (_, i) => syntheticRun({ name: `batch-size=${16 * (i + 1)}, learning-rate=0.001` }));
+  const title = (lossSpec(runs) as unknown as { title: { subtitle: string } }).title;
+  assert.equal(title.subtitle, '9 runs');
+  const two = (lossSpec(runs.slice(0, 2)) as unknown as { title: { subtitle: string } }).title;
+  assert.equal(two.subtitle, 'runs: batch-size=16, learning-rate=0.001, batch-size=32, learning-rate=0.001');
+});

@@ -63,7 +63,9 @@ export function chartTitle(what: string, runs: ChartRun[]): ChartTitle {
       ),
     };
   }
-  return { text: `${subject}: ${what}`, subtitle: truncate(`runs: ${runs.map((r) => r.name).join(', ')}`, 90) };
+  // The legend or the axis names every run; listing them again only fits a few.
+  const list = `runs: ${runs.map((r) => r.name).join(', ')}`;
+  return { text: `${subject}: ${what}`, subtitle: list.length <= 90 ? list : `${runs.length} runs` };
 }
 
 /** "9 runs: 3 groups × 3 seeds", or "7 runs in 3 groups" when the groups differ in size. */
@@ -95,6 +97,3 @@ export function requireMetrics(kind: string, runs: ChartRun[]): void {
   }
 }
 
-function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
-}

@@ -20,7 +20,7 @@ export type {
 } from './src/types';
 export { GraphError } from './src/errors';
 export { describeModel, size } from './src/describe';
-export { matchWidths, MATCH_TOLERANCE, MlpError, mlpLayers, mlpParams, signedPercent, withinTolerance, type MlpExpansion } from './src/mlp';
+export { matchWidths, MlpError, mlpLayers, mlpParams, signedPercent, withinTolerance, type MlpExpansion } from './src/mlp';
 export { pair, samePadding } from './src/layers/common';
 export { poolWindow } from './src/layers/pool';
 export { subsampleWindow } from './src/layers/subsample';

@@ -1,17 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { parsePipeline } from '../spec';
+import { TINY_PIPELINE } from '../spec/testing';
 import { planPipeline } from './index';
 
-const base = `dataset: { source: mnist }
-model:
-  input: [1, 8, 8]
-  layers:
-    - { type: flatten }
-    - { type: dense, units: 10 }
-training:
-  learning-rate: 0.001
-`;
+const base = TINY_PIPELINE;
 
 const plan = (text: string) => planPipeline(parsePipeline(text, 'pipelines/p.yaml'));
 

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { describeModel } from '../graph';
 import { planPipeline } from '../plan';
-import { parsePipeline, SpecError } from './index';
+import { parsePipeline } from './index';
+import { problems } from './testing';
 
 const lenet = `dataset:
   source: mnist
@@ -39,15 +40,6 @@ variants:
   tiny: {}
 `;
 
-function problems(text: string): string[] {
-  try {
-    parsePipeline(text, 'p.yaml');
-  } catch (e) {
-    assert.ok(e instanceof SpecError, `expected SpecError, got ${String(e)}`);
-    return e.message.split('\n');
-  }
-  assert.fail('expected the file to be refused');
-}
 
 test("a variant's MLP matched to the base's LeNet-5: generated layers, the mlp block kept, both counts recorded", () => {
   const p = parsePipeline(`${lenet}  mlp:\n    model:\n      name: MLP\n      mlp: { depth: 2, match-params: LeNet-5, dropout: 0.2 }\n`, 'p.yaml');

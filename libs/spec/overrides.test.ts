@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { parsePipeline, SpecError } from './index';
+import { parsePipeline } from './index';
+import { problems } from './testing';
 
 const base = `dataset: { source: mnist }
 model:
@@ -13,15 +14,6 @@ training:
   learning-rate: 0.001
 `;
 
-function problems(text: string, overrides: unknown): string[] {
-  try {
-    parsePipeline(text, 'p.yaml', overrides);
-  } catch (e) {
-    assert.ok(e instanceof SpecError, `expected SpecError, got ${String(e)}`);
-    return e.message.split('\n');
-  }
-  assert.fail('expected the pipeline to be refused');
-}
 
 test('overrides merge over every run last: over a variant, the matrix and the base', () => {
   const text = `${base}variants:\n  long: { training: { epochs: 30 } }\n  short: {}\nmatrix:\n  training.learning-rate: [0.1, 0.2]\n`;

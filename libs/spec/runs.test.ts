@@ -1,17 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { parsePipeline, SpecError } from './index';
+import { parsePipeline } from './index';
+import { problems, TINY_PIPELINE } from './testing';
 import { shortKeys } from './src/runs';
 
-const base = `dataset: { source: mnist }
-model:
-  input: [1, 8, 8]
-  layers:
-    - { type: flatten }
-    - { type: dense, units: 10 }
-training:
-  learning-rate: 0.001
-`;
+const base = TINY_PIPELINE;
 
 test('no variants, matrix or seeds: one run, the base config, id default', () => {
   const p = parsePipeline(base, 'p.yaml');
@@ -51,15 +44,6 @@ test('variants merge over the base: mappings key by key, lists replace', () => {
   assert.equal(wide.training['learning-rate'], 0.001, 'keys the variant does not set come from the base');
 });
 
-function problems(text: string): string[] {
-  try {
-    parsePipeline(text, 'p.yaml');
-  } catch (e) {
-    assert.ok(e instanceof SpecError);
-    return e.message.split('\n');
-  }
-  assert.fail('expected the file to be refused');
-}
 
 test("a bad value in a variant or the matrix points at where it was written, naming the run", () => {
   assert.deepEqual(problems(`${base}variants:\n  fast: { training: { learning-rate: -1 } }\n`), [

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
 import { LECUN_1998_C3, type ModelSpec } from '../graph';
 import { withDefaults, type ResolvedTraining, type Training } from '../spec';
-import { train, useBackend, type Progress, type Split } from './index';
+import { train, useBackend } from './index';
+import { quiet, synthetic } from './testing';
 
 /** LeNet-5's 1998 layers in miniature: batchnorm, a trainable subsampling, C3's partial table, scaled tanh. */
 const model: ModelSpec = {
@@ -20,21 +21,6 @@ const model: ModelSpec = {
     { id: 'OUT', type: 'dense', units: 3 },
   ],
 };
-
-/** Three classes that differ in where the bright pixels are (as in trainer.test.ts). */
-function synthetic(count: number, seed: number): Split {
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const images = new Float32Array(count * 64);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    labels[i] = i % 3;
-    for (let p = 0; p < 64; p++) images[i * 64 + p] = rand() * 0.3 + (Math.floor(p / 8) % 3 === labels[i] ? 1 : 0);
-  }
-  return { images, labels, count };
-}
-
-const quiet: Progress = { startEpoch() {}, batch() {}, endEpoch() {}, stop() {} };
 
 function run(training: Training) {
   return train({

@@ -3,7 +3,8 @@ import { before, test } from 'node:test';
 import type { Weights } from '../artifacts';
 import type { ModelSpec } from '../graph';
 import { withDefaults, type ResolvedTraining, type Training } from '../spec';
-import { train, useBackend, type Progress, type Split } from './index';
+import { train, useBackend } from './index';
+import { quiet, synthetic } from './testing';
 
 const model: ModelSpec = {
   input: [1, 8, 8],
@@ -17,20 +18,6 @@ const model: ModelSpec = {
   ],
 };
 
-/** Three classes that differ in where the bright pixels are, so a few steps make progress. */
-function synthetic(count: number, seed: number): Split {
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const images = new Float32Array(count * 64);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    labels[i] = i % 3;
-    for (let p = 0; p < 64; p++) images[i * 64 + p] = rand() * 0.3 + (Math.floor(p / 8) % 3 === labels[i] ? 1 : 0);
-  }
-  return { images, labels, count };
-}
-
-const quiet: Progress = { startEpoch() {}, batch() {}, endEpoch() {}, stop() {} };
 const data = { train: synthetic(96, 1), validation: synthetic(30, 2), probe: synthetic(4, 3) };
 
 function run(training: Training) {

@@ -1,4 +1,5 @@
 import { layerDefaults } from './defaults';
+import { size } from './describe';
 import type { Layer, Mlp, Shape } from './types';
 
 /** How close a matched MLP's parameter count must come to its target: |count - target| <= 1% of the target. */
@@ -151,10 +152,6 @@ function depths(list: number[]): string {
   return `depths ${parts.length === 2 ? parts.join(' and ') : parts.join(', ')}`;
 }
 
-function size(shape: Shape): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
 function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return n.toLocaleString('en-US');
 }

@@ -144,7 +144,7 @@ export function train(opts: TrainOptions): TrainResult {
       );
       if (watch) {
         const verdict = watch.observe(record);
-        if (verdict.improved && watch.restoreBest) best = model.weights();
+        if (verdict.improved && watch.restoreBest) best = lastGood; // the snapshot just taken: no second copy
         if (verdict.stop && epoch < t.epochs) {
           status = 'early-stopped';
           reason = verdict.stop;

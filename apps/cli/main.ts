@@ -1,5 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { planPipeline } from '../../libs/plan';
+import { stageProject } from '../../libs/nx-plugin';
+import { planPipeline, shardPlan, type Plan } from '../../libs/plan';
 import { loadPipeline } from '../../libs/spec';
 import { runStage } from '../../libs/stages';
 // Not the train lib's index: this must answer without loading TensorFlow.js (Nx asks it for every cache key).
@@ -13,6 +16,9 @@ const USAGE = `usage: trainyard <command>
   key <pipeline.yaml> <stage>                  print what the stage's cache key reads from
                                                the file and the machine (Nx hashes it)
   run <pipeline.yaml>                          run every stage in order, without Nx's cache
+  shard <pipeline.yaml> --shards N --index I   run, through Nx and its caches, slice I (1..N) of the
+        [--dry-run] [-- <nx options>]          pipeline's runs, balanced by expected cost; then
+                                               'npx nx run pipeline:<name>' anywhere replays them
   backend                                      print the training backend 'auto' resolves to here
 
 TRAINYARD_OVERRIDES='{training: {epochs: 1}}' is merged over every run of the file, last
@@ -31,7 +37,12 @@ async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      shards: { type: 'string' },
+      index: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    },
   });
   const [command, ...rest] = positionals;
   if (values.help || command === undefined) {
@@ -86,12 +97,42 @@ async function main(argv: string[]): Promise<void> {
       }
       return;
     }
+    case 'shard': {
+      if (rest.length < 1) throw new UsageError('shard needs a pipeline file, --shards N and --index I');
+      const count = whole(values.shards, '--shards', 1);
+      const index = whole(values.index, '--index', 1);
+      if (index > count) throw new UsageError(`--index must be between 1 and --shards (${count}); got ${index}`);
+      process.exitCode = shard(planPipeline(load(rest[0])), count, index, { dryRun: values['dry-run'] ?? false, nxArgs: rest.slice(1), workspace });
+      return;
+    }
     case 'backend':
       console.log(preferredBackend(requestedBackend()));
       return;
     default:
       throw new UsageError(`unknown command '${command}'\n${USAGE}`);
   }
+}
+
+function whole(value: string | undefined, flag: string, min: number): number {
+  const n = Number(value);
+  if (value === undefined || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} needs a whole number >= ${min}${value === undefined ? '' : ` (got '${value}')`}`);
+  return n;
+}
+
+/** Prints the slice and runs its runs' evaluate targets through Nx (which adds the stages they need). Returns Nx's exit code. */
+function shard(plan: Plan, count: number, index: number, o: { dryRun: boolean; nxArgs: string[]; workspace: string }): number {
+  const shards = shardPlan(plan, count);
+  const total = shards.reduce((n, s) => n + s.cost, 0) || 1;
+  const mine = shards[index - 1];
+  const share = (cost: number) => `${((100 * cost) / total).toFixed(0)}%`;
+  console.log(`${plan.file}: shard ${index} of ${count}, ${mine.runs.length} of ${shards.reduce((n, s) => n + s.runs.length, 0)} runs, ${share(mine.cost)} of the expected work`);
+  const width = Math.max(0, ...mine.runs.map((r) => r.id.length));
+  for (const r of mine.runs) console.log(`  ${r.id.padEnd(width)}  ${share(r.cost).padStart(4)}  ${r.label}`);
+  if (mine.runs.length === 0 || o.dryRun) return 0;
+  const args = ['run-many', '--projects', stageProject(plan.pipeline), '--targets', mine.runs.flatMap((r) => r.targets).join(','), ...o.nxArgs];
+  const nx = spawnSync(join(o.workspace, 'node_modules', '.bin', 'nx'), args, { cwd: o.workspace, stdio: 'inherit' });
+  if (nx.error) throw nx.error;
+  return nx.status ?? 1;
 }
 
 function one(rest: string[], command: string): string {

@@ -1,6 +1,7 @@
 /** Throwaway copies of the workspace for tests that run Nx, as a fresh clone has it. */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 
@@ -20,10 +21,95 @@ export function copyWorkspace(dir: string, opts: { pipelines: boolean }): string
   return dir;
 }
 
-/** Runs Nx in `cwd` as CI does (no daemon, no cloud, plain output); `env` is added to a cleaned environment. */
-export function nx(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; output: string } {
+const NX = join(repo, 'node_modules', '.bin', 'nx');
+
+/** The environment Nx runs with in tests, as CI has it (no daemon, no cloud, plain output); `env` is added to a cleaned one. */
+function nxEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const full: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TASKS_RUNNER_DYNAMIC_OUTPUT: 'false', CI: 'true' };
-  for (const name of ['TRAINYARD_ARTIFACTS', 'TRAINYARD_OVERRIDES', 'NX_CACHE_DIRECTORY', 'NX_WORKSPACE_DATA_DIRECTORY']) delete full[name];
-  const r = spawnSync(join(repo, 'node_modules', '.bin', 'nx'), args, { cwd, env: { ...full, ...env }, encoding: 'utf8' });
+  for (const name of ['TRAINYARD_ARTIFACTS', 'TRAINYARD_OVERRIDES', 'NX_CACHE_DIRECTORY', 'NX_WORKSPACE_DATA_DIRECTORY', 'NX_SELF_HOSTED_REMOTE_CACHE_SERVER', 'NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN']) {
+    delete full[name];
+  }
+  return { ...full, ...env };
+}
+
+/**
+ * The command line that runs Nx, as another machine when `machineId` is given: Nx names its local cache
+ * database after /etc/machine-id, and every CI runner has its own, so a test of "another machine" must
+ * show Nx another id. That takes a mount namespace of our own (root; `canFakeMachineId`).
+ */
+function asMachine(bin: string, args: string[], machineId?: string): [string, string[]] {
+  if (!machineId) return [bin, args];
+  const file = join(mkdtempSync(join(tmpdir(), 'trainyard-machine-')), 'machine-id');
+  writeFileSync(file, `${machineId}\n`);
+  const script = 'for f in /etc/machine-id /var/lib/dbus/machine-id; do [ -e "$f" ] && mount --bind "$0" "$f"; done; exec "$@"';
+  return ['unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, file, bin, ...args]];
+}
+
+/** Whether this process may show Nx another machine id (root, with unshare and mount). */
+export const canFakeMachineId = (() => {
+  if (process.getuid?.() !== 0) return false;
+  const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind /etc/hostname /etc/machine-id'], { encoding: 'utf8' });
+  return r.status === 0;
+})();
+
+export interface NxOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Runs Nx as a machine with this /etc/machine-id (32 hex digits). */
+  machineId?: string;
+}
+
+/** Runs Nx in `cwd` as CI does; waits for it. */
+export function nx(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, opts: Omit<NxOptions, 'env'> = {}): { status: number | null; output: string } {
+  const [cmd, argv] = asMachine(NX, args, opts.machineId);
+  const r = spawnSync(cmd, argv, { cwd, env: nxEnv(env), encoding: 'utf8' });
   return { status: r.status, output: stripVTControlCharacters(`${r.stdout}\n${r.stderr}`) };
+}
+
+/** Runs a command that runs Nx (Nx itself by default) in `cwd` as CI does, alongside other work: resolves when it ends. */
+export function nxAsync(cwd: string, args: string[], opts: NxOptions & { bin?: string } = {}): Promise<{ status: number | null; output: string }> {
+  const [cmd, argv] = asMachine(opts.bin ?? NX, args, opts.machineId);
+  const child = spawn(cmd, argv, { cwd, env: nxEnv(opts.env ?? {}) });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  return new Promise((done) => child.on('close', (status) => done({ status, output: stripVTControlCharacters(output) })));
+}
+
+/** A small pipeline through every stage: a few seconds of training. */
+export const SMALL_PIPELINE = `# yaml-language-server: $schema=../libs/spec/schema.json
+description: end-to-end check
+dataset:
+  source: mnist
+  limit: { train: 3000, test: 500 }
+  transforms:
+    - { type: pad, to: 32 }
+    - { type: normalize, mean: 0.1307, std: 0.3081 }
+model:
+  input: [1, 32, 32]
+  layers:
+    - { id: C1, type: conv, filters: 6, kernel: 5, activation: tanh }
+    - { id: S2, type: avgpool }
+    - { id: C3, type: conv, filters: 16, kernel: 5, activation: tanh }
+    - { id: S4, type: maxpool }
+    - { type: flatten }
+    - { id: F6, type: dense, units: 32, activation: relu }
+    - { type: dropout, rate: 0.1 }
+    - { id: OUT, type: dense, units: 10 }
+training:
+  learning-rate: 0.002
+  l2: 0.0001
+  epochs: 1
+  batch-size: 64
+evaluate:
+  probe-size: 16
+charts:
+  include: [loss, accuracy, confusion]
+`;
+
+/** Which stage tasks of `pipeline` Nx ran and which it took from a cache (local or remote), each sorted. */
+export function stagesRun(output: string, pipeline: string): { ran: string[]; cached: string[] } {
+  const ran: string[] = [];
+  const cached: string[] = [];
+  for (const m of output.matchAll(new RegExp(`^> nx run pipeline-${pipeline}:([\\w-]+)(.*)$`, 'gm'))) (/cache/.test(m[2]) ? cached : ran).push(m[1]);
+  return { ran: ran.sort(), cached: cached.sort() };
 }

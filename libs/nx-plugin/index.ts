@@ -2,6 +2,7 @@ import type { CreateNodesContextV2, CreateNodesV2, TargetConfiguration } from 'n
 import { basename, join } from 'node:path';
 import { planPipeline, stageCode, type Plan, type Stage } from '../plan';
 import { loadPipeline, SpecError } from '../spec';
+import { skipUnusableRemoteCache } from './remote-cache';
 
 /**
  * Every pipeline file becomes targets of the one project `pipeline`: `<name>` runs it all, and
@@ -23,6 +24,9 @@ export const createNodesV2: CreateNodesV2 = [
   PIPELINES_GLOB,
   async (files, _options, context) => files.map((file) => [file, { projects: projectsFor(file, context) }]),
 ];
+
+/** A remote cache that is down or refuses the token turns into a one-line warning, not a failed run. */
+export const preTasksExecution = skipUnusableRemoteCache;
 
 function projectsFor(file: string, context: CreateNodesContextV2): Projects {
   const name = basename(file, '.yaml');

@@ -1,2 +1,3 @@
 export { planPipeline, fingerprint, type Plan, type RunRef, type Stage, type StageKind } from './src/plan';
 export { stageCode } from './src/code';
+export { runCost, shardPlan, type Shard, type ShardRun } from './src/shard';

@@ -85,3 +85,20 @@ test('output cut short by its reader (plan | head) ends quietly', () => {
   assert.match(r.stdout, /^lenet-batch-lr-sweep\.data /);
   assert.equal(r.stderr, '');
 });
+
+test('shard --dry-run prints its slice of the runs with their share of the work; bad numbers are usage errors', () => {
+  const r = cli('shard', 'pipelines/fashion-regularization.yaml', '--shards', '2', '--index', '1', '--dry-run');
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.match(lines[0], /^pipelines\/fashion-regularization\.yaml: shard 1 of 2, 2 of 5 runs, \d+% of the expected work$/);
+  assert.deepEqual(lines.slice(1).map((l) => l.trim().split(/\s+/)[0]), ['baseline', 'l2-tuned']);
+  for (const [args, message] of [
+    [['--shards', '2', '--index', '3'], '--index must be between 1 and --shards (2); got 3'],
+    [['--shards', '0', '--index', '1'], "--shards needs a whole number >= 1 (got '0')"],
+    [['--shards', '2'], '--index needs a whole number >= 1'],
+  ] as const) {
+    const bad = cli('shard', 'pipelines/lenet-l2.yaml', ...args);
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stderr.trim(), message);
+  }
+});

@@ -87,6 +87,16 @@ describe('starting and stopping', { skip }, () => {
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   });
 
+  test('without nginx it says how to install it', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'apps/cache-server/main.ts'], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, TRAINYARD_CACHE_WRITE_TOKEN: WRITE_TOKEN, TRAINYARD_NGINX: '/nonexistent/nginx' },
+    });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr.trim(), /^cache-server: TRAINYARD_NGINX=\/nonexistent\/nginx does not exist: .* apt-get install nginx$/);
+  });
+
   test('a read token equal to the write token, or a short one, is refused', async () => {
     await assert.rejects(startCacheServer({ TRAINYARD_CACHE_READ_TOKEN: WRITE_TOKEN }), /read-only token must differ/);
     await assert.rejects(startCacheServer({ TRAINYARD_CACHE_READ_TOKEN: 'short' }), /TRAINYARD_CACHE_READ_TOKEN: expected 16 to 512 characters/);

@@ -7,6 +7,7 @@
  *   TRAINYARD_CACHE_PORT         default 8765
  *   TRAINYARD_CACHE_DIR          the store, default ~/.cache/trainyard/remote-cache
  *                                (/var/cache/trainyard as root)
+ *   TRAINYARD_NGINX              the nginx binary, default the one on PATH or in /usr/sbin
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,11 @@ function settings() {
 }
 
 function findNginx(): string {
+  const chosen = process.env.TRAINYARD_NGINX;
+  if (chosen) {
+    if (existsSync(chosen)) return chosen;
+    throw new StartError(`TRAINYARD_NGINX=${chosen} does not exist: unset it to use the nginx on PATH, or on Debian or Ubuntu apt-get install nginx`);
+  }
   for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin']) {
     if (dir && existsSync(join(dir, 'nginx'))) return join(dir, 'nginx');
   }

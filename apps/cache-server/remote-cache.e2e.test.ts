@@ -61,7 +61,7 @@ describe('the remote cache across machines', { skip }, () => {
     const { ran, cached, output } = run(second, remote(READ_TOKEN), machine(2));
     assert.deepEqual(ran, []);
     assert.deepEqual(cached, STAGES);
-    for (const stage of STAGES) assert.match(output, new RegExp(`pipeline-e2e:${stage}\\s+\\[remote cache\\]`));
+    for (const stage of STAGES) assert.match(output, new RegExp(`e2e\\.${stage}:${stage}\\s+\\[remote cache\\]`));
     assert.deepEqual(readFileSync(join(second, 'artifacts/e2e/export/model.onnx')), readFileSync(join(first, 'artifacts/e2e/export/model.onnx')));
     assert.deepEqual(server.entries(), stored);
   });

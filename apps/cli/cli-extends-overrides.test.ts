@@ -16,7 +16,7 @@ function cli(overrides: string | undefined, ...args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const key = (overrides: string | undefined, file: string, stage: string) => cli(overrides, 'key', file, stage).stdout.split(' ')[0].trim();
+const key = (overrides: string | undefined, file: string, stage: string) => cli(overrides, 'key', file, stage).stdout.trim();
 
 test('TRAINYARD_OVERRIDES changes the fingerprints of the stages whose slice it changes', () => {
   const file = join(dir, 'lenet.yaml');

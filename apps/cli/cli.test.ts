@@ -66,11 +66,20 @@ test('runs on different datasets: each data stage builds its own, and each run t
   assert.equal(manifest.transforms[1].std, 0.3);
 });
 
-test('check accepts the shipped pipelines; key prints the fingerprint and the backend for train', () => {
+test('check accepts the shipped pipelines; key prints the fingerprint, with the backend for train', () => {
   const ok = cli('check', 'pipelines/lenet-l2.yaml');
   assert.equal(ok.status, 0, ok.stderr);
-  assert.match(cli('key', 'pipelines/lenet-l2.yaml', 'data').stdout, /^fingerprint=[0-9a-f]{20}\n$/);
-  assert.match(cli('key', 'pipelines/lenet-l2.yaml', 'train').stdout, /^fingerprint=[0-9a-f]{20} backend=(wasm|tensorflow|cpu)\n$/);
+  assert.match(cli('key', 'pipelines/lenet-l2.yaml', 'data').stdout, /^[0-9a-f]{20}\n$/);
+  assert.match(cli('key', 'pipelines/lenet-l2.yaml', 'train').stdout, /^[0-9a-f]{20}-(wasm|tensorflow|cpu)\n$/);
+});
+
+test('a stage given a key that no longer holds (a stale Nx graph) refuses to run, in one line, writing nothing', () => {
+  const file = pipeline('stale', lenet);
+  const r = cli('stage', file, 'data', '--key', '0123456789abcdef0123');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^.*stale\.yaml: stage data was planned with key 0123456789abcdef0123 but reads [0-9a-f]{20} now: Nx's project graph is stale .*npx nx reset/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+  assert.ok(!existsSync(join(artifacts, 'stale')));
 });
 
 test('unknown commands and stages are usage errors', () => {

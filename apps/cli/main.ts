@@ -1,20 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { stageProject } from '../../libs/nx-plugin';
+import { stageKey, stageProject } from '../../libs/nx-plugin';
 import { planPipeline, shardPlan, type Plan } from '../../libs/plan';
 import { loadPipeline } from '../../libs/spec';
 import { runStage } from '../../libs/stages';
-// Not the train lib's index: this must answer without loading TensorFlow.js (Nx asks it for every cache key).
+// Not the train lib's index: this must answer without loading TensorFlow.js.
 import { preferredBackend, requestedBackend } from '../../libs/train/src/backend-choice';
 
 const USAGE = `usage: trainyard <command>
 
   check <pipeline.yaml>...                     validate pipeline files
   plan <pipeline.yaml>                         list the stages and their fingerprints
-  stage <pipeline.yaml> <stage>                run one stage (what each Nx task runs)
-  key <pipeline.yaml> <stage>                  print what the stage's cache key reads from
-                                               the file and the machine (Nx hashes it)
+  stage <pipeline.yaml> <stage> [--key K]      run one stage (what each Nx task runs, with the
+                                               key Nx planned it with: it must still hold)
+  key <pipeline.yaml> <stage>                  print what the stage's cache key takes from the
+                                               file and the machine (in its Nx command)
   run <pipeline.yaml>                          run every stage in order, without Nx's cache
   shard <pipeline.yaml> --shards N --index I   run, through Nx and its caches, slice I (1..N) of the
         [--dry-run] [-- <nx options>]          pipeline's runs, balanced by expected cost; then
@@ -33,6 +34,17 @@ class UsageError extends Error {
   readonly code = 'TY_USAGE';
 }
 
+/** Nx ran a stage with a key planned from other inputs: its project graph is older than the file or the environment. */
+class StaleKeyError extends Error {
+  readonly code = 'TY_STALE_KEY';
+  constructor(file: string, stage: string, given: string, now: string) {
+    super(
+      `${file}: stage ${stage} was planned with key ${given} but reads ${now} now: Nx's project graph is stale ` +
+        '(an Nx daemon started before TRAINYARD_OVERRIDES or TRAINYARD_BACKEND changed?); run npx nx reset, or NX_DAEMON=false',
+    );
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -42,6 +54,7 @@ async function main(argv: string[]): Promise<void> {
       shards: { type: 'string' },
       index: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      key: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -76,16 +89,19 @@ async function main(argv: string[]): Promise<void> {
     case 'stage': {
       if (rest.length !== 2) throw new UsageError('stage needs a pipeline file and a stage id');
       const pipeline = load(rest[0]);
-      await runStage({ plan: planPipeline(pipeline), pipeline, stageId: rest[1], workspace });
+      const plan = planPipeline(pipeline);
+      if (values.key !== undefined) {
+        const stage = plan.stages.find((s) => s.id === rest[1]);
+        if (stage && stageKey(stage) !== values.key) throw new StaleKeyError(rest[0], stage.id, values.key, stageKey(stage));
+      }
+      await runStage({ plan, pipeline, stageId: rest[1], workspace });
       return;
     }
     case 'key': {
       if (rest.length !== 2) throw new UsageError('key needs a pipeline file and a stage id');
-      const pipeline = load(rest[0]);
-      const stage = planPipeline(pipeline).stages.find((s) => s.id === rest[1]);
+      const stage = planPipeline(load(rest[0])).stages.find((s) => s.id === rest[1]);
       if (!stage) throw new UsageError(`${rest[0]} has no stage '${rest[1]}'`);
-      const backend = stage.kind === 'train' ? ` backend=${preferredBackend(requestedBackend(pipeline.config.training.backend))}` : '';
-      console.log(`fingerprint=${stage.fingerprint}${backend}`);
+      console.log(stageKey(stage));
       return;
     }
     case 'run': {
@@ -129,7 +145,7 @@ function shard(plan: Plan, count: number, index: number, o: { dryRun: boolean; n
   const width = Math.max(0, ...mine.runs.map((r) => r.id.length));
   for (const r of mine.runs) console.log(`  ${r.id.padEnd(width)}  ${share(r.cost).padStart(4)}  ${r.label}`);
   if (mine.runs.length === 0 || o.dryRun) return 0;
-  const args = ['run-many', '--projects', stageProject(plan.pipeline), '--targets', mine.runs.flatMap((r) => r.targets).join(','), ...o.nxArgs];
+  const args = ['run-many', '--projects', mine.runs.map((r) => stageProject(plan.pipeline, r.evaluate)).join(','), '--targets', 'evaluate', ...o.nxArgs];
   const nx = spawnSync(join(o.workspace, 'node_modules', '.bin', 'nx'), args, { cwd: o.workspace, stdio: 'inherit' });
   if (nx.error) throw nx.error;
   return nx.status ?? 1;

@@ -110,6 +110,6 @@ charts:
 export function stagesRun(output: string, pipeline: string): { ran: string[]; cached: string[] } {
   const ran: string[] = [];
   const cached: string[] = [];
-  for (const m of output.matchAll(new RegExp(`^> nx run pipeline-${pipeline}:([\\w-]+)(.*)$`, 'gm'))) (/cache/.test(m[2]) ? cached : ran).push(m[1]);
+  for (const m of output.matchAll(new RegExp(`^> nx run ${pipeline}\\.([\\w-]+):\\w+(.*)$`, 'gm'))) (/cache/.test(m[2]) ? cached : ran).push(m[1]);
   return { ran: ran.sort(), cached: cached.sort() };
 }

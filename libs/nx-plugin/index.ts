@@ -2,21 +2,38 @@ import type { CreateNodesContextV2, CreateNodesV2, TargetConfiguration } from 'n
 import { basename, join } from 'node:path';
 import { planPipeline, stageCode, type Plan, type Stage } from '../plan';
 import { loadPipeline, SpecError } from '../spec';
+// Not the train lib's index: this must not load TensorFlow.js (the plugin runs on every nx command).
+import { preferredBackend, requestedBackend, type BackendRequest } from '../train/src/backend-choice';
 import { skipUnusableRemoteCache } from './remote-cache';
 
 /**
- * Every pipeline file becomes targets of the one project `pipeline`: `<name>` runs it all, and
- * `<name>.<stage>` one stage. Those targets only point at the stage tasks, which live in a project of
- * their own per pipeline (`pipeline-<name>`): Nx hashes a project's whole configuration into each of
- * its tasks, so with every pipeline's tasks in one project, adding or reshaping any pipeline would
- * re-run all the others.
+ * Every pipeline file becomes a target of the one project `pipeline` (`<name>` runs it all; `<name>.<stage>`
+ * one stage and what it needs), and each of its stage tasks a project of its own, `<name>.<stage>`, whose one
+ * target is named for the stage's kind (`lenet-l2.train:train`).
+ *
+ * Why a project per task: Nx hashes a project's whole configuration into each of its tasks. With the
+ * stage's key (the fingerprint of what it reads) in its own project's command, Nx hashes it with nothing
+ * else: an edit re-runs exactly the stages whose fingerprints changed, and computing keys needs no process
+ * per task, so a replay costs what Nx's own bookkeeping costs, whatever the size of the sweep.
  */
 export const PIPELINES_GLOB = 'pipelines/*.yaml';
 export const PROJECT = 'pipeline';
 
 const CLI = 'node --import tsx apps/cli/main.ts';
 
-export const stageProject = (pipeline: string) => `${PROJECT}-${pipeline}`;
+/** The Nx project of one stage task; `.` never occurs in a pipeline's name or a stage's id. */
+export const stageProject = (pipeline: string, stage: string) => `${pipeline}.${stage}`;
+
+/**
+ * What a stage's Nx cache key takes from the pipeline file and the machine: the fingerprint of what it
+ * reads and, for training, the backend `auto` resolves to here. The stage checks it was given this key,
+ * so a project graph planned with other overrides (a daemon started earlier) cannot hide behind a cache hit.
+ */
+export function stageKey(stage: Stage): string {
+  if (stage.kind !== 'train') return stage.fingerprint;
+  const request = (stage.reads.training as { backend?: BackendRequest }).backend;
+  return `${stage.fingerprint}-${preferredBackend(requestedBackend(request))}`;
+}
 
 type Projects = Record<string, { name: string; root: string; targets: Record<string, TargetConfiguration> }>;
 
@@ -25,7 +42,7 @@ export const createNodesV2: CreateNodesV2 = [
   async (files, _options, context) => files.map((file) => [file, { projects: projectsFor(file, context) }]),
 ];
 
-/** A remote cache that is down or refuses the token turns into a one-line warning, not a failed run. */
+/** A remote cache that is down or refuses the token becomes a one-line warning, not a failed run. */
 export const preTasksExecution = skipUnusableRemoteCache;
 
 function projectsFor(file: string, context: CreateNodesContextV2): Projects {
@@ -40,29 +57,23 @@ function projectsFor(file: string, context: CreateNodesContextV2): Projects {
     const check = { command: `${CLI} check ${file}`, cache: false, metadata: { description: `${file} is invalid: run it to see why` } };
     return { pipelines: { name: PROJECT, root: 'pipelines', targets: { [name]: check } } };
   }
-  const project = stageProject(name);
+  const task = (s: Stage) => ({ projects: [stageProject(name, s.id)], target: s.kind });
   const entry: Record<string, TargetConfiguration> = {
     // Cached like the stages (a noop restores instantly) so a replay reports every task as a cache hit.
-    [name]: { executor: 'nx:noop', cache: true, dependsOn: plan.stages.map((s) => `${name}.${s.id}`), metadata: { description: `Run every stage of ${file}` } },
+    [name]: { executor: 'nx:noop', cache: true, dependsOn: plan.stages.map(task), metadata: { description: `Run every stage of ${file}` } },
   };
-  const stages: Record<string, TargetConfiguration> = {};
+  const projects: Projects = {};
   for (const stage of plan.stages) {
-    entry[`${name}.${stage.id}`] = {
-      executor: 'nx:noop',
-      cache: true,
-      dependsOn: [{ projects: [project], target: stage.id }],
-      metadata: { description: stage.description },
-    };
-    stages[stage.id] = stageTarget(plan, file, stage);
+    entry[`${name}.${stage.id}`] = { executor: 'nx:noop', cache: true, dependsOn: [task(stage)], metadata: { description: stage.description } };
+    // Distinct roots: Nx merges the projects that share one.
+    projects[`pipelines/${name}/${stage.id}`] = { name: stageProject(name, stage.id), root: `pipelines/${name}/${stage.id}`, targets: { [stage.kind]: stageTarget(plan, file, stage) } };
   }
-  return {
-    pipelines: { name: PROJECT, root: 'pipelines', targets: entry },
-    [`pipelines/${name}`]: { name: project, root: `pipelines/${name}`, targets: stages },
-  };
+  return { pipelines: { name: PROJECT, root: 'pipelines', targets: entry }, ...projects };
 }
 
 function stageTarget(plan: Plan, file: string, stage: Stage): TargetConfiguration {
   const { libs, files, packages } = stageCode[stage.kind];
+  const byId = new Map(plan.stages.map((s) => [s.id, s]));
   const inputs: TargetConfiguration['inputs'] = [
     ...libs.flatMap((lib) => [`{workspaceRoot}/libs/${lib}/**/*`, `!{workspaceRoot}/libs/${lib}/**/*.test.ts`]),
     ...files.map((f) => `{workspaceRoot}/${f}`),
@@ -71,19 +82,17 @@ function stageTarget(plan: Plan, file: string, stage: Stage): TargetConfiguratio
     '{workspaceRoot}/tsconfig.json',
     { externalDependencies: ['tsx', ...packages] },
     { dependentTasksOutputFiles: '**/*', transitive: true },
-    // The slice of the YAML file the stage reads enters the key as its fingerprint, computed when Nx
-    // hashes the task: a comment or a reformat changes no fingerprint. It cannot sit in the command:
-    // Nx hashes the whole project's configuration into every task of the project, so a fingerprint
-    // there would re-run every stage of every pipeline when any of them changed.
-    { runtime: `${CLI} key ${file} ${stage.id}` },
+    // The key in the command was planned with these; a daemon that planned before they changed is caught by the stage.
+    { env: 'TRAINYARD_OVERRIDES' },
   ];
   if (stage.kind === 'train') inputs.push({ env: 'TRAINYARD_BACKEND' });
   return {
-    command: `${CLI} stage ${file} ${stage.id}`,
+    // The YAML file is not an input: the key holds the slice of it the stage reads, so a comment re-runs nothing.
+    command: `${CLI} stage ${file} ${stage.id} --key ${stageKey(stage)}`,
     cache: true,
     inputs,
     outputs: [`{workspaceRoot}/artifacts/${plan.pipeline}/${stage.id}`],
-    dependsOn: stage.needs,
+    dependsOn: stage.needs.map((id) => ({ projects: [stageProject(plan.pipeline, id)], target: byId.get(id)!.kind })),
     metadata: { description: stage.description },
   };
 }

@@ -27,50 +27,59 @@ async function infer(files: Record<string, string>): Promise<Record<string, Targ
 
 const lenet = readFileSync(join(repo, 'pipelines', 'lenet-l2.yaml'), 'utf8');
 
-test('every pipelines/*.yaml becomes targets of the project "pipeline"; its stage tasks get a project of their own', async () => {
+test('every pipelines/*.yaml becomes targets of the project "pipeline"; each stage task is a project of its own', async () => {
   assert.equal(PIPELINES_GLOB, 'pipelines/*.yaml');
   assert.equal(PROJECT, 'pipeline');
   const targets = await infer({ 'lenet-l2.yaml': lenet, 'other.yaml': lenet });
   const stages = ['data', 'train', 'export', 'evaluate', 'charts'];
   assert.deepEqual(
     Object.keys(targets).sort(),
-    [
-      ...['lenet-l2', 'other'].flatMap((p) => [`pipeline:${p}`, ...stages.map((s) => `pipeline:${p}.${s}`), ...stages.map((s) => `pipeline-${p}:${s}`)]),
-    ].sort(),
+    [...['lenet-l2', 'other'].flatMap((p) => [`pipeline:${p}`, ...stages.map((s) => `pipeline:${p}.${s}`), ...stages.map((s) => `${p}.${s}:${s}`)])].sort(),
   );
-  assert.deepEqual(targets['pipeline:lenet-l2'].dependsOn, stages.map((s) => `lenet-l2.${s}`));
-  assert.deepEqual(targets['pipeline:lenet-l2.train'].dependsOn, [{ projects: ['pipeline-lenet-l2'], target: 'train' }]);
+  // A full run depends on the stage tasks themselves, so Nx lists each stage once.
+  assert.deepEqual(targets['pipeline:lenet-l2'].dependsOn, stages.map((s) => ({ projects: [`lenet-l2.${s}`], target: s })));
+  assert.deepEqual(targets['pipeline:lenet-l2.train'].dependsOn, [{ projects: ['lenet-l2.train'], target: 'train' }]);
   assert.ok(targets['pipeline:lenet-l2.train'].metadata?.description, 'nx show project pipeline describes each stage');
   assert.equal(targets['pipeline:lenet-l2'].cache, true, 'a replay reports every task as a cache hit');
-  const train = targets['pipeline-lenet-l2:train'];
-  assert.equal(train.command, 'node --import tsx apps/cli/main.ts stage pipelines/lenet-l2.yaml train');
+  const train = targets['lenet-l2.train:train'];
+  assert.match(train.command, /^node --import tsx apps\/cli\/main\.ts stage pipelines\/lenet-l2\.yaml train --key [0-9a-f]{20}-(wasm|tensorflow|cpu)$/);
+  assert.match(targets['lenet-l2.data:data'].command, /stage pipelines\/lenet-l2\.yaml data --key [0-9a-f]{20}$/);
   assert.equal(train.cache, true);
   assert.deepEqual(train.outputs, ['{workspaceRoot}/artifacts/lenet-l2/train']);
-  assert.deepEqual(train.dependsOn, ['data']);
-  assert.ok(train.inputs?.some((i) => typeof i === 'object' && 'runtime' in i && i.runtime.endsWith('key pipelines/lenet-l2.yaml train')));
+  assert.deepEqual(train.dependsOn, [{ projects: ['lenet-l2.data'], target: 'data' }]);
+  assert.ok(!train.inputs?.some((i) => typeof i === 'object' && 'runtime' in i), 'no process per task to compute a key');
   assert.ok(train.inputs?.some((i) => typeof i === 'object' && 'env' in i && i.env === 'TRAINYARD_BACKEND'));
   assert.ok(train.inputs?.includes('{workspaceRoot}/libs/train/**/*'));
-  assert.ok(!targets['pipeline-lenet-l2:charts'].inputs?.includes('{workspaceRoot}/libs/train/**/*'), 'charts does not re-run when the trainer changes');
+  assert.ok(!targets['lenet-l2.charts:charts'].inputs?.includes('{workspaceRoot}/libs/train/**/*'), 'charts does not re-run when the trainer changes');
   assert.ok(!train.inputs?.some((i) => typeof i === 'string' && i.includes('pipelines/')), 'the YAML file itself is not an input');
 });
 
-test('the targets do not depend on the values in the file, only on its stages', async () => {
-  // Nx hashes the project's whole configuration into each task: a value here would re-run everything.
+test("a stage task's configuration changes with what that stage reads, and no other's does", async () => {
+  // Nx hashes a project's whole configuration into each of its tasks: each stage task is alone in its project.
   const a = await infer({ 'p.yaml': lenet });
-  const b = await infer({ 'p.yaml': lenet.replace('learning-rate: 0.001', 'learning-rate: 0.01').replace('epochs: 10', 'epochs: 3') });
-  assert.deepEqual(a, b);
-  // ... and one pipeline's stage tasks do not see another pipeline's targets.
+  const b = await infer({ 'p.yaml': lenet.replace('learning-rate: 0.001', 'learning-rate: 0.01') });
+  const changed = Object.keys(a).filter((k) => !k.startsWith('pipeline:') && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  assert.deepEqual(changed, ['p.train:train', 'p.export:export']);
+  const comment = await infer({ 'p.yaml': `# a comment\n${lenet.replace('epochs: 10', 'epochs:   10  # the same')}` });
+  assert.deepEqual(comment, a);
+  // ... and one pipeline's stage tasks do not see another pipeline's.
   const c = await infer({ 'p.yaml': lenet, 'q.yaml': lenet });
-  const own = (t: Record<string, TargetConfiguration>) => Object.fromEntries(Object.entries(t).filter(([k]) => k.startsWith('pipeline-p:')));
+  const own = (t: Record<string, TargetConfiguration>) => Object.fromEntries(Object.entries(t).filter(([k]) => k.startsWith('p.')));
   assert.deepEqual(own(a), own(c));
+});
+
+test("the key of a variant's training reads its own backend, not the base's", async () => {
+  const targets = await infer({ 'p.yaml': `${lenet}\nvariants:\n  base: {}\n  slow: { training: { backend: cpu } }\n` });
+  assert.match(targets['p.train-slow:train'].command, /--key [0-9a-f]{20}-cpu$/);
+  assert.doesNotMatch(targets['p.train-base:train'].command, /-cpu$/);
 });
 
 test('an invalid file gets one target that prints its problems, and breaks no other pipeline', async () => {
   const targets = await infer({ 'good.yaml': lenet, 'bad.yaml': 'dataset: { source: mnst }\n' });
   assert.deepEqual(targets['pipeline:bad'].command, 'node --import tsx apps/cli/main.ts check pipelines/bad.yaml');
   assert.equal(targets['pipeline:bad'].cache, false);
-  assert.ok(targets['pipeline-good:train']);
-  assert.ok(!Object.keys(targets).some((t) => t.startsWith('pipeline-bad:')));
+  assert.ok(targets['good.train:train']);
+  assert.ok(!Object.keys(targets).some((t) => t.startsWith('bad.')));
 });
 
 test('loading the plugin loads no TensorFlow.js, onnxruntime or vega (it runs on every nx command)', () => {

@@ -33,7 +33,7 @@ test('every run lands in exactly one shard, the same one on every machine; extra
   assert.deepEqual(ids(shardPlan(p, 8)).map((r) => r.length), [1, 1, 1, 1, 1, 1, 0, 0]);
 });
 
-test("a shard's Nx targets are its runs' evaluate stages", () => {
+test("a shard names its runs' evaluate stages, which Nx runs with what they need", () => {
   const p = plan('seeds: [1, 2]\n');
-  assert.deepEqual(shardPlan(p, 2).map((s) => s.runs.flatMap((r) => r.targets)), [['evaluate-s0'], ['evaluate-s1']]);
+  assert.deepEqual(shardPlan(p, 2).map((s) => s.runs.map((r) => r.evaluate)), [['evaluate-s0'], ['evaluate-s1']]);
 });

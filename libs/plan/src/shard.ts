@@ -9,8 +9,8 @@ export interface ShardRun {
   label: string;
   /** Expected work of the run, in multiply-adds (relative: only the ratios between runs matter). */
   cost: number;
-  /** The Nx targets of the pipeline's stage project that finish the run (Nx adds the stages they need). */
-  targets: string[];
+  /** The run's evaluate stage: running it runs the stages it needs (train, export, data). */
+  evaluate: string;
 }
 
 export interface Shard {
@@ -56,7 +56,7 @@ export function shardPlan(plan: Plan, count: number): Shard[] {
     .filter((s) => s.kind === 'train')
     .map((train) => {
       const evaluate = plan.stages.find((s) => s.kind === 'evaluate' && s.uses.train === train.id)!;
-      return { id: train.run!.id, label: train.run!.label, cost: runCost(train), targets: [evaluate.id] };
+      return { id: train.run!.id, label: train.run!.label, cost: runCost(train), evaluate: evaluate.id };
     });
   const shards: Shard[] = Array.from({ length: count }, (_, i) => ({ index: i + 1, runs: [], cost: 0 }));
   const order = runs.map((r, i) => ({ r, i })).sort((a, b) => b.r.cost - a.r.cost || a.i - b.i);

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { planPipeline, stageCode, type Plan, type Stage } from '../plan';
 import { loadPipeline, SpecError } from '../spec';
 // Not the train lib's index: this must not load TensorFlow.js (the plugin runs on every nx command).
-import { preferredBackend, requestedBackend, type BackendRequest } from '../train/src/backend-choice';
+import { preferredBackend, requestedBackend, resolveThreads, type BackendRequest, type ThreadsRequest } from '../train/src/backend-choice';
 import { skipUnusableRemoteCache } from './remote-cache';
 
 /**
@@ -26,13 +26,13 @@ export const stageProject = (pipeline: string, stage: string) => `${pipeline}.${
 
 /**
  * What a stage's Nx cache key takes from the pipeline file and the machine: the fingerprint of what it
- * reads and, for training, the backend `auto` resolves to here. The stage checks it was given this key,
+ * reads and, for training, the backend and thread count it resolves to here (both change its results). The stage checks it was given this key,
  * so a project graph planned with other overrides (a daemon started earlier) cannot hide behind a cache hit.
  */
 export function stageKey(stage: Stage): string {
   if (stage.kind !== 'train') return stage.fingerprint;
-  const request = (stage.reads.training as { backend?: BackendRequest }).backend;
-  return `${stage.fingerprint}-${preferredBackend(requestedBackend(request))}`;
+  const training = stage.reads.training as { backend?: BackendRequest; threads?: ThreadsRequest; 'batch-size': number };
+  return `${stage.fingerprint}-${preferredBackend(requestedBackend(training.backend))}-t${resolveThreads(training.threads, training['batch-size'])}`;
 }
 
 type Projects = Record<string, { name: string; root: string; targets: Record<string, TargetConfiguration> }>;
@@ -85,7 +85,7 @@ function stageTarget(plan: Plan, file: string, stage: Stage): TargetConfiguratio
     // The key in the command was planned with these; a daemon that planned before they changed is caught by the stage.
     { env: 'TRAINYARD_OVERRIDES' },
   ];
-  if (stage.kind === 'train') inputs.push({ env: 'TRAINYARD_BACKEND' });
+  if (stage.kind === 'train') inputs.push({ env: 'TRAINYARD_BACKEND' }, { env: 'TRAINYARD_THREADS' });
   return {
     // The YAML file is not an input: the key holds the slice of it the stage reads, so a comment re-runs nothing.
     command: `${CLI} stage ${file} ${stage.id} --key ${stageKey(stage)}`,

@@ -42,8 +42,8 @@ test('every pipelines/*.yaml becomes targets of the project "pipeline"; each sta
   assert.ok(targets['pipeline:lenet-l2.train'].metadata?.description, 'nx show project pipeline describes each stage');
   assert.equal(targets['pipeline:lenet-l2'].cache, true, 'a replay reports every task as a cache hit');
   const train = targets['lenet-l2.train:train'];
-  assert.match(train.command, /^node --import tsx apps\/cli\/main\.ts stage pipelines\/lenet-l2\.yaml train --key [0-9a-f]{20}-(wasm|tensorflow|cpu)$/);
-  assert.match(targets['lenet-l2.data:data'].command, /stage pipelines\/lenet-l2\.yaml data --key [0-9a-f]{20}$/);
+  assert.match(train.command!, /^node --import tsx apps\/cli\/main\.ts stage pipelines\/lenet-l2\.yaml train --key [0-9a-f]{20}-(wasm|tensorflow|cpu)-t\d+$/);
+  assert.match(targets['lenet-l2.data:data'].command!, /stage pipelines\/lenet-l2\.yaml data --key [0-9a-f]{20}$/);
   assert.equal(train.cache, true);
   assert.deepEqual(train.outputs, ['{workspaceRoot}/artifacts/lenet-l2/train']);
   assert.deepEqual(train.dependsOn, [{ projects: ['lenet-l2.data'], target: 'data' }]);
@@ -70,8 +70,8 @@ test("a stage task's configuration changes with what that stage reads, and no ot
 
 test("the key of a variant's training reads its own backend, not the base's", async () => {
   const targets = await infer({ 'p.yaml': `${lenet}\nvariants:\n  base: {}\n  slow: { training: { backend: cpu } }\n` });
-  assert.match(targets['p.train-slow:train'].command, /--key [0-9a-f]{20}-cpu$/);
-  assert.doesNotMatch(targets['p.train-base:train'].command, /-cpu$/);
+  assert.match(targets['p.train-slow:train'].command!, /--key [0-9a-f]{20}-cpu-t\d+$/);
+  assert.doesNotMatch(targets['p.train-base:train'].command!, /-cpu-t/);
 });
 
 test('an invalid file gets one target that prints its problems, and breaks no other pipeline', async () => {

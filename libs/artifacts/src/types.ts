@@ -51,6 +51,8 @@ export interface RunInfo {
   run: string;
   model: string;
   backend: string;
+  /** Threads the run trained on: each batch split into one slice per thread (results depend on it). */
+  threads: number;
   seed: number;
   paramCount: number;
   /** An MLP matched to another model's parameter count (`mlp.match-params`): that model's name and count. */

@@ -65,6 +65,7 @@ export function syntheticRun(
     run: 'seed-1',
     model: opts.model ?? 'LeNet-5',
     backend: 'tensorflow',
+    threads: 1,
     seed: opts.seed ?? 1,
     paramCount: opts.params ?? 61_706,
     status: 'ok',

@@ -9,6 +9,7 @@ const info = (run: string, seed: number, paramCount: number, matched?: RunInfo['
   run,
   model: matched ? 'MLP' : 'LeNet-5',
   backend: 'cpu',
+  threads: 1,
   seed,
   paramCount,
   ...(matched && { matched }),

@@ -34,6 +34,7 @@ const info: RunInfo = {
   run: 'seed-1',
   model: 'LeNet-5',
   backend: 'tensorflow',
+  threads: 1,
   seed: 1,
   paramCount: 61_706,
   status: 'early-stopped',

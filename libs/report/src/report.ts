@@ -132,7 +132,7 @@ function runSection(r: ReportRun, several: boolean): string[] {
   const rows: [string, string][] = [
     ['Model', cell(info?.model ?? NONE)],
     ['Parameters', info ? parameters(info) : NONE],
-    ['Backend', cell(info?.backend ?? NONE)],
+    ['Backend', info ? cell(info.threads > 1 ? `${info.backend}, ${info.threads} threads` : info.backend) : NONE],
     ['Seed', info ? String(info.seed) : NONE],
     ['Epochs run', epochsAndStatus(r, true)],
     ['Training time', info ? duration(info.seconds) : NONE],

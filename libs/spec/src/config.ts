@@ -351,6 +351,10 @@ export interface Training {
    * TensorFlow.js backend. `auto`: native TensorFlow (@tensorflow/tfjs-node) when it loads, else wasm. The environment variable TRAINYARD_BACKEND overrides it.
    */
   backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  /**
+   * Threads one run trains on: each batch is split into one slice per thread, their gradients summed and applied once (data-parallel; batch norm takes each slice's statistics, as PyTorch's DistributedDataParallel does). Results depend on the thread count, so it is part of the cache key and recorded in run.json; 1 computes each batch whole. `auto`: the machine's cores, but at most one thread per 32 images of a batch (smaller slices cost more than they save). The environment variable TRAINYARD_THREADS overrides it.
+   */
+  threads?: number | 'auto';
 }
 /**
  * training.learning-rate throughout.

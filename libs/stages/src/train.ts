@@ -7,7 +7,7 @@ import { loadCheckedData } from './data';
 
 export async function runTrain(ctx: StageContext): Promise<void> {
   // Loaded here only: the other stages must not pay for loading TensorFlow.js.
-  const { useBackend, requestedBackend, train, makeProgress } = require('../../train') as typeof import('../../train');
+  const { useBackend, requestedBackend, resolveThreads, train, makeProgress } = require('../../train') as typeof import('../../train');
   const { loaded } = loadCheckedData(ctx);
   const training = ctx.config.training;
   const modelName = ctx.config.model.name ?? ctx.plan.pipeline;
@@ -19,17 +19,19 @@ export async function runTrain(ctx: StageContext): Promise<void> {
   }
 
   const backend = await useBackend(requestedBackend(training.backend), ctx.log);
+  const threads = resolveThreads(training.threads, training['batch-size']);
   const probeCount = Math.min(ctx.config.evaluate['probe-size'], loaded.test.count);
   const result = train({
     model: ctx.config.model,
     training,
+    threads,
     classes: loaded.classes.length,
     train: loaded.train,
     validation: loaded.validation,
     probe: { ...loaded.test, count: probeCount },
     progress: makeProgress(),
     onStart: (summary) =>
-      ctx.log(`training ${modelName}: ${summary.paramCount.toLocaleString('en-US')} parameters${matchedText(summary.paramCount)}, backend ${backend}, ${loaded.train.count} samples, batch ${training['batch-size']}, ${training.epochs} epochs, seed ${training.seed}`),
+      ctx.log(`training ${modelName}: ${summary.paramCount.toLocaleString('en-US')} parameters${matchedText(summary.paramCount)}, backend ${backend}, ${threads} thread${threads > 1 ? 's' : ''}, ${loaded.train.count} samples, batch ${training['batch-size']}, ${training.epochs} epochs, seed ${training.seed}`),
   });
 
   const info: RunInfo = {
@@ -37,6 +39,7 @@ export async function runTrain(ctx: StageContext): Promise<void> {
     run: ctx.stage.run?.id ?? 'default',
     model: modelName,
     backend,
+    threads: result.threads,
     seed: training.seed,
     paramCount: result.summary.paramCount,
     ...(ctx.matched && { matched: ctx.matched }),

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 
 export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -28,3 +29,23 @@ export function preferredBackend(request: BackendRequest): BackendName {
   return nativeInstalled() ? 'tensorflow' : 'wasm';
 }
 
+
+export type ThreadsRequest = number | 'auto';
+
+/** Images per slice below which another thread costs more (fixed per-step work) than it saves. */
+export const MIN_SLICE = 32;
+
+/**
+ * The threads a run trains on here: TRAINYARD_THREADS wins over the pipeline file; `auto` is the machine's
+ * cores, at most one per MIN_SLICE images of a batch. Cheap: the cache key reads it.
+ */
+export function resolveThreads(fromConfig: ThreadsRequest = 'auto', batchSize: number): number {
+  const env = process.env.TRAINYARD_THREADS;
+  let request: ThreadsRequest = fromConfig;
+  if (env !== undefined && env !== '') {
+    if (env !== 'auto' && !/^[1-9][0-9]?$/.test(env)) throw new Error(`TRAINYARD_THREADS must be auto or a whole number from 1 to 99 (got '${env}')`);
+    request = env === 'auto' ? 'auto' : Number(env);
+  }
+  const threads = request === 'auto' ? Math.min(availableParallelism(), Math.floor(batchSize / MIN_SLICE)) : request;
+  return Math.max(1, Math.min(threads, batchSize));
+}

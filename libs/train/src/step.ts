@@ -3,6 +3,7 @@ import { size as shapeSize, type ModelSpec } from '../../graph';
 import type { ResolvedTraining } from '../../spec';
 import { buildModel, type TrainableModel } from './model';
 import { makeOptimizer } from './optimizer';
+import { layout, slices, startHelpers, type Helpers } from './parallel';
 
 /** The hot path of training, shared by the trainer and the benchmark so the benchmark measures what runs. */
 export interface TrainStep {
@@ -10,40 +11,92 @@ export interface TrainStep {
   /** One optimizer update on a batch (images flattened NHWC); returns its mean cross-entropy (without the L2 penalty) and how many it got right. */
   run(images: Float32Array, labels: Int32Array, step: number): { loss: number; correct: number };
   setLearningRate(lr: number): void;
+  /** Threads a step runs on: this one and threads - 1 workers. */
+  threads: number;
   dispose(): void;
 }
 
-export function makeTrainStep(spec: ModelSpec, t: ResolvedTraining, classes: number): TrainStep {
+/** `threads` > 1: data-parallel over worker threads (parallel.ts); 1 computes each batch whole, here. */
+export function makeTrainStep(spec: ModelSpec, t: ResolvedTraining, classes: number, threads = 1): TrainStep {
   const model = buildModel(spec, t.seed);
   const optimizer = makeOptimizer(t);
   const size = shapeSize(spec.input);
   const kernels = new Set(model.params.filter((p) => p.role === 'kernel').map((p) => model.variables.get(p.name)!));
   const variables = model.trainableVariables;
+  // Fewer threads than a batch has images would leave slices empty.
+  const helpers: Helpers | undefined = threads > 1 ? startHelpers(spec, t, classes, model, Math.min(threads, t['batch-size'])) : undefined;
+  const trainable = layout(model.params, (p) => p.trainable);
+  const state = layout(model.params, (p) => !p.trainable);
+
+  /** The gradient of `share` x the mean loss of rows `from..from+n` (its part of the batch's mean), not yet applied. */
+  const gradients = (x: tf.Tensor, y: tf.Tensor, share: number, step: number) => {
+    let predicted: tf.Tensor | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = model.forward(x, true, t.seed * 1_000_003 + step);
+      predicted = tf.keep(tf.argMax(logits, 1));
+      const loss = tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+      return share === 1 ? loss : (tf.mul(loss, share) as tf.Scalar);
+    }, variables);
+    const loss = value.dataSync()[0];
+    value.dispose();
+    return { loss, grads, predicted: predicted! };
+  };
+
   return {
     model,
+    threads: helpers ? Math.min(threads, t['batch-size']) : 1,
     run(images, labels, step) {
       const n = labels.length;
-      const x = tf.tensor2d(images, [n, size]);
-      const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classes));
-      let predicted: tf.Tensor | undefined;
-      const value = optimizer.step(
-        () => {
-          const logits = model.forward(x, true, t.seed * 1_000_003 + step);
-          predicted = tf.keep(tf.argMax(logits, 1));
-          return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-        },
-        variables,
-        kernels,
-      );
-      model.applyStateUpdates();
-      const pred = predicted!.dataSync();
+      const sizes = helpers ? slices(n, Math.min(threads, t['batch-size'])).filter((k, i) => i === 0 || k > 0) : [n];
+      const own = sizes[0];
+      const x = tf.tensor2d(images.subarray(0, own * size), [own, size]);
+      const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels.subarray(0, own), 'int32'), classes));
+      let mine!: ReturnType<typeof gradients>;
+      const others = helpers && sizes.length > 1 ? helpers.step(images, labels, sizes, step, () => (mine = gradients(x, y, own / n, step))) : [];
+      if (!helpers || sizes.length === 1) mine = gradients(x, y, 1, step);
+      let grads = mine.grads;
+      let loss = mine.loss;
       let correct = 0;
-      for (let i = 0; i < n; i++) if (pred[i] === labels[i]) correct++;
-      tf.dispose([x, y, predicted!]);
-      return { loss: value, correct };
+      const pred = mine.predicted.dataSync();
+      for (let i = 0; i < own; i++) if (pred[i] === labels[i]) correct++;
+      if (others.length) {
+        // Summed in slice order, the same at every step: the result depends on the thread count only.
+        const summed: tf.NamedTensorMap = {};
+        for (const { param, offset, length } of trainable) {
+          const g = Float32Array.from(grads[param.name].dataSync() as Float32Array);
+          for (const o of others) for (let i = 0; i < length; i++) g[i] += o.grads[offset + i];
+          summed[param.name] = tf.tensor(g, param.shape);
+        }
+        tf.dispose(Object.values(grads));
+        grads = summed;
+        for (const o of others) {
+          loss += o.loss;
+          correct += o.correct;
+        }
+      }
+      optimizer.update(grads, kernels);
+      model.applyStateUpdates();
+      if (others.length && state.length) {
+        // Each slice moved the state (batch norm's moving statistics) from the same value by its own batch
+        // statistics; the update is linear in them, so the slices' results weighted by size are the batch's.
+        tf.tidy(() => {
+          for (const { param, offset, length } of state) {
+            const v = model.variables.get(param.name)!;
+            const mixed = Float32Array.from(v.dataSync() as Float32Array, (a) => (a * own) / n);
+            others.forEach((o, k) => {
+              const w = sizes[k + 1] / n;
+              for (let i = 0; i < length; i++) mixed[i] += o.state[offset + i] * w;
+            });
+            v.assign(tf.tensor(mixed, param.shape));
+          }
+        });
+      }
+      tf.dispose([x, y, mine.predicted]);
+      return { loss, correct };
     },
     setLearningRate: (lr) => optimizer.setLearningRate(lr),
     dispose() {
+      helpers?.dispose();
       model.dispose();
       optimizer.dispose();
     },

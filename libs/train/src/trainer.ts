@@ -23,6 +23,8 @@ export interface TrainOptions {
   /** Test images whose logits are kept after training, for the ONNX parity check. */
   probe: Split;
   progress: Progress;
+  /** Threads each step runs on (data-parallel); default 1. */
+  threads?: number;
   /** Called once the model is built, before the first step. */
   onStart?(summary: ModelSummary): void;
 }
@@ -40,6 +42,8 @@ export interface TrainResult {
    */
   restoredEpoch?: number;
   seconds: number;
+  /** Threads it trained on. */
+  threads: number;
 }
 
 const EVAL_BATCH = 1000;
@@ -73,7 +77,7 @@ function shuffled(count: number, rng: seedrandom.PRNG): Uint32Array {
 export function train(opts: TrainOptions): TrainResult {
   const { training: t, classes } = opts;
   const started = Date.now();
-  const stepper = makeTrainStep(opts.model, t, classes);
+  const stepper = makeTrainStep(opts.model, t, classes, opts.threads ?? 1);
   const model = stepper.model;
   opts.onStart?.(model.summary);
   const size = shapeSize(opts.model.input);
@@ -168,8 +172,9 @@ export function train(opts: TrainOptions): TrainResult {
   if (kept) model.assign(kept);
   const probe = probeLogits(model.forward, opts.probe, size);
   const weights = kept ?? model.weights();
+  const threads = stepper.threads;
   stepper.dispose();
-  return { summary: model.summary, weights, history, probe, status, reason, restoredEpoch, seconds: (Date.now() - started) / 1000 };
+  return { summary: model.summary, weights, history, probe, status, reason, restoredEpoch, seconds: (Date.now() - started) / 1000, threads };
 }
 
 /**

@@ -1,0 +1,82 @@
+import { strict as assert } from 'node:assert';
+import { availableParallelism } from 'node:os';
+import { before, test } from 'node:test';
+import type { ModelSpec } from '../graph';
+import { withDefaults, type ResolvedTraining, type Training } from '../spec';
+import { resolveThreads, train, useBackend } from './index';
+import { quiet, synthetic } from './testing';
+
+const layers: ModelSpec['layers'] = [
+  { id: 'C1', type: 'conv', filters: 3, kernel: 3, activation: 'tanh' },
+  { id: 'S2', type: 'avgpool' },
+  { type: 'flatten' },
+  { id: 'D', type: 'dense', units: 8, activation: 'relu' },
+  { id: 'OUT', type: 'dense', units: 3 },
+];
+const plain: ModelSpec = { input: [1, 8, 8], layers };
+const normed: ModelSpec = { input: [1, 8, 8], layers: [layers[0], { id: 'BN', type: 'batchnorm' }, ...layers.slice(1)] };
+
+// 100 images in batches of 32: the last batch of 4 leaves a third thread idle.
+const data = { train: synthetic(100, 1), validation: synthetic(30, 2), probe: synthetic(4, 3) };
+
+function run(model: ModelSpec, threads: number, training: Training = {}) {
+  const t = withDefaults('Training', { epochs: 2, 'batch-size': 32, seed: 5, ...training }) as ResolvedTraining;
+  return train({ model, training: t, classes: 3, ...data, progress: quiet, threads });
+}
+
+const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+
+before(async () => {
+  await useBackend('wasm');
+});
+
+test('threads=2: the summed slice gradients train the same model as one thread, up to float rounding', () => {
+  const one = run(plain, 1);
+  const two = run(plain, 2);
+  assert.equal(one.threads, 1);
+  assert.equal(two.threads, 2);
+  for (const name of Object.keys(one.weights)) {
+    const d = maxDiff(one.weights[name].data, two.weights[name].data);
+    assert.ok(d < 1e-4, `${name}: ${d}`);
+  }
+  assert.ok(Math.abs(one.history[1].trainLoss - two.history[1].trainLoss) < 1e-5, `${one.history[1].trainLoss} vs ${two.history[1].trainLoss}`);
+  assert.equal(one.history[1].trainAccuracy, two.history[1].trainAccuracy);
+});
+
+test('threads=3 with batch norm: deterministic, and the moving statistics follow every slice', () => {
+  const a = run(normed, 3);
+  const b = run(normed, 3);
+  assert.deepEqual(a.weights, b.weights);
+  assert.deepEqual(a.history.map((h) => h.trainLoss), b.history.map((h) => h.trainLoss));
+  const moving = a.weights['BN/moving_mean'].data;
+  assert.ok(moving.some((v) => v !== 0), 'the moving mean moved');
+  // Slices normalise by their own statistics, so the result differs from one thread's, a little.
+  const one = run(normed, 1);
+  const d = maxDiff(one.weights['BN/moving_mean'].data, moving);
+  assert.ok(d > 0 && d < 0.05, `moving mean: one thread vs three differ by ${d}`);
+});
+
+test('more threads than a batch has images: the extra threads idle', () => {
+  const r = run(plain, 4, { 'batch-size': 3, epochs: 1 });
+  assert.equal(r.threads, 3);
+  assert.ok(Number.isFinite(r.history[0].trainLoss));
+});
+
+test('resolveThreads: the file, then TRAINYARD_THREADS; auto takes the cores, one per 32 images of a batch', () => {
+  const saved = process.env.TRAINYARD_THREADS;
+  try {
+    delete process.env.TRAINYARD_THREADS;
+    assert.equal(resolveThreads('auto', 16), 1);
+    assert.equal(resolveThreads('auto', 64), Math.min(availableParallelism(), 2));
+    assert.equal(resolveThreads('auto', 4096), availableParallelism());
+    assert.equal(resolveThreads(3, 64), 3);
+    assert.equal(resolveThreads(8, 4), 4, 'never more threads than images');
+    process.env.TRAINYARD_THREADS = '1';
+    assert.equal(resolveThreads(3, 64), 1);
+    process.env.TRAINYARD_THREADS = 'two';
+    assert.throws(() => resolveThreads('auto', 64), /TRAINYARD_THREADS must be auto or a whole number from 1 to 99 \(got 'two'\)/);
+  } finally {
+    if (saved === undefined) delete process.env.TRAINYARD_THREADS;
+    else process.env.TRAINYARD_THREADS = saved;
+  }
+});

@@ -1,0 +1,73 @@
+/** A training thread: computes the gradient of its slice of each batch (see parallel.ts). */
+import * as tf from '@tensorflow/tfjs-core';
+import { workerData } from 'node:worker_threads';
+import { size as shapeSize } from '../../graph';
+import { useBackend } from './backend';
+import type { BackendName } from './backend-choice';
+import { buildModel } from './model';
+import { CTRL, ERROR_BYTES, layout, sliceSeed, STATUS, STOP, type WorkerData } from './parallel';
+
+const { spec, training: t, classes, backend, slice, buffers } = workerData as WorkerData;
+const ctrl = new Int32Array(buffers.ctrl);
+
+function fail(e: unknown): void {
+  const bytes = new TextEncoder().encode(((e as Error)?.message ?? String(e)).slice(0, ERROR_BYTES / 4));
+  new Uint8Array(buffers.error).set(bytes);
+  Atomics.store(ctrl, CTRL.error, bytes.length);
+  Atomics.store(ctrl, CTRL.status, STATUS.failed);
+  Atomics.notify(ctrl, CTRL.status);
+  Atomics.notify(ctrl, CTRL.done);
+}
+
+async function main(): Promise<void> {
+  await useBackend(backend as BackendName);
+  const model = buildModel(spec, t.seed);
+  const input = shapeSize(spec.input);
+  const all = layout(model.params, () => true);
+  const trainable = layout(model.params, (p) => p.trainable);
+  const state = layout(model.params, (p) => !p.trainable);
+  const weights = new Float32Array(buffers.weights);
+  const grads = new Float32Array(buffers.grads);
+  const stateOut = new Float32Array(buffers.state);
+  const result = new Float64Array(buffers.result);
+  const images = new Float32Array(buffers.images);
+  const labels = new Int32Array(buffers.labels);
+  Atomics.store(ctrl, CTRL.status, STATUS.ready);
+  Atomics.notify(ctrl, CTRL.status);
+
+  for (let seen = 0; ; ) {
+    Atomics.wait(ctrl, CTRL.seq, seen);
+    seen = Atomics.load(ctrl, CTRL.seq);
+    if (seen === STOP) return;
+    const n = Atomics.load(ctrl, CTRL.n);
+    const step = Atomics.load(ctrl, CTRL.step);
+    // Its share of the batch's mean loss, so the slices' gradients add up to the batch's.
+    const share = n / Atomics.load(ctrl, CTRL.batch);
+    tf.tidy(() => {
+      for (const { param, offset, length } of all) model.variables.get(param.name)!.assign(tf.tensor(weights.subarray(offset, offset + length), param.shape));
+    });
+    const x = tf.tensor2d(images.subarray(0, n * input), [n, input]);
+    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels.subarray(0, n), 'int32'), classes));
+    let predicted: tf.Tensor | undefined;
+    const { value, grads: g } = tf.variableGrads(() => {
+      const logits = model.forward(x, true, sliceSeed(t.seed * 1_000_003 + step, slice));
+      predicted = tf.keep(tf.argMax(logits, 1));
+      return tf.mul(tf.losses.softmaxCrossEntropy(y, logits), share) as tf.Scalar;
+    }, model.trainableVariables);
+    for (const { param, offset } of trainable) grads.set(g[param.name].dataSync() as Float32Array, offset);
+    model.applyStateUpdates();
+    for (const { param, offset } of state) stateOut.set(model.variables.get(param.name)!.dataSync() as Float32Array, offset);
+    const pred = predicted!.dataSync();
+    let correct = 0;
+    for (let i = 0; i < n; i++) if (pred[i] === labels[i]) correct++;
+    result[0] = value.dataSync()[0];
+    result[1] = correct;
+    tf.dispose([x, y, value, predicted!, ...Object.values(g)]);
+    Atomics.store(ctrl, CTRL.done, seen);
+    Atomics.notify(ctrl, CTRL.done);
+  }
+}
+
+// Whatever escapes (a wasm abort at load) must still reach the blocked main thread.
+process.on('uncaughtException', fail);
+main().catch(fail);

@@ -1,0 +1,159 @@
+/**
+ * Data-parallel training on worker threads. The wasm backend runs one thread per JavaScript thread, so a
+ * step splits its batch into one slice per thread: this thread and each worker (a wasm backend of its
+ * own) take the gradient of their slice's share of the batch's mean loss at the same weights; the
+ * gradients are summed in a fixed order and applied once, here. So a run's result depends on its config,
+ * seed, backend and thread count only.
+ *
+ * Threads share memory and block on Atomics, which keeps a step synchronous: the worker reads its slice
+ * and the weights from shared buffers and writes back its gradient, its loss and its batch norm state.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { size as shapeSize, type ModelSpec, type ParamSpec } from '../../graph';
+import type { ResolvedTraining } from '../../spec';
+import type { TrainableModel } from './model';
+
+/** Control words of one worker, in a shared Int32Array: `batch` is the whole batch's size, `n` the worker's slice. */
+export const CTRL = { seq: 0, done: 1, n: 2, step: 3, status: 4, error: 5, batch: 6, words: 8 } as const;
+export const ERROR_BYTES = 2048;
+export const STATUS = { idle: 0, ready: 1, failed: 2 } as const;
+export const STOP = -1;
+
+/** A worker waits this long for its first step (tfjs and wasm to load) and for each later one. */
+const TIMEOUT_MS = 120_000;
+
+export interface WorkerBuffers {
+  ctrl: SharedArrayBuffer;
+  images: SharedArrayBuffer;
+  labels: SharedArrayBuffer;
+  /** Every tensor of the model (parameters and state), as `params` orders them: the weights of the step. */
+  weights: SharedArrayBuffer;
+  /** The worker's gradient of each trainable parameter, as `params` orders them (state left out). */
+  grads: SharedArrayBuffer;
+  /** The worker's state tensors after its step (batch norm's moving statistics), as `params` orders them. */
+  state: SharedArrayBuffer;
+  /** Its share of the batch's loss and how many it got right. */
+  result: SharedArrayBuffer;
+  /** What went wrong, as UTF-8 (its length in CTRL.error): the main thread is blocked and reads no messages. */
+  error: SharedArrayBuffer;
+}
+
+export interface WorkerData {
+  spec: ModelSpec;
+  training: ResolvedTraining;
+  classes: number;
+  backend: string;
+  /** 1 for the first worker: this thread is slice 0. */
+  slice: number;
+  maxSlice: number;
+  buffers: WorkerBuffers;
+}
+
+/** Offsets of each tensor in a flat buffer of the tensors `keep` selects. */
+export function layout(params: ParamSpec[], keep: (p: ParamSpec) => boolean): { param: ParamSpec; offset: number; length: number }[] {
+  let offset = 0;
+  return params.filter(keep).map((param) => {
+    const length = shapeSize(param.shape);
+    const entry = { param, offset, length };
+    offset += length;
+    return entry;
+  });
+}
+
+export const total = (l: { length: number }[]) => l.reduce((n, e) => n + e.length, 0);
+
+/** The dropout seed of slice `slice` at a step: slice 0 keeps the single-thread seed. */
+export const sliceSeed = (stepSeed: number, slice: number) => stepSeed + slice * 0x9e3779b1;
+
+/** Slice sizes of a batch of n over `threads`, as even as possible, the larger first. */
+export function slices(n: number, threads: number): number[] {
+  return Array.from({ length: threads }, (_, i) => Math.floor(n / threads) + (i < n % threads ? 1 : 0));
+}
+
+export interface Helpers {
+  /** Runs slices 1.. of a step on the workers while `own` runs slice 0 here; returns the workers' results in order. */
+  step(images: Float32Array, labels: Int32Array, sizes: number[], stepIndex: number, own: () => void): { grads: Float32Array; state: Float32Array; loss: number; correct: number }[];
+  dispose(): void;
+}
+
+/** Starts threads - 1 workers for `model` and waits until each has its backend and model. */
+export function startHelpers(spec: ModelSpec, t: ResolvedTraining, classes: number, model: TrainableModel, threads: number): Helpers {
+  const input = shapeSize(spec.input);
+  const maxSlice = Math.ceil(t['batch-size'] / threads);
+  const all = layout(model.params, () => true);
+  const trainable = layout(model.params, (p) => p.trainable);
+  const state = layout(model.params, (p) => !p.trainable);
+  const weights = new SharedArrayBuffer(4 * total(all));
+  const weightView = new Float32Array(weights);
+  const helpers = Array.from({ length: threads - 1 }, (_, i) => {
+    const buffers: WorkerBuffers = {
+      ctrl: new SharedArrayBuffer(4 * CTRL.words),
+      images: new SharedArrayBuffer(4 * maxSlice * input),
+      labels: new SharedArrayBuffer(4 * maxSlice),
+      weights,
+      grads: new SharedArrayBuffer(4 * Math.max(1, total(trainable))),
+      state: new SharedArrayBuffer(4 * Math.max(1, total(state))),
+      result: new SharedArrayBuffer(16),
+      error: new SharedArrayBuffer(ERROR_BYTES),
+    };
+    const data: WorkerData = { spec, training: t, classes, backend: tf.getBackend(), slice: i + 1, maxSlice, buffers };
+    // A worker does not inherit tsx's loader: register it first, as libs/nx-plugin/plugin.cjs does for Nx.
+    const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(join(__dirname, 'parallel-worker.ts'))});`;
+    const worker = new Worker(boot, { eval: true, workerData: data });
+    worker.unref();
+    const ctrl = new Int32Array(buffers.ctrl);
+    const error = () => new TextDecoder().decode(new Uint8Array(buffers.error, 0, Atomics.load(ctrl, CTRL.error)));
+    return { worker, buffers, ctrl, error };
+  });
+  const waitFor = (h: (typeof helpers)[number], word: number, value: number) => {
+    const deadline = Date.now() + TIMEOUT_MS;
+    while (Atomics.load(h.ctrl, word) !== value) {
+      if (Atomics.load(h.ctrl, CTRL.status) === STATUS.failed) throw new Error(`training thread ${helpers.indexOf(h) + 1} failed${h.error() ? `: ${h.error()}` : ''}`);
+      if (Date.now() > deadline) throw new Error(`training thread ${helpers.indexOf(h) + 1} did not answer within ${TIMEOUT_MS / 1000} s`);
+      Atomics.wait(h.ctrl, word, Atomics.load(h.ctrl, word), 100);
+    }
+  };
+  try {
+    for (const h of helpers) waitFor(h, CTRL.status, STATUS.ready);
+  } catch (e) {
+    for (const h of helpers) void h.worker.terminate();
+    throw e;
+  }
+  let seq = 0;
+  return {
+    step(images, labels, sizes, stepIndex, own) {
+      // The weights every slice computes at: this thread's, as they are now.
+      for (const { param, offset } of all) weightView.set(model.variables.get(param.name)!.dataSync() as Float32Array, offset);
+      seq++;
+      let from = sizes[0];
+      // A last batch smaller than the thread count leaves the last workers out.
+      const active = helpers.slice(0, sizes.length - 1);
+      active.forEach((h, i) => {
+        const n = sizes[i + 1];
+        new Float32Array(h.buffers.images).set(images.subarray(from * input, (from + n) * input));
+        new Int32Array(h.buffers.labels).set(labels.subarray(from, from + n));
+        from += n;
+        Atomics.store(h.ctrl, CTRL.n, n);
+        Atomics.store(h.ctrl, CTRL.batch, labels.length);
+        Atomics.store(h.ctrl, CTRL.step, stepIndex);
+        Atomics.store(h.ctrl, CTRL.seq, seq);
+        Atomics.notify(h.ctrl, CTRL.seq);
+      });
+      own();
+      return active.map((h) => {
+        waitFor(h, CTRL.done, seq);
+        const result = new Float64Array(h.buffers.result);
+        return { grads: new Float32Array(h.buffers.grads), state: new Float32Array(h.buffers.state), loss: result[0], correct: result[1] };
+      });
+    },
+    dispose() {
+      for (const h of helpers) {
+        Atomics.store(h.ctrl, CTRL.seq, STOP);
+        Atomics.notify(h.ctrl, CTRL.seq);
+        void h.worker.terminate();
+      }
+    },
+  };
+}

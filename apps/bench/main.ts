@@ -4,9 +4,15 @@
  * figures are ratios taken side by side rather than absolute times on a shared machine.
  *
  * Every figure is one line: `<what> <model> <runtime> <value> <unit> (...)`, for scripts to read.
+ * Ratios against PyTorch hold only on a quiet machine: under load its threads slow down far more than
+ * wasm's, so the bench checks the load and the spread of its own repeats first and says when they lie.
+ *
+ *   npm run bench                      training, inference and replay
+ *   npm run bench -- --only training   (or inference, replay)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
@@ -15,6 +21,7 @@ import { describeModel, size as shapeSize, type ModelSpec } from '../../libs/gra
 import { exportOnnx } from '../../libs/onnx';
 import { loadPipeline, withDefaults, type ResolvedTraining, type Training } from '../../libs/spec';
 import { makeTrainStep, requestedBackend, useBackend } from '../../libs/train';
+import { benchReplay } from './replay';
 
 const repo = join(__dirname, '..', '..');
 const { values: args } = parseArgs({
@@ -22,9 +29,12 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '40' },
     repeats: { type: 'string', default: '5' },
     batch: { type: 'string', default: '64' },
-    'torch-threads': { type: 'string', default: '2' },
+    'torch-threads': { type: 'string', default: String(availableParallelism()) },
+    threads: { type: 'string', default: [...new Set([1, availableParallelism()])].join(',') },
+    only: { type: 'string' },
   },
 });
+const THREADS = args.threads!.split(',').map(Number);
 const STEPS = Number(args.steps);
 const REPEATS = Number(args.repeats);
 const BATCH = Number(args.batch);
@@ -48,9 +58,9 @@ function randomBatch(spec: ModelSpec, n: number, seed: number): { images: Float3
   return { images: Float32Array.from({ length: n * size }, () => rng() * 2 - 1), labels: Int32Array.from({ length: n }, () => Math.floor(rng() * 10)) };
 }
 
-/** Median samples/s over REPEATS runs of STEPS training steps, and the per-kernel profile of one step. */
-async function benchTraining(name: string, spec: ModelSpec) {
-  const stepper = makeTrainStep(spec, training, 10);
+/** Median samples/s over REPEATS runs of STEPS training steps on `threads` threads, and the per-kernel profile of one step. */
+async function benchTraining(name: string, spec: ModelSpec, threads: number) {
+  const stepper = makeTrainStep(spec, training, 10, threads);
   const batches = [0, 1, 2, 3].map((i) => randomBatch(spec, BATCH, i));
   let step = 0;
   const one = () => {
@@ -71,7 +81,7 @@ async function benchTraining(name: string, spec: ModelSpec) {
   const byKernel = new Map<string, number>();
   for (const k of profile.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
   stepper.dispose();
-  return { name, rate: median(rates), rates, profile: [...byKernel].sort((a, b) => b[1] - a[1]), kernels: profile.kernels.length };
+  return { name, threads, rate: median(rates), rates, profile: [...byKernel].sort((a, b) => b[1] - a[1]), kernels: profile.kernels.length };
 }
 
 function torchReference(threads: number): Record<string, number> | undefined {
@@ -83,8 +93,9 @@ function torchReference(threads: number): Record<string, number> | undefined {
   const job = { threads, batch: BATCH, warmup: WARMUP, steps: STEPS, repeats: REPEATS, models };
   const r = spawnSync(python, [join(__dirname, 'torch_reference.py')], { input: JSON.stringify(job), encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`the PyTorch reference failed: ${r.stderr.trim().split('\n').at(-1)}`);
-  const out = JSON.parse(r.stdout) as { torch: string; results: Record<string, { samplesPerSecond: number }> };
+  const out = JSON.parse(r.stdout) as { torch: string; results: Record<string, { samplesPerSecond: number; repeats?: number[] }> };
   console.log(`# PyTorch ${out.torch}, ${threads} threads`);
+  for (const [k, v] of Object.entries(out.results)) if (v.repeats) spread(`PyTorch ${k}`, v.repeats);
   return Object.fromEntries(Object.entries(out.results).map(([k, v]) => [k, v.samplesPerSecond]));
 }
 
@@ -123,23 +134,47 @@ async function benchInference(backend: string) {
   stepper.dispose();
 }
 
+/** Says loudly when a measurement's repeats disagree: a sign that something else ran. */
+function spread(what: string, rates: number[]): void {
+  const ratio = Math.max(...rates) / Math.min(...rates);
+  if (ratio > 1.2) console.log(`# WARNING: ${what}: repeats spread ${ratio.toFixed(2)}x (${rates.map(Math.round).join(', ')}): not a quiet machine`);
+}
+
+/** The machine must be quiet for ratios to mean anything; says so when it is not. */
+function checkQuiet(): void {
+  const [one] = loadavg();
+  const cores = availableParallelism();
+  if (one > 0.25 * cores) {
+    console.log(`# WARNING: load average ${one.toFixed(2)} on ${cores} cores: something else is running; PyTorch's threads slow down under load far more than wasm's, so the ratios below overstate wasm. Measure on a quiet machine.`);
+  } else {
+    console.log(`# quiet machine: load average ${one.toFixed(2)} on ${cores} cores`);
+  }
+}
+
 async function main() {
   const backend = await useBackend(requestedBackend());
+  const only = args.only;
   console.log(`# Trainyard bench: backend ${backend}, batch ${BATCH}, Adam, ${STEPS} steps x ${REPEATS} repeats (median), ${WARMUP} warm-up steps`);
-  const results = [];
-  for (const [name, spec] of Object.entries(models)) results.push(await benchTraining(name, spec));
-  const torch = torchReference(Number(args['torch-threads']));
-  for (const r of results) {
-    const ref = torch?.[r.name];
-    const vs = ref ? ` (torch ${Math.round(ref)}, ratio ${(r.rate / ref).toFixed(2)})` : '';
-    console.log(`train ${r.name} ${backend} ${Math.round(r.rate)} samples/s${vs}`);
+  checkQuiet();
+  if (!only || only === 'training') {
+    const results = [];
+    for (const [name, spec] of Object.entries(models)) for (const threads of THREADS) results.push(await benchTraining(name, spec, threads));
+    const torch = torchReference(Number(args['torch-threads']));
+    for (const r of results) {
+      spread(`${r.name} ${r.threads} thread(s)`, r.rates);
+      const ref = torch?.[r.name];
+      const vs = ref ? ` (torch ${args['torch-threads']} threads ${Math.round(ref)}, ratio ${(r.rate / ref).toFixed(2)})` : '';
+      console.log(`train ${r.name} ${backend} ${r.threads} thread${r.threads > 1 ? 's' : ''} ${Math.round(r.rate)} samples/s${vs}`);
+    }
+    for (const r of results.filter((x) => x.threads === 1)) {
+      const total = r.profile.reduce((a, [, ms]) => a + ms, 0);
+      console.log(`# one ${r.name} step on one thread: ${r.kernels} kernel calls, ${total.toFixed(1)} ms in kernels`);
+      for (const [kernel, ms] of r.profile.slice(0, 12)) console.log(`profile ${r.name} ${backend} ${kernel} ${ms.toFixed(2)} ms`);
+    }
   }
-  for (const r of results) {
-    const total = r.profile.reduce((a, [, ms]) => a + ms, 0);
-    console.log(`# one ${r.name} step: ${r.kernels} kernel calls, ${total.toFixed(1)} ms in kernels`);
-    for (const [kernel, ms] of r.profile.slice(0, 12)) console.log(`profile ${r.name} ${backend} ${kernel} ${ms.toFixed(2)} ms`);
-  }
-  await benchInference(backend);
+  if (!only || only === 'inference') await benchInference(backend);
+  if (!only || only === 'replay') benchReplay(REPEATS);
+  checkQuiet();
 }
 
 main().catch((e) => {

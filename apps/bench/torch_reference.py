@@ -66,7 +66,8 @@ def main():
             for _ in range(job["steps"]):
                 step()
             rates.append(job["steps"] * job["batch"] / (time.perf_counter() - start))
-        results[name] = {"samplesPerSecond": statistics.median(rates), "params": sum(p.numel() for p in net.parameters())}
+        results[name] = {"samplesPerSecond": statistics.median(rates), "repeats": rates,
+                         "params": sum(p.numel() for p in net.parameters())}
     json.dump({"torch": torch.__version__, "threads": job["threads"], "results": results}, sys.stdout)
 
 

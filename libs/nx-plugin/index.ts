@@ -1,9 +1,10 @@
 import type { CreateNodesContextV2, CreateNodesV2, TargetConfiguration } from 'nx/src/devkit-exports';
+import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { basename, join } from 'node:path';
-import { planPipeline, stageCode, type Plan, type Stage } from '../plan';
-import { loadPipeline, SpecError } from '../spec';
+import type { Plan, Stage } from '../plan';
 // Not the train lib's index: this must not load TensorFlow.js (the plugin runs on every nx command).
-import { preferredBackend, requestedBackend, resolveThreads, type BackendRequest, type ThreadsRequest } from '../train/src/backend-choice';
+import { nativeInstalled, preferredBackend, requestedBackend, resolveThreads, type BackendRequest, type ThreadsRequest } from '../train/src/backend-choice';
+import { inferenceCache } from './inference-cache';
 import { skipUnusableRemoteCache } from './remote-cache';
 
 /**
@@ -39,23 +40,38 @@ type Projects = Record<string, { name: string; root: string; targets: Record<str
 
 export const createNodesV2: CreateNodesV2 = [
   PIPELINES_GLOB,
-  async (files, _options, context) => files.map((file) => [file, { projects: projectsFor(file, context) }]),
+  async (files, _options, context) => {
+    const cache = inferenceCache<Projects>(context.workspaceRoot, workspaceDataDirectoryForWorkspace(context.workspaceRoot), nativeInstalled());
+    try {
+      return files.map((file) => [file, { projects: cache.get(file, () => projectsFor(file, context)) }]);
+    } finally {
+      cache.save(files);
+    }
+  },
 ];
 
 /** A remote cache that is down or refuses the token becomes a one-line warning, not a failed run. */
 export const preTasksExecution = skipUnusableRemoteCache;
 
-function projectsFor(file: string, context: CreateNodesContextV2): Projects {
+/** The projects of one pipeline file and the files it read. */
+function projectsFor(file: string, context: CreateNodesContextV2): { result: Projects; read: string[] } {
+  // Loaded only when a file must be planned anew: most commands find every file in the cache.
+  const { planPipeline } = require('../plan') as typeof import('../plan');
+  const { loadPipeline, SpecError } = require('../spec') as typeof import('../spec');
   const name = basename(file, '.yaml');
   let plan: Plan;
+  let read: string[];
   try {
     // The overrides too, so Nx schedules the stages the CLI will find (they may merge two runs' datasets).
-    plan = planPipeline(loadPipeline(join(context.workspaceRoot, file), process.env.TRAINYARD_OVERRIDES));
+    const pipeline = loadPipeline(join(context.workspaceRoot, file), process.env.TRAINYARD_OVERRIDES);
+    plan = planPipeline(pipeline);
+    read = pipeline.files;
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
     // An invalid file must not break every other pipeline: its target prints the problems and fails.
     const check = { command: `${CLI} check ${file}`, cache: false, metadata: { description: `${file} is invalid: run it to see why` } };
-    return { pipelines: { name: PROJECT, root: 'pipelines', targets: { [name]: check } } };
+    // What it extends may be what is wrong: any change under pipelines/shared plans it again.
+    return { result: { pipelines: { name: PROJECT, root: 'pipelines', targets: { [name]: check } } }, read: sharedFiles(context.workspaceRoot) };
   }
   const task = (s: Stage) => ({ projects: [stageProject(name, s.id)], target: s.kind });
   const entry: Record<string, TargetConfiguration> = {
@@ -68,10 +84,20 @@ function projectsFor(file: string, context: CreateNodesContextV2): Projects {
     // Distinct roots: Nx merges the projects that share one.
     projects[`pipelines/${name}/${stage.id}`] = { name: stageProject(name, stage.id), root: `pipelines/${name}/${stage.id}`, targets: { [stage.kind]: stageTarget(plan, file, stage) } };
   }
-  return { pipelines: { name: PROJECT, root: 'pipelines', targets: entry }, ...projects };
+  return { result: { pipelines: { name: PROJECT, root: 'pipelines', targets: entry }, ...projects }, read };
+}
+
+function sharedFiles(workspaceRoot: string): string[] {
+  const { readdirSync } = require('node:fs') as typeof import('node:fs');
+  try {
+    return readdirSync(join(workspaceRoot, 'pipelines', 'shared')).map((f) => join('pipelines', 'shared', f));
+  } catch {
+    return [];
+  }
 }
 
 function stageTarget(plan: Plan, file: string, stage: Stage): TargetConfiguration {
+  const { stageCode } = require('../plan') as typeof import('../plan');
   const { libs, files, packages } = stageCode[stage.kind];
   const byId = new Map(plan.stages.map((s) => [s.id, s]));
   const inputs: TargetConfiguration['inputs'] = [

@@ -84,6 +84,35 @@ test('an invalid file gets one target that prints its problems, and breaks no ot
 
 test('loading the plugin loads no TensorFlow.js, onnxruntime or vega (it runs on every nx command)', () => {
   const loaded = execFileSync(process.execPath, ['-e', "require('./libs/nx-plugin/plugin.cjs'); console.log(Object.keys(require.cache).join('\\n'))"], { cwd: repo, encoding: 'utf8' });
-  assert.ok(loaded.includes('libs/plan/'), 'the plugin was loaded');
+  assert.ok(loaded.includes('libs/nx-plugin/index.ts'), 'the plugin was loaded');
   assert.deepEqual(loaded.split('\n').filter((f) => /@tensorflow|onnxruntime|vega|resvg/.test(f)), []);
+});
+
+test('the projects of a file come from the cache until a file it read, the environment or the code changes', async () => {
+  const { inferenceCache } = await import('./inference-cache');
+  const root = mkdtempSync(join(tmpdir(), 'trainyard-plugin-cache-'));
+  mkdirSync(join(root, 'pipelines', 'shared'), { recursive: true });
+  writeFileSync(join(root, 'pipelines', 'p.yaml'), 'extends: shared/s.yaml\n');
+  writeFileSync(join(root, 'pipelines', 'shared', 's.yaml'), 'a: 1\n');
+  let computed = 0;
+  const plan = () => {
+    const cache = inferenceCache<number>(root, join(root, '.nx', 'workspace-data'), false);
+    const value = cache.get('pipelines/p.yaml', () => ({ result: ++computed, read: [join(root, 'pipelines', 'shared', 's.yaml')] }));
+    cache.save(['pipelines/p.yaml']);
+    return value;
+  };
+  assert.equal(plan(), 1);
+  assert.equal(plan(), 1, 'nothing changed: from the cache');
+  writeFileSync(join(root, 'pipelines', 'shared', 's.yaml'), 'a: 2\n');
+  assert.equal(plan(), 2, 'a file it extends changed');
+  const saved = process.env.TRAINYARD_OVERRIDES;
+  process.env.TRAINYARD_OVERRIDES = '{training: {epochs: 1}}';
+  try {
+    assert.equal(plan(), 3, 'the overrides changed');
+    assert.equal(plan(), 3);
+  } finally {
+    if (saved === undefined) delete process.env.TRAINYARD_OVERRIDES;
+    else process.env.TRAINYARD_OVERRIDES = saved;
+  }
+  assert.equal(plan(), 4, 'back to no overrides: planned again (one context is kept)');
 });

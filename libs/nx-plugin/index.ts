@@ -50,8 +50,29 @@ export const createNodesV2: CreateNodesV2 = [
   },
 ];
 
-/** A remote cache that is down or refuses the token becomes a one-line warning, not a failed run. */
-export const preTasksExecution = skipUnusableRemoteCache;
+/**
+ * Before tasks run: a remote cache that is down or refuses the token becomes a one-line warning, not a
+ * failed run; and the train stages learn how many tasks Nx runs at once, to warn when runs x threads
+ * exceed the cores (the thread count is in their keys, so it is not changed behind them).
+ */
+export async function preTasksExecution(_options: unknown, context: { argv: string[]; nxJsonConfiguration: { parallel?: number } }): Promise<void> {
+  process.env.TRAINYARD_NX_PARALLEL = String(nxParallel(context.argv, context.nxJsonConfiguration.parallel));
+  await skipUnusableRemoteCache();
+}
+
+/** The tasks Nx runs at once: --parallel on the command line, then NX_PARALLEL, then nx.json, then Nx's default 3. */
+export function nxParallel(argv: string[], fromNxJson?: number): number {
+  let value: string | undefined;
+  argv.forEach((a, i) => {
+    if (a.startsWith('--parallel=')) value = a.slice('--parallel='.length);
+    else if (a === '--parallel') value = /^\d+$/.test(argv[i + 1] ?? '') ? argv[i + 1] : 'true';
+  });
+  value ??= process.env.NX_PARALLEL;
+  if (value === 'false' || value === '0') return 1;
+  const n = Number(value);
+  if (Number.isInteger(n) && n > 0) return n;
+  return value === undefined && fromNxJson ? fromNxJson : 3;
+}
 
 /** The projects of one pipeline file and the files it read. */
 function projectsFor(file: string, context: CreateNodesContextV2): { result: Projects; read: string[] } {

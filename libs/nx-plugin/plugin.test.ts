@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CreateNodesContextV2, TargetConfiguration } from 'nx/src/devkit-exports';
-import { createNodesV2, PIPELINES_GLOB, PROJECT } from './index';
+import { createNodesV2, nxParallel, PIPELINES_GLOB, PROJECT } from './index';
+import { inferenceCache } from './inference-cache';
 
 const repo = join(__dirname, '..', '..');
 
@@ -89,7 +90,6 @@ test('loading the plugin loads no TensorFlow.js, onnxruntime or vega (it runs on
 });
 
 test('the projects of a file come from the cache until a file it read, the environment or the code changes', async () => {
-  const { inferenceCache } = await import('./inference-cache');
   const root = mkdtempSync(join(tmpdir(), 'trainyard-plugin-cache-'));
   mkdirSync(join(root, 'pipelines', 'shared'), { recursive: true });
   writeFileSync(join(root, 'pipelines', 'p.yaml'), 'extends: shared/s.yaml\n');
@@ -115,4 +115,21 @@ test('the projects of a file come from the cache until a file it read, the envir
     else process.env.TRAINYARD_OVERRIDES = saved;
   }
   assert.equal(plan(), 4, 'back to no overrides: planned again (one context is kept)');
+});
+
+test('the tasks Nx runs at once: --parallel, then NX_PARALLEL, then nx.json, then 3', () => {
+  const saved = process.env.NX_PARALLEL;
+  delete process.env.NX_PARALLEL;
+  try {
+    assert.equal(nxParallel(['nx', 'run', 'pipeline:x', '--parallel=2'], 1), 2);
+    assert.equal(nxParallel(['nx', 'run-many', '--parallel', '4'], 1), 4);
+    assert.equal(nxParallel(['nx', 'run', 'pipeline:x', '--parallel=false'], 5), 1);
+    assert.equal(nxParallel(['nx', 'run', 'pipeline:x'], 1), 1);
+    assert.equal(nxParallel(['nx', 'run', 'pipeline:x']), 3);
+    process.env.NX_PARALLEL = '2';
+    assert.equal(nxParallel(['nx', 'run', 'pipeline:x'], 1), 2);
+  } finally {
+    if (saved === undefined) delete process.env.NX_PARALLEL;
+    else process.env.NX_PARALLEL = saved;
+  }
 });

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { writeWeights, type History, type RunInfo } from '../../artifacts';
 import { signedPercent } from '../../graph';
@@ -20,6 +21,11 @@ export async function runTrain(ctx: StageContext): Promise<void> {
 
   const backend = await useBackend(requestedBackend(training.backend), ctx.log);
   const threads = resolveThreads(training.threads, training['batch-size']);
+  const parallel = Number(process.env.TRAINYARD_NX_PARALLEL ?? 1);
+  const cores = availableParallelism();
+  if (threads > 1 && threads * parallel > cores) {
+    ctx.log(`note: Nx runs up to ${parallel} tasks at once and this run trains on ${threads} threads: more than the ${cores} cores; TRAINYARD_THREADS=1 trains each run on one`);
+  }
   const probeCount = Math.min(ctx.config.evaluate['probe-size'], loaded.test.count);
   const result = train({
     model: ctx.config.model,

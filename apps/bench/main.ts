@@ -174,7 +174,6 @@ async function main() {
   }
   if (!only || only === 'inference') await benchInference(backend);
   if (!only || only === 'replay') benchReplay(REPEATS);
-  checkQuiet();
 }
 
 main().catch((e) => {

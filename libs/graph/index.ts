@@ -19,7 +19,7 @@ export type {
   SubsampleLayer,
 } from './src/types';
 export { GraphError } from './src/errors';
-export { describeModel, size } from './src/describe';
+export { describeModel, multiplyAdds, size } from './src/describe';
 export { matchWidths, MlpError, mlpLayers, mlpParams, signedPercent, withinTolerance, type MlpExpansion } from './src/mlp';
 export { pair, samePadding } from './src/layers/common';
 export { poolWindow } from './src/layers/pool';

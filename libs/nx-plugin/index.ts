@@ -1,6 +1,7 @@
 import type { CreateNodesContextV2, CreateNodesV2, TargetConfiguration } from 'nx/src/devkit-exports';
 import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { basename, join } from 'node:path';
+import type { ModelSpec } from '../graph';
 import type { Plan, Stage } from '../plan';
 // Not the train lib's index: this must not load TensorFlow.js (the plugin runs on every nx command).
 import { nativeInstalled, preferredBackend, requestedBackend, resolveThreads, type BackendRequest, type ThreadsRequest } from '../train/src/backend-choice';
@@ -33,7 +34,9 @@ export const stageProject = (pipeline: string, stage: string) => `${pipeline}.${
 export function stageKey(stage: Stage): string {
   if (stage.kind !== 'train') return stage.fingerprint;
   const training = stage.reads.training as { backend?: BackendRequest; threads?: ThreadsRequest; 'batch-size': number };
-  return `${stage.fingerprint}-${preferredBackend(requestedBackend(training.backend))}-t${resolveThreads(training.threads, training['batch-size'])}`;
+  const { multiplyAdds } = require('../graph') as typeof import('../graph');
+  const threads = resolveThreads(training.threads, training['batch-size'], multiplyAdds(stage.reads.model as ModelSpec));
+  return `${stage.fingerprint}-${preferredBackend(requestedBackend(training.backend))}-t${threads}`;
 }
 
 type Projects = Record<string, { name: string; root: string; targets: Record<string, TargetConfiguration> }>;

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { availableParallelism } from 'node:os';
 import { before, test } from 'node:test';
-import type { ModelSpec } from '../graph';
-import { withDefaults, type ResolvedTraining, type Training } from '../spec';
+import { multiplyAdds, type ModelSpec } from '../graph';
+import { loadPipeline, withDefaults, type ResolvedTraining, type Training } from '../spec';
 import { resolveThreads, train, useBackend } from './index';
 import { quiet, synthetic } from './testing';
 
@@ -62,19 +62,22 @@ test('more threads than a batch has images: the extra threads idle', () => {
   assert.ok(Number.isFinite(r.history[0].trainLoss));
 });
 
-test('resolveThreads: the file, then TRAINYARD_THREADS; auto takes the cores, one per 32 images of a batch', () => {
+test('resolveThreads: the file, then TRAINYARD_THREADS; auto takes the cores, one per 10M multiply-adds of a batch', () => {
   const saved = process.env.TRAINYARD_THREADS;
+  const lenet = multiplyAdds(loadPipeline('pipelines/lenet-l2.yaml').config.model);
+  const mlp = multiplyAdds({ input: [1, 32, 32], layers: [{ type: 'flatten' }, { type: 'dense', units: 60, activation: 'tanh' }, { type: 'dense', units: 10 }] });
   try {
     delete process.env.TRAINYARD_THREADS;
-    assert.equal(resolveThreads('auto', 16), 1);
-    assert.equal(resolveThreads('auto', 64), Math.min(availableParallelism(), 2));
-    assert.equal(resolveThreads('auto', 4096), availableParallelism());
-    assert.equal(resolveThreads(3, 64), 3);
-    assert.equal(resolveThreads(8, 4), 4, 'never more threads than images');
+    assert.equal(resolveThreads('auto', 64, lenet), Math.min(availableParallelism(), 2), `LeNet-5: ${lenet} per image`);
+    assert.equal(resolveThreads('auto', 16, lenet), 1);
+    assert.equal(resolveThreads('auto', 64, mlp), 1, `the MLP: ${mlp} per image`);
+    assert.equal(resolveThreads('auto', 4096, lenet), availableParallelism());
+    assert.equal(resolveThreads(3, 64, mlp), 3);
+    assert.equal(resolveThreads(8, 4, lenet), 4, 'never more threads than images');
     process.env.TRAINYARD_THREADS = '1';
-    assert.equal(resolveThreads(3, 64), 1);
+    assert.equal(resolveThreads(3, 64, lenet), 1);
     process.env.TRAINYARD_THREADS = 'two';
-    assert.throws(() => resolveThreads('auto', 64), /TRAINYARD_THREADS must be auto or a whole number from 1 to 99 \(got 'two'\)/);
+    assert.throws(() => resolveThreads('auto', 64, lenet), /TRAINYARD_THREADS must be auto or a whole number from 1 to 99 \(got 'two'\)/);
   } finally {
     if (saved === undefined) delete process.env.TRAINYARD_THREADS;
     else process.env.TRAINYARD_THREADS = saved;

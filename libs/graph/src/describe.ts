@@ -77,6 +77,21 @@ export function describeModel(model: ModelSpec): ModelSummary {
   return { input: model.input, layers, output: shape, paramCount };
 }
 
+/**
+ * Multiply-adds of one image's forward pass, roughly: each weight once per output position it is used at,
+ * plus each layer's output once (activations, pooling, normalization). The backward pass costs about twice
+ * the forward for every layer, so ratios between models hold for training too.
+ */
+export function multiplyAdds(model: ModelSpec): number {
+  let work = 0;
+  for (const layer of describeModel(model).layers) {
+    const positions = layer.layer.type === 'conv' ? size(layer.outputShape.slice(1)) : 1;
+    for (const p of layer.params) if (p.role === 'kernel') work += p.count * positions;
+    work += size(layer.outputShape);
+  }
+  return work;
+}
+
 export function size(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

@@ -1,4 +1,4 @@
-import { describeModel, size, type ModelSpec } from '../../graph';
+import { multiplyAdds, type ModelSpec } from '../../graph';
 import type { Plan, Stage } from './plan';
 
 /** Training images assumed for a dataset without `limit.train`: MNIST's and Fashion-MNIST's training file. */
@@ -20,21 +20,6 @@ export interface Shard {
   cost: number;
 }
 
-/**
- * Multiply-adds of one training sample's forward pass, roughly: each weight once per output position it
- * is used at, plus each layer's output once (activations, pooling, normalization). The backward pass
- * costs about twice the forward for every layer, so the ratios between models hold.
- */
-function forwardWork(model: ModelSpec): number {
-  let work = 0;
-  for (const layer of describeModel(model).layers) {
-    const positions = layer.layer.type === 'conv' ? size(layer.outputShape.slice(1)) : 1;
-    for (const p of layer.params) if (p.role === 'kernel') work += p.count * positions;
-    work += size(layer.outputShape);
-  }
-  return work;
-}
-
 /** A run's expected cost: epochs × training images × the model's work per image. */
 export function runCost(train: Stage): number {
   const { dataset, model, training } = train.reads as {
@@ -43,7 +28,7 @@ export function runCost(train: Stage): number {
     training: { epochs: number };
   };
   const images = (dataset.limit?.train ?? FULL_TRAIN) * (1 - dataset.validation);
-  return training.epochs * images * forwardWork(model);
+  return training.epochs * images * multiplyAdds(model);
 }
 
 /**

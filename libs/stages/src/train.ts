@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { writeWeights, type History, type RunInfo } from '../../artifacts';
-import { signedPercent } from '../../graph';
+import { multiplyAdds, signedPercent } from '../../graph';
 import type { StageContext } from './context';
 import { loadCheckedData } from './data';
 
@@ -20,7 +20,7 @@ export async function runTrain(ctx: StageContext): Promise<void> {
   }
 
   const backend = await useBackend(requestedBackend(training.backend), ctx.log);
-  const threads = resolveThreads(training.threads, training['batch-size']);
+  const threads = resolveThreads(training.threads, training['batch-size'], multiplyAdds(ctx.config.model));
   const parallel = Number(process.env.TRAINYARD_NX_PARALLEL ?? 1);
   const cores = availableParallelism();
   if (threads > 1 && threads * parallel > cores) {

@@ -32,20 +32,25 @@ export function preferredBackend(request: BackendRequest): BackendName {
 
 export type ThreadsRequest = number | 'auto';
 
-/** Images per slice below which another thread costs more (fixed per-step work) than it saves. */
-export const MIN_SLICE = 32;
+/**
+ * Forward multiply-adds a thread's slice of a batch must hold to pay for the fixed work of a step and of
+ * sharing it (copying weights and gradients): LeNet-5 at batch 64 (27M) gains from two threads, a
+ * 1024-60-10 MLP at batch 64 (4M) and LeNet-5 at batch 16 (7M) lose (`npm run bench`).
+ */
+export const MIN_SLICE_WORK = 10_000_000;
 
 /**
  * The threads a run trains on here: TRAINYARD_THREADS wins over the pipeline file; `auto` is the machine's
- * cores, at most one per MIN_SLICE images of a batch. Cheap: the cache key reads it.
+ * cores, at most one per MIN_SLICE_WORK of a batch's forward pass (`work`: multiply-adds per image).
+ * Cheap: the cache key reads it.
  */
-export function resolveThreads(fromConfig: ThreadsRequest = 'auto', batchSize: number): number {
+export function resolveThreads(fromConfig: ThreadsRequest = 'auto', batchSize: number, work: number): number {
   const env = process.env.TRAINYARD_THREADS;
   let request: ThreadsRequest = fromConfig;
   if (env !== undefined && env !== '') {
     if (env !== 'auto' && !/^[1-9][0-9]?$/.test(env)) throw new Error(`TRAINYARD_THREADS must be auto or a whole number from 1 to 99 (got '${env}')`);
     request = env === 'auto' ? 'auto' : Number(env);
   }
-  const threads = request === 'auto' ? Math.min(availableParallelism(), Math.floor(batchSize / MIN_SLICE)) : request;
+  const threads = request === 'auto' ? Math.min(availableParallelism(), Math.floor((batchSize * work) / MIN_SLICE_WORK)) : request;
   return Math.max(1, Math.min(threads, batchSize));
 }

@@ -8,7 +8,7 @@
  * wasm's, so the bench checks the load and the spread of its own repeats first and says when they lie.
  *
  *   npm run bench                      training, inference and replay
- *   npm run bench -- --only training   (or inference, replay)
+ *   npm run bench -- --only training   (or threads, inference, replay)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
@@ -47,6 +47,9 @@ const models: Record<string, ModelSpec> = {
 };
 const training = withDefaults('Training', { optimizer: 'adam', 'batch-size': BATCH }) as ResolvedTraining;
 
+/** For the thread scaling: a model big enough for two threads to pay off, at its pipeline's batch size. */
+const convnet = loadPipeline(join(repo, 'pipelines', 'fashion-small-convnet.yaml')).config;
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -59,8 +62,10 @@ function randomBatch(spec: ModelSpec, n: number, seed: number): { images: Float3
 }
 
 /** Median samples/s over REPEATS runs of STEPS training steps on `threads` threads, and the per-kernel profile of one step. */
-async function benchTraining(name: string, spec: ModelSpec, threads: number) {
-  const stepper = makeTrainStep(spec, training, 10, threads);
+async function benchTraining(name: string, spec: ModelSpec, threads: number, t: ResolvedTraining = training, steps = STEPS) {
+  const stepper = makeTrainStep(spec, t, 10, threads);
+  const BATCH = t['batch-size'];
+  const STEPS = steps;
   const batches = [0, 1, 2, 3].map((i) => randomBatch(spec, BATCH, i));
   let step = 0;
   const one = () => {
@@ -170,6 +175,18 @@ async function main() {
       const total = r.profile.reduce((a, [, ms]) => a + ms, 0);
       console.log(`# one ${r.name} step on one thread: ${r.kernels} kernel calls, ${total.toFixed(1)} ms in kernels`);
       for (const [kernel, ms] of r.profile.slice(0, 12)) console.log(`profile ${r.name} ${backend} ${kernel} ${ms.toFixed(2)} ms`);
+    }
+  }
+  if (!only || only === 'threads') {
+    const t = withDefaults('Training', { optimizer: 'adam', 'batch-size': convnet.training['batch-size'] }) as ResolvedTraining;
+    const runs = [];
+    for (const threads of THREADS) runs.push(await benchTraining('convnet', convnet.model, threads, t, Math.max(5, Math.round(STEPS / 4))));
+    const [one, ...more] = runs;
+    console.log(`# threads: fashion-small-convnet's model (batch ${t['batch-size']}), data-parallel over worker threads`);
+    spread('convnet 1 thread', one.rates);
+    for (const r of more) {
+      spread(`convnet ${r.threads} threads`, r.rates);
+      console.log(`threads convnet ${backend} ${r.threads} threads ${Math.round(r.rate)} samples/s (1 thread ${Math.round(one.rate)}, ratio ${(r.rate / one.rate).toFixed(2)})`);
     }
   }
   if (!only || only === 'inference') await benchInference(backend);

@@ -125,10 +125,12 @@ function stageTarget(plan: Plan, file: string, stage: Stage): TargetConfiguratio
   const { libs, files, packages } = stageCode[stage.kind];
   const byId = new Map(plan.stages.map((s) => [s.id, s]));
   const inputs: TargetConfiguration['inputs'] = [
-    ...libs.flatMap((lib) => [`{workspaceRoot}/libs/${lib}/**/*`, `!{workspaceRoot}/libs/${lib}/**/*.test.ts`]),
+    // The code the stage runs, without the tests and their fixtures (testing.ts, workspace.ts).
+    ...libs.flatMap((lib) => [`{workspaceRoot}/libs/${lib}/**/*`, `!{workspaceRoot}/libs/${lib}/**/*.test.ts`, `!{workspaceRoot}/libs/${lib}/testing.ts`]),
     ...files.map((f) => `{workspaceRoot}/${f}`),
     '{workspaceRoot}/apps/cli/**/*',
     '!{workspaceRoot}/apps/cli/**/*.test.ts',
+    '!{workspaceRoot}/apps/cli/workspace.ts',
     '{workspaceRoot}/tsconfig.json',
     { externalDependencies: ['tsx', ...packages] },
     { dependentTasksOutputFiles: '**/*', transitive: true },

@@ -53,6 +53,9 @@ test('every pipelines/*.yaml becomes targets of the project "pipeline"; each sta
   assert.ok(train.inputs?.includes('{workspaceRoot}/libs/train/**/*'));
   assert.ok(!targets['lenet-l2.charts:charts'].inputs?.includes('{workspaceRoot}/libs/train/**/*'), 'charts does not re-run when the trainer changes');
   assert.ok(!train.inputs?.some((i) => typeof i === 'string' && i.includes('pipelines/')), 'the YAML file itself is not an input');
+  for (const helper of ['!{workspaceRoot}/libs/train/testing.ts', '!{workspaceRoot}/libs/spec/testing.ts', '!{workspaceRoot}/apps/cli/workspace.ts']) {
+    assert.ok(train.inputs?.includes(helper), `test fixtures do not re-run stages: ${helper}`);
+  }
 });
 
 test("a stage task's configuration changes with what that stage reads, and no other's does", async () => {

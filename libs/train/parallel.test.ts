@@ -62,14 +62,14 @@ test('more threads than a batch has images: the extra threads idle', () => {
   assert.ok(Number.isFinite(r.history[0].trainLoss));
 });
 
-test('resolveThreads: the file, then TRAINYARD_THREADS; auto takes the cores, one per 40M multiply-adds of a batch', () => {
+test('resolveThreads: the file, then TRAINYARD_THREADS; auto takes the cores, one per 10M multiply-adds of a batch', () => {
   const saved = process.env.TRAINYARD_THREADS;
   const lenet = multiplyAdds(loadPipeline('pipelines/lenet-l2.yaml').config.model);
   const mlp = multiplyAdds({ input: [1, 32, 32], layers: [{ type: 'flatten' }, { type: 'dense', units: 60, activation: 'tanh' }, { type: 'dense', units: 10 }] });
   try {
     delete process.env.TRAINYARD_THREADS;
-    assert.equal(resolveThreads('auto', 64, lenet), 1, `LeNet-5: ${lenet} per image`);
-    assert.equal(resolveThreads('auto', 256, lenet), Math.min(availableParallelism(), 2));
+    assert.equal(resolveThreads('auto', 64, lenet), Math.min(availableParallelism(), 2), `LeNet-5: ${lenet} per image`);
+    assert.equal(resolveThreads('auto', 16, lenet), 1);
     assert.equal(resolveThreads('auto', 64, mlp), 1, `the MLP: ${mlp} per image`);
     assert.equal(resolveThreads('auto', 4096, lenet), availableParallelism());
     assert.equal(resolveThreads(3, 64, mlp), 3);

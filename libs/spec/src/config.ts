@@ -352,7 +352,7 @@ export interface Training {
    */
   backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
   /**
-   * Threads one run trains on: each batch is split into one slice per thread, their gradients summed and applied once (data-parallel; batch norm takes each slice's statistics, as PyTorch's DistributedDataParallel does). Results depend on the thread count, so it is part of the cache key and recorded in run.json; 1 computes each batch whole. `auto`: the machine's cores, but at most one thread per 40 million multiply-adds of a batch's forward pass (smaller slices cost more than they save: LeNet-5 trains on one thread up to batch 128, on two from batch 256). The environment variable TRAINYARD_THREADS overrides it.
+   * Threads one run trains on: each batch is split into one slice per thread, their gradients summed and applied once (data-parallel; batch norm takes each slice's statistics, as PyTorch's DistributedDataParallel does). Results depend on the thread count, so it is part of the cache key and recorded in run.json; 1 computes each batch whole. `auto`: the machine's cores, but at most one thread per 10 million multiply-adds of a batch's forward pass (smaller slices cost more than they save: LeNet-5 trains on two threads at batch 64, on one at batch 32 or less; an MLP of LeNet-5's size on one). The environment variable TRAINYARD_THREADS overrides it.
    */
   threads?: number | 'auto';
 }

@@ -34,11 +34,11 @@ export type ThreadsRequest = number | 'auto';
 
 /**
  * Forward multiply-adds a thread's slice of a batch must hold to pay for the fixed work of a step and of
- * sharing it (copying weights and gradients). Measured on a 2-core machine: LeNet-5 (430k per image) on
- * two threads was no faster at batch 64 (slices of 14M), 1.05-1.19x at batch 128 (27M), 1.6x at batch 256
- * (55M); a 1024-60-10 MLP at batch 64 (2M) ran at half speed.
+ * sharing it (copying weights and gradients). On a 2-core machine, lenet-l2 (LeNet-5, 425k per image,
+ * batch 64: slices of 14M) trained at 1.57x on two threads, while a 1024-60-10 MLP at batch 64 (slices of
+ * 2M) ran at half speed in `npm run bench`.
  */
-export const MIN_SLICE_WORK = 40_000_000;
+export const MIN_SLICE_WORK = 10_000_000;
 
 /**
  * The threads a run trains on here: TRAINYARD_THREADS wins over the pipeline file; `auto` is the machine's

@@ -91,9 +91,9 @@ function projectsFor(file: string, context: CreateNodesContextV2): { result: Pro
     plan = planPipeline(pipeline);
     read = pipeline.files;
   } catch (e) {
-    if (!(e instanceof SpecError)) throw e;
-    // An invalid file must not break every other pipeline: its target prints the problems and fails.
-    const check = { command: `${CLI} check ${file}`, cache: false, metadata: { description: `${file} is invalid: run it to see why` } };
+    // No file may break the other pipelines, whatever it throws: its target prints the problems and fails.
+    const why = e instanceof SpecError ? 'run it to see why' : (e as Error)?.message ?? String(e);
+    const check = { command: `${CLI} check ${shellQuote(file)}`, cache: false, metadata: { description: `${file} is invalid: ${why}` } };
     // What it extends may be what is wrong: any change under pipelines/shared plans it again.
     return { result: { pipelines: { name: PROJECT, root: 'pipelines', targets: { [name]: check } } }, read: sharedFiles(context.workspaceRoot) };
   }
@@ -109,6 +109,11 @@ function projectsFor(file: string, context: CreateNodesContextV2): { result: Pro
     projects[`pipelines/${name}/${stage.id}`] = { name: stageProject(name, stage.id), root: `pipelines/${name}/${stage.id}`, targets: { [stage.kind]: stageTarget(plan, file, stage) } };
   }
   return { result: { pipelines: { name: PROJECT, root: 'pipelines', targets: entry }, ...projects }, read };
+}
+
+/** A file name as one shell word that the shell does not interpret: names are data, never commands. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 function sharedFiles(workspaceRoot: string): string[] {

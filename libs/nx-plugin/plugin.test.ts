@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -80,7 +80,7 @@ test("the key of a variant's training reads its own backend, not the base's", as
 
 test('an invalid file gets one target that prints its problems, and breaks no other pipeline', async () => {
   const targets = await infer({ 'good.yaml': lenet, 'bad.yaml': 'dataset: { source: mnst }\n' });
-  assert.deepEqual(targets['pipeline:bad'].command, 'node --import tsx apps/cli/main.ts check pipelines/bad.yaml');
+  assert.deepEqual(targets['pipeline:bad'].command, "node --import tsx apps/cli/main.ts check 'pipelines/bad.yaml'");
   assert.equal(targets['pipeline:bad'].cache, false);
   assert.ok(targets['good.train:train']);
   assert.ok(!Object.keys(targets).some((t) => t.startsWith('bad.')));
@@ -135,4 +135,26 @@ test('the tasks Nx runs at once: --parallel, then NX_PARALLEL, then nx.json, the
     if (saved === undefined) delete process.env.NX_PARALLEL;
     else process.env.NX_PARALLEL = saved;
   }
+});
+
+test("a file's name never reaches a shell as code, and a YAML alias bomb breaks no other pipeline", async () => {
+  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)].join('\n');
+  const root = mkdtempSync(join(tmpdir(), 'trainyard-plugin-names-'));
+  mkdirSync(join(root, 'pipelines'));
+  const names = { evil: "x$(touch PWNED)'; touch PWNED2 #.yaml", bomb: 'bomb.yaml', good: 'good.yaml' };
+  writeFileSync(join(root, 'pipelines', names.evil), lenet);
+  writeFileSync(join(root, 'pipelines', names.bomb), bomb);
+  writeFileSync(join(root, 'pipelines', names.good), lenet);
+  const context = { workspaceRoot: root, nxJsonConfiguration: {} } as CreateNodesContextV2;
+  const results = await createNodesV2[1](Object.values(names).map((f) => `pipelines/${f}`), undefined, context);
+  const targets = Object.fromEntries(results.flatMap(([, r]) => Object.values(r.projects ?? {}).flatMap((p) => Object.entries(p.targets ?? {}).map(([n, t]) => [`${p.name}:${n}`, t]))));
+  assert.ok(targets['good.train:train'], 'the good pipeline is planned');
+  assert.match(targets['pipeline:bomb'].metadata?.description ?? '', /invalid/);
+  const check = targets[`pipeline:${names.evil.replace(/\.yaml$/, '')}`].command!;
+  // Run from a folder holding the CLI's path, as Nx runs it from the workspace root.
+  symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'), 'dir');
+  const r = spawnSync('sh', ['-c', check.replace('apps/cli/main.ts', join(repo, 'apps/cli/main.ts'))], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /the file name .* is the pipeline's name/);
+  assert.ok(!existsSync(join(root, 'PWNED')) && !existsSync(join(root, 'PWNED2')), 'nothing the name spelled ran');
 });

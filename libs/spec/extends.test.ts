@@ -140,3 +140,17 @@ test('a missing, unparsable or non-mapping extended file is one line at its entr
   assert.match(problems(dir, 'extends: [shared/empty.yaml]\n')[0], /extends -> 0: pipelines\/shared\/empty.yaml must hold a mapping of pipeline keys \(got an empty file\)$/);
   assert.deepEqual(problems(dir, `extends: 3\n${dataset}${model}training: {}\n`), ['pipelines/p.yaml:1:10 extends: must be a path or a list of paths to YAML files holding parts of a pipeline, relative to this file: merged in order, then this file\'s keys over them (got 3)']);
 });
+
+test('extends reads only YAML files inside the workspace, regular and small', () => {
+  const dir = workspace({ ...shared, 'pipelines/shared/notes.txt': 'training: {}\n', 'pipelines/shared/big.yaml': `# ${'x'.repeat(1 << 20)}\ntraining: {}\n` });
+  mkdirSync(join(dir, 'pipelines', 'shared', 'folder.yaml'));
+  const outside = mkdtempSync(join(tmpdir(), 'trainyard-outside-'));
+  writeFileSync(join(outside, 'o.yaml'), 'training: {}\n');
+  const refused = (entry: string) => problems(dir, `extends: ${entry}\n`).map((l) => l.replace(dir, '<ws>'));
+  assert.deepEqual(refused('/etc/passwd'), ['pipelines/p.yaml:1:10 extends: extends reads only files inside the workspace (<ws>); got /etc/passwd']);
+  assert.deepEqual(refused(join(outside, 'o.yaml')), [`pipelines/p.yaml:1:10 extends: extends reads only files inside the workspace (<ws>); got ${join(outside, 'o.yaml')}`]);
+  assert.deepEqual(refused('../../../../../../dev/zero'), ['pipelines/p.yaml:1:10 extends: extends reads only files inside the workspace (<ws>); got /dev/zero']);
+  assert.deepEqual(refused('shared/notes.txt'), ['pipelines/p.yaml:1:10 extends: extends reads only YAML files (.yaml or .yml); got pipelines/shared/notes.txt']);
+  assert.deepEqual(refused('shared/folder.yaml'), ['pipelines/p.yaml:1:10 extends: pipelines/shared/folder.yaml is not a regular file']);
+  assert.match(refused('shared/big.yaml')[0], /pipelines\/shared\/big\.yaml is 1,048,5\d\d bytes: extends reads files of at most 1 MiB$/);
+});

@@ -104,3 +104,8 @@ test('withDefaults fills a section built in code as loading a file does', () => 
   assert.deepEqual(withDefaults('Charts', {}), config.charts);
   assert.throws(() => withDefaults('Training', { 'learning-rate': -1 }), /Training\/learning-rate: must be > 0 \(got -1\)/);
 });
+
+test('a YAML alias bomb is one located problem, not an exhausted process', () => {
+  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)].join('\n');
+  assert.deepEqual(problems(bomb), ['pipelines/p.yaml:1:1 its aliases expand too far: refused as a resource exhaustion attack ("billion laughs")']);
+});

@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
-import { readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { isMap, isNode, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { SpecError, type Problem } from './errors';
 import { describeError } from './messages';
@@ -38,14 +38,24 @@ export function shownPath(file: string): string {
 }
 
 /** Parses YAML text; the document's syntax errors come back as problems. */
-export function parseYaml(text: string, file: string): { doc: Document; lines: LineCounter; syntax: Problem[] } {
+export function parseYaml(text: string, file: string): { doc: Document; lines: LineCounter; syntax: Problem[]; value: unknown } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const syntax = [...doc.errors, ...doc.warnings].map((e): Problem => {
     const { line, col } = lines.linePos(e.pos[0]);
     return { file, line, column: col, path: [], message: e.message.split('\n')[0] };
   });
-  return { doc, lines, syntax };
+  let value: unknown;
+  if (!syntax.length) {
+    try {
+      value = doc.toJS();
+    } catch (e) {
+      // The yaml library refuses aliases that expand without bound ("billion laughs"): one located problem.
+      const message = /alias/i.test((e as Error).message) ? 'its aliases expand too far: refused as a resource exhaustion attack ("billion laughs")' : (e as Error).message;
+      syntax.push({ file, line: 1, column: 1, path: [], message });
+    }
+  }
+  return { doc, lines, syntax, value };
 }
 
 /**
@@ -64,19 +74,41 @@ export function extendedLayers(layer: Layer, chain: string[]): Layer[] {
     const file = resolve(dirname(chain[chain.length - 1]), entry);
     const shown = shownPath(file);
     if (chain.includes(file)) throw fail(`extends form a cycle: ${[...chain, file].map(shownPath).join(' -> ')}`);
+    const refused = outsideWorkspace(file, chain[0]);
+    if (refused) throw fail(refused);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
       throw fail(`cannot read ${shown} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-    const { doc, lines, syntax } = parseYaml(text, shown);
+    const { doc, lines, syntax, value } = parseYaml(text, shown);
     if (syntax.length) throw fail(`${shown} is not valid YAML: ${shown}:${syntax[0].line}:${syntax[0].column} ${syntax[0].message}`);
-    const value = doc.toJS() as unknown;
     if (!isObject(value)) throw fail(`${shown} must hold a mapping of pipeline keys (got ${value === null ? 'an empty file' : Array.isArray(value) ? 'a list' : typeof value})`);
     const extended: Layer = { file: shown, doc, lines, value };
     return [...extendedLayers(extended, [...chain, file]), extended];
   });
+}
+
+/** Largest file `extends` reads: shared blocks are a few lines. */
+const MAX_EXTENDED_BYTES = 1 << 20;
+
+/** The workspace a pipeline file belongs to: the nearest folder above it with an nx.json, else its folder's parent. */
+function workspaceOf(pipelineFile: string): string {
+  for (let dir = dirname(pipelineFile); dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'nx.json'))) return dir;
+  return dirname(dirname(pipelineFile));
+}
+
+/** Why `file` may not be extended: only YAML files inside the pipeline's workspace, and of a sane size. */
+function outsideWorkspace(file: string, pipelineFile: string): string | undefined {
+  const root = workspaceOf(pipelineFile);
+  if (!(file + sep).startsWith(root + sep) || file === root) return `extends reads only files inside the workspace (${root}); got ${file}`;
+  if (!['.yaml', '.yml'].includes(extname(file))) return `extends reads only YAML files (.yaml or .yml); got ${shownPath(file)}`;
+  if (!existsSync(file)) return undefined; // "cannot read" says it below
+  const stat = statSync(file);
+  if (!stat.isFile()) return `${shownPath(file)} is not a regular file`;
+  if (stat.size > MAX_EXTENDED_BYTES) return `${shownPath(file)} is ${stat.size.toLocaleString('en-US')} bytes: extends reads files of at most 1 MiB`;
+  return undefined;
 }
 
 let sectionsValidator: ReturnType<Ajv['compile']> | undefined;
@@ -89,9 +121,9 @@ export function overridesLayer(overrides: unknown): Layer | undefined {
   const problem = (path: Path, message: string) => new SpecError([{ file: OVERRIDES, line: 0, column: 0, path, message }]);
   let value = overrides;
   if (typeof overrides === 'string') {
-    const { doc, syntax } = parseYaml(overrides, OVERRIDES);
-    if (syntax.length) throw problem([], `not valid YAML: column ${syntax[0].column}: ${syntax[0].message}`);
-    value = doc.toJS() as unknown;
+    const parsed = parseYaml(overrides, OVERRIDES);
+    if (parsed.syntax.length) throw problem([], `not valid YAML: column ${parsed.syntax[0].column}: ${parsed.syntax[0].message}`);
+    value = parsed.value;
   }
   if (value === undefined || value === null || (isObject(value) && Object.keys(value).length === 0)) return undefined;
   sectionsValidator ??= new Ajv({ verbose: true }).compile({

@@ -98,11 +98,11 @@ export function loadPipeline(file: string, overrides?: unknown): LoadedPipeline 
 /** As loadPipeline, from text already read; `file` is used for the name and in messages, and the files it extends are read relative to it. */
 export function parsePipeline(text: string, file: string, overrides?: unknown): LoadedPipeline {
   const name = basename(file, extname(file));
-  const { doc, lines, syntax } = parseYaml(text, file);
+  const { doc, lines, syntax, value } = parseYaml(text, file);
   if (syntax.length) throw new SpecError(syntax);
   const start = (message: string): SpecError => new SpecError([{ file, line: 1, column: 1, path: [], message }]);
   if (!PIPELINE_NAME.test(name)) throw start(`the file name '${name}' is the pipeline's name: use lowercase letters, digits and dashes`);
-  const own = doc.toJS() as unknown;
+  const own = value;
   if (own === null || typeof own !== 'object' || Array.isArray(own)) throw start('must be a mapping with at least dataset, model and training');
 
   // The files it extends, the file, the overrides: merged in that order, each problem placed in the one that wrote the value.

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,4 +33,20 @@ test('weights round-trip through weights.json and weights.bin', () => {
   };
   writeWeights(dir, weights);
   assert.deepEqual(readWeights(dir), weights);
+});
+
+test("a killed stage's temporary folder is swept when the next stage starts; a running one's is left", async () => {
+  const root = mkdtempSync(join(tmpdir(), 'trainyard-sweep-'));
+  const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
+  const deadPid = Number(dead.stdout.trim());
+  const running = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+  try {
+    mkdirSync(join(root, `.train.tmp-${deadPid}`));
+    writeFileSync(join(root, `.train.tmp-${deadPid}`, 'weights.bin'), 'half');
+    mkdirSync(join(root, `.data.tmp-${running.pid}`));
+    await writeStage(join(root, 'export'), async (tmp) => writeFileSync(join(tmp, 'model.onnx'), 'x'));
+    assert.deepEqual(readdirSync(root).sort(), [`.data.tmp-${running.pid}`, 'export']);
+  } finally {
+    running.kill();
+  }
 });

@@ -23,7 +23,8 @@ function workspaceCopy(name: string): string {
 
 /** Runs a pipeline through Nx and returns which stages executed and which came from the cache. */
 function nxRun(cwd: string, pipeline = 'e2e'): { ran: string[]; cached: string[]; output: string } {
-  const { status, output } = nx(cwd, ['run', `pipeline:${pipeline}`, '--output-style=static']);
+  // No --output-style: the workspace's .env makes every task's output show, as in a CI log.
+  const { status, output } = nx(cwd, ['run', `pipeline:${pipeline}`]);
   assert.equal(status, 0, output);
   return { ...stagesRun(output, pipeline), output };
 }
@@ -49,6 +50,7 @@ const sorted = (xs: string[]) => [...xs].sort();
 test('first run executes every stage and writes every artifact', () => {
   const { ran, output } = nxRun(first);
   assert.deepEqual(ran, sorted(STAGES), output);
+  assert.match(output, /^epoch 1\/1 lr .* samples\/s$/m, "training's epoch line is in the log");
   const a = join(first, 'artifacts', 'e2e');
   for (const f of ['data/manifest.json', 'train/history.json', 'train/run.json', 'train/weights.bin', 'export/model.onnx', 'evaluate/metrics.json', 'charts/loss.png', 'charts/accuracy.svg', 'charts/confusion.png', 'charts/report.md']) {
     assert.ok(existsSync(join(a, f)), `missing artifacts/e2e/${f}`);

@@ -41,7 +41,7 @@ test('a valid file gets every default filled in', () => {
 });
 
 test('noise transform defaults apply inside the discriminated list', () => {
-  const { config } = parsePipeline(valid.replace('- { type: pad, to: 32 }', '- { type: noise, std: 0.1 }'), 'p.yaml');
+  const { config } = parsePipeline(valid.replace('- { type: pad, to: 32 }', '- { type: noise, std: 0.1 }\n    - { type: pad, to: 32 }'), 'p.yaml');
   assert.deepEqual(config.dataset.transforms?.[0], { type: 'noise', std: 0.1, seed: 1, splits: ['train'] });
 });
 
@@ -108,4 +108,12 @@ test('withDefaults fills a section built in code as loading a file does', () => 
 test('a YAML alias bomb is one located problem, not an exhausted process', () => {
   const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)].join('\n');
   assert.deepEqual(problems(bomb), ['pipelines/p.yaml:1:1 its aliases expand too far: refused as a resource exhaustion attack ("billion laughs")']);
+});
+
+test('check refuses a model that cannot read the data or name its classes, at the key that would have to change', () => {
+  assert.deepEqual(problems(valid.replace('  transforms:\n    - { type: pad, to: 32 }\n', '')), ['pipelines/p.yaml:5:10 model -> input: is [1, 32, 32], but the dataset\'s images are [1, 28, 28] after its transforms']);
+  assert.deepEqual(problems(valid.replace('units: 10', 'units: 5')), ['pipelines/p.yaml:12:7 model -> layers -> 3: the model outputs [5], but the dataset has 10 classes: the last layer must output 10 logits']);
+  const named = valid.replace('source: mnist', 'source: mnist\n  classes: [even, odd]').replace('units: 10', 'units: 2');
+  assert.equal(parsePipeline(named, 'p.yaml').config.dataset.classes?.length, 2, 'class names set the count');
+  assert.deepEqual(problems(valid.replace(/model:[\s\S]*training:/, 'model:\n  input: [1, 32, 32]\n  mlp: { hidden: [20], outputs: 3 }\ntraining:')), ['pipelines/p.yaml:8:33 model -> mlp -> outputs: is 3, but the dataset has 10 classes']);
 });

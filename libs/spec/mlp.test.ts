@@ -27,7 +27,7 @@ variants:
 `;
 
 /** A model of 8 * 8 * 10 + 10 = 650 parameters, small enough that one hidden layer cannot match it. */
-const tiny = `dataset: { source: mnist }
+const tiny = `dataset: { source: idx, path: data }
 model:
   name: Tiny
   input: [1, 8, 8]
@@ -104,7 +104,7 @@ test('an unnamed model goes by the pipeline name; an MLP may match an MLP with h
 });
 
 test('an mlp in the base: a pipeline of one run', () => {
-  const p = parsePipeline(`dataset: { source: mnist }\nmodel:\n  input: [784]\n  mlp: { hidden: [300, 100], activation: tanh }\ntraining: {}\n`, 'p.yaml');
+  const p = parsePipeline(`dataset: { source: idx, path: data }\nmodel:\n  input: [784]\n  mlp: { hidden: [300, 100], activation: tanh }\ntraining: {}\n`, 'p.yaml');
   assert.equal(describeModel(p.runs[0].config.model).paramCount, 266_610);
   assert.equal(describeModel(p.config.model).paramCount, 266_610, 'the base config has its layers too');
   assert.equal(p.runs[0].matched, undefined);
@@ -117,7 +117,7 @@ test('match-params naming no model lists the names there are, at match-params', 
 });
 
 test('MLPs matching each other in a cycle: each one told, at its match-params', () => {
-  const text = `dataset: { source: mnist }
+  const text = `dataset: { source: idx, path: data }
 model:
   name: A
   input: [1, 8, 8]
@@ -131,7 +131,7 @@ variants:
     "p.yaml:5:34 model -> mlp -> match-params: the models match each other's parameter counts in a cycle ('A' -> 'B' -> 'A'): give one of them fixed layers or hidden widths (run a)",
     "p.yaml:9:47 variants -> b -> model -> mlp -> match-params: the models match each other's parameter counts in a cycle ('B' -> 'A' -> 'B'): give one of them fixed layers or hidden widths (run b)",
   ]);
-  assert.deepEqual(problems(`dataset: { source: mnist }\nmodel:\n  name: A\n  input: [4]\n  mlp: { depth: 2, match-params: A }\ntraining: {}\n`), [
+  assert.deepEqual(problems(`dataset: { source: idx, path: data }\nmodel:\n  name: A\n  input: [4]\n  mlp: { depth: 2, match-params: A }\ntraining: {}\n`), [
     "p.yaml:5:34 model -> mlp -> match-params: 'A' is this model's own name: name the model to match, or rename this one",
   ]);
 });
@@ -157,11 +157,11 @@ test('layers or mlp, and an mlp with hidden or depth and match-params: each mist
   assert.deepEqual(problems(tiny.replace('  layers:', '  mlp: { hidden: [3] }\n  layers:')), [
     'p.yaml:7:5 model -> layers: a model has either layers or mlp (which generates them), not both: drop one (run tiny)',
   ]);
-  assert.deepEqual(problems('dataset: { source: mnist }\nmodel:\n  input: [4]\ntraining: {}\n'), ['p.yaml:3:3 model: needs layers, or mlp to generate them']);
-  assert.deepEqual(problems('dataset: { source: mnist }\nmodel:\n  input: [4]\n  mlp: { depth: 2 }\ntraining: {}\n'), [
+  assert.deepEqual(problems('dataset: { source: idx, path: data }\nmodel:\n  input: [4]\ntraining: {}\n'), ['p.yaml:3:3 model: needs layers, or mlp to generate them']);
+  assert.deepEqual(problems('dataset: { source: idx, path: data }\nmodel:\n  input: [4]\n  mlp: { depth: 2 }\ntraining: {}\n'), [
     'p.yaml:4:17 model -> mlp -> depth: depth needs match-params (the name of the model whose parameter count the widths match); or give the widths as hidden',
   ]);
-  assert.deepEqual(problems('dataset: { source: mnist }\nmodel:\n  input: [4]\n  mlp: { match-params: x }\ntraining: {}\n'), [
+  assert.deepEqual(problems('dataset: { source: idx, path: data }\nmodel:\n  input: [4]\n  mlp: { match-params: x }\ntraining: {}\n'), [
     'p.yaml:4:24 model -> mlp -> match-params: needs hidden (the widths), or depth (the number of hidden layers) for match-params to choose the widths',
   ]);
   assert.deepEqual(problems(`${tiny}  mlp: { model: { mlp: { hidden: [4], depth: 2 } } }\n`), [

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { parsePipeline } from './index';
 import { problems } from './testing';
 
-const base = `dataset: { source: mnist }
+const base = `dataset: { source: idx, path: data }
 model:
   input: [1, 8, 8]
   layers:
@@ -23,7 +23,7 @@ test('overrides merge over every run last: over a variant, the matrix and the ba
   assert.deepEqual(p.runs.map((r) => r.config.training['learning-rate']), [0.1, 0.2, 0.1, 0.2], 'keys the overrides do not set stay');
   assert.deepEqual(p.runs.map((r) => r.label), ['long, learning-rate=0.1', 'long, learning-rate=0.2', 'short, learning-rate=0.1', 'short, learning-rate=0.2']);
   assert.equal(p.config.training.epochs, 1);
-  assert.deepEqual(p.runs[0].config.dataset, { source: 'mnist', limit: { train: 2000, test: 500 }, validation: 0.1, 'split-seed': 1, transforms: [] });
+  assert.deepEqual(p.runs[0].config.dataset, { source: 'idx', path: 'data', limit: { train: 2000, test: 500 }, validation: 0.1, 'split-seed': 1, transforms: [] });
   assert.deepEqual(p.overrides, { dataset: { limit: { train: 2000, test: 500 } }, training: { epochs: 1 } });
   assert.equal(parsePipeline(base, 'p.yaml').overrides, undefined);
   assert.equal(parsePipeline(base, 'p.yaml', '').overrides, undefined, 'an empty variable is no overrides');
@@ -33,7 +33,7 @@ test('overrides may not replace what the matrix sweeps: the runs would all be th
   assert.deepEqual(problems(`${base}matrix:\n  training.epochs: [3, 5]\n`, '{training: {epochs: 1}}'), [
     'TRAINYARD_OVERRIDES: training -> epochs: replaces what the matrix sweeps (training.epochs): its runs would no longer differ as their labels say',
   ]);
-  const noisy = base.replace('dataset: { source: mnist }', 'dataset:\n  source: mnist\n  transforms: [{ type: noise, std: 0.1 }]');
+  const noisy = base.replace('dataset: { source: idx, path: data }', 'dataset:\n  source: idx\n  path: data\n  transforms: [{ type: noise, std: 0.1 }]');
   assert.deepEqual(problems(`${noisy}matrix:\n  dataset.transforms.0.std: [0.1, 0.2]\n`, '{dataset: {transforms: []}}'), [
     'TRAINYARD_OVERRIDES: dataset -> transforms: replaces what the matrix sweeps (dataset.transforms.0.std): its runs would no longer differ as their labels say',
   ]);

@@ -59,7 +59,7 @@ test("a bad value in a variant or the matrix points at where it was written, nam
 });
 
 test('a matrix key may index into a list: a noise transform swept by std', () => {
-  const doc = base.replace('dataset: { source: mnist }', 'dataset:\n  source: mnist\n  transforms:\n    - { type: pad, to: 10 }\n    - { type: noise, std: 0.1 }');
+  const doc = base.replace('dataset: { source: idx, path: data }', 'dataset:\n  source: idx\n  path: data\n  transforms:\n    - { type: pad, to: 10 }\n    - { type: noise, std: 0.1 }');
   const p = parsePipeline(`${doc}matrix:\n  dataset.transforms.1.std: [0.2, 0.3]\n`, 'p.yaml');
   assert.deepEqual(
     p.runs.map((r) => r.config.dataset.transforms.map((t) => ('std' in t ? t.std : t.type))),
@@ -81,14 +81,14 @@ test('labels name matrix keys by their shortest suffix no other key shares', () 
 });
 
 test('a bad value swept into a list item points at the matrix entry', () => {
-  const doc = base.replace('dataset: { source: mnist }', 'dataset:\n  source: mnist\n  transforms:\n    - { type: pad, to: 10 }\n    - { type: noise, std: 0.1 }');
+  const doc = base.replace('dataset: { source: idx, path: data }', 'dataset:\n  source: idx\n  path: data\n  transforms:\n    - { type: pad, to: 10 }\n    - { type: noise, std: 0.1 }');
   assert.deepEqual(problems(`${doc}matrix:\n  dataset.transforms.1.std: [-1]\n`), [
-    'p.yaml:14:30 matrix -> dataset.transforms.1.std -> 0: must be >= 0 (got -1) (run std=-1)',
+    'p.yaml:15:30 matrix -> dataset.transforms.1.std -> 0: must be >= 0 (got -1) (run std=-1)',
   ]);
 });
 
 test('early stopping without a validation split is refused', () => {
-  assert.deepEqual(problems(base.replace('dataset: { source: mnist }', 'dataset: { source: mnist, validation: 0 }').replace('training:\n', 'training:\n  early-stopping: {}\n')), [
+  assert.deepEqual(problems(base.replace('dataset: { source: idx, path: data }', 'dataset: { source: idx, path: data, validation: 0 }').replace('training:\n', 'training:\n  early-stopping: {}\n')), [
     'p.yaml:8:19 training -> early-stopping: early stopping watches the validation split: set dataset -> validation above 0',
   ]);
 });

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { parsePipeline, SpecError } from './index';
 
 /** The smallest valid pipeline: a linear model on 8x8 inputs; tests append variants, matrix or seeds. */
-export const TINY_PIPELINE = `dataset: { source: mnist }
+export const TINY_PIPELINE = `dataset: { source: idx, path: data }
 model:
   input: [1, 8, 8]
   layers:

@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
+import { transformedShape } from '../../data/src/transforms/apply';
 import { describeModel, GraphError } from '../../graph';
 import schema from '../schema.json';
 import type { Charts, Dataset, EarlyStopping, Evaluate, Export, Model, Pipeline, Training } from './config';
@@ -169,16 +170,55 @@ export function parsePipeline(text: string, file: string, overrides?: unknown): 
   return { name, file, files, config: base as ResolvedPipeline, runs, ...(extra && { overrides: extra.value }) };
 }
 
+/** Images of the sources whose shape is known without reading their files: MNIST's and Fashion-MNIST's. */
+const KNOWN_SOURCES: Partial<Record<Dataset['source'], { shape: [number, number, number]; classes: number }>> = {
+  mnist: { shape: [1, 28, 28], classes: 10 },
+  'fashion-mnist': { shape: [1, 28, 28], classes: 10 },
+};
+
+function classCount(d: Dataset): number | undefined {
+  return d.classes?.length ?? KNOWN_SOURCES[d.source]?.classes;
+}
+
+/** The image shape after the transforms, when the source's is known; a transform that cannot apply is the data stage's to report. */
+function imageShape(d: ResolvedPipeline['dataset']): number[] | undefined {
+  const known = KNOWN_SOURCES[d.source];
+  if (!known) return undefined;
+  try {
+    return transformedShape(known.shape, d.transforms as Parameters<typeof transformedShape>[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Checks the schema cannot express: shapes that fit, settings that only apply together. */
 function semanticProblems(p: ResolvedPipeline): { path: Problem['path']; message: string }[] {
   const problems: { path: Problem['path']; message: string }[] = modelFormProblems(p.model);
   // An mlp's layers are generated later, once every run's model is known (resolveMlps).
   if (!problems.length && !p.model.mlp) {
     try {
-      describeModel(p.model);
+      const { output } = describeModel(p.model);
+      const classes = classCount(p.dataset);
+      const last = p.model.layers.length - 1;
+      if (classes !== undefined && (output.length !== 1 || output[0] !== classes)) {
+        problems.push({ path: ['model', 'layers', last], message: `the model outputs [${output.join(', ')}], but the dataset has ${classes} classes: the last layer must output ${classes} logits` });
+      }
     } catch (e) {
       if (!(e instanceof GraphError)) throw e;
       problems.push({ path: ['model', 'layers', e.layerIndex], message: e.message.replace(/^layer \d+ \([^)]*\): /, '') });
+    }
+  }
+  if (p.model.mlp) {
+    const classes = classCount(p.dataset);
+    const outputs = p.model.mlp.outputs ?? 10;
+    if (classes !== undefined && outputs !== classes) problems.push({ path: ['model', 'mlp', 'outputs'], message: `is ${outputs}, but the dataset has ${classes} classes` });
+  }
+  const shape = imageShape(p.dataset);
+  if (shape && !problems.length) {
+    const input = p.model.input;
+    // As the train stage requires: the model reads the images as the data stage builds them.
+    if (input.join('x') !== shape.join('x')) {
+      problems.push({ path: ['model', 'input'], message: `is [${input.join(', ')}], but the dataset's images are [${shape.join(', ')}] after its transforms` });
     }
   }
   const t = p.training;

@@ -117,3 +117,13 @@ test('check refuses a model that cannot read the data or name its classes, at th
   assert.equal(parsePipeline(named, 'p.yaml').config.dataset.classes?.length, 2, 'class names set the count');
   assert.deepEqual(problems(valid.replace(/model:[\s\S]*training:/, 'model:\n  input: [1, 32, 32]\n  mlp: { hidden: [20], outputs: 3 }\ntraining:')), ['pipelines/p.yaml:8:33 model -> mlp -> outputs: is 3, but the dataset has 10 classes']);
 });
+
+test('check bounds what cannot train on one machine: sizes, epochs, parameters and the number of runs', () => {
+  assert.deepEqual(problems(valid.replace('units: 10', 'units: 100000000')), ['pipelines/p.yaml:12:29 model -> layers -> 3 -> units: must be <= 65536 (got 100000000)']);
+  assert.deepEqual(problems(valid.replace('epochs: 2', 'epochs: 1000000000')), ['pipelines/p.yaml:14:11 training -> epochs: must be <= 10000 (got 1000000000)']);
+  const huge = valid.replace('units: 10 }', 'units: 65536 }\n    - { type: dense, units: 65536 }\n    - { type: dense, units: 10 }');
+  assert.match(problems(huge)[0], /^pipelines\/p\.yaml:7:3 model: has 4,3\d\d,\d{3},\d{3} parameters: Trainyard trains models of at most 100,000,000$/);
+  const values = (n: number) => `[${Array.from({ length: n }, (_, i) => (i + 1) / 1000).join(', ')}]`;
+  const sweep = `${valid}matrix:\n  training.learning-rate: ${values(100)}\n  training.beta1: ${values(100).replaceAll('0.1', '0.01')}\n`;
+  assert.deepEqual(problems(sweep), ['pipelines/p.yaml:15:1 matrix: makes 10,000 runs (variants x matrix x seeds): a pipeline may have at most 1,000; split the study into several files']);
+});

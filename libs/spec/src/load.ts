@@ -132,6 +132,11 @@ export function parsePipeline(text: string, file: string, overrides?: unknown): 
   const runs: LoadedRun[] = [];
   const placeRun: ((path: Problem['path'], message: string) => Problem)[] = [];
   const many = 'variants' in pipeline || 'matrix' in pipeline || 'seeds' in pipeline;
+  const count = runCount(pipeline as unknown as Record<string, unknown>);
+  if (count > MAX_RUNS) {
+    const at = 'matrix' in pipeline ? ['matrix'] : 'variants' in pipeline ? ['variants'] : ['seeds'];
+    throw new SpecError([where(at, `makes ${count.toLocaleString('en-US')} runs (variants x matrix x seeds): a pipeline may have at most ${MAX_RUNS.toLocaleString('en-US')}; split the study into several files`, true)]);
+  }
   for (const run of expandRuns(pipeline as unknown as Record<string, unknown>, extra?.value)) {
     // Where a key of this run was set: its variant, the matrix, the seeds or the overrides (the last applied wins), else the base.
     const origin = (path: Problem['path']): Problem['path'] => {
@@ -170,6 +175,19 @@ export function parsePipeline(text: string, file: string, overrides?: unknown): 
   return { name, file, files, config: base as ResolvedPipeline, runs, ...(extra && { overrides: extra.value }) };
 }
 
+/** Runs a pipeline may have: each is several Nx tasks, planned on every nx command. */
+const MAX_RUNS = 1000;
+
+/** Parameters a model may have: LeNet-5 has 61,706; this is already over a gigabyte of weights, gradients and Adam state. */
+const MAX_PARAMS = 100_000_000;
+
+function runCount(doc: Record<string, unknown>): number {
+  const variants = doc.variants && typeof doc.variants === 'object' ? Object.keys(doc.variants).length : 1;
+  const matrix = doc.matrix && typeof doc.matrix === 'object' ? Object.values(doc.matrix).reduce<number>((n, v) => n * (Array.isArray(v) ? v.length : 1), 1) : 1;
+  const seeds = Array.isArray(doc.seeds) ? doc.seeds.length : 1;
+  return variants * matrix * seeds;
+}
+
 /** Images of the sources whose shape is known without reading their files: MNIST's and Fashion-MNIST's. */
 const KNOWN_SOURCES: Partial<Record<Dataset['source'], { shape: [number, number, number]; classes: number }>> = {
   mnist: { shape: [1, 28, 28], classes: 10 },
@@ -197,7 +215,10 @@ function semanticProblems(p: ResolvedPipeline): { path: Problem['path']; message
   // An mlp's layers are generated later, once every run's model is known (resolveMlps).
   if (!problems.length && !p.model.mlp) {
     try {
-      const { output } = describeModel(p.model);
+      const { output, paramCount } = describeModel(p.model);
+      if (paramCount > MAX_PARAMS) {
+        problems.push({ path: ['model'], message: `has ${paramCount.toLocaleString('en-US')} parameters: Trainyard trains models of at most ${MAX_PARAMS.toLocaleString('en-US')}` });
+      }
       const classes = classCount(p.dataset);
       const last = p.model.layers.length - 1;
       if (classes !== undefined && (output.length !== 1 || output[0] !== classes)) {

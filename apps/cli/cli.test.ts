@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { syntheticParts, writeIdxDataset } from '../../libs/data/src/fixture';
 
 const repo = join(__dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'trainyard-cli-'));
@@ -110,4 +111,15 @@ test('shard --dry-run prints its slice of the runs with their share of the work;
     assert.equal(bad.status, 2);
     assert.equal(bad.stderr.trim(), message);
   }
+});
+
+test("an idx dataset with fewer classes than the model outputs: train stops before training, in one line naming both", () => {
+  const data = join(dir, 'four-classes');
+  writeIdxDataset(data, syntheticParts(40, 8, 28, 28, 4));
+  const file = pipeline('four', lenet.replace('source: mnist', `source: idx\n  path: ${data}`).replace('epochs: 10', 'epochs: 1'));
+  assert.equal(cli('stage', file, 'data').status, 0);
+  const r = cli('stage', file, 'train');
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr.trim(), 'error: the model outputs [10] but the dataset has 4 classes (0, 1, 2, 3): its last layer must output 4 logits (set TRAINYARD_DEBUG=1 for details)');
+  assert.ok(!existsSync(join(artifacts, 'four', 'train')));
 });

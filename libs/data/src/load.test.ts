@@ -100,7 +100,7 @@ test('train and test images must have one size', () => {
 
 test('dataset.classes must name every label; a broken file stops the load with its own message', () => {
   assert.throws(() => loadDataset({ source: 'idx', path: 'plain', classes: ['a', 'b', 'c'] }, { workspace }), {
-    message: 'dataset.classes has 3 classes but the labels go up to 3; give one name per label',
+    message: `dataset.classes has 3 classes but the labels go up to 3 (${join(workspace, 'plain', 'train-labels-idx1-ubyte')}); give one name per label`,
   });
   assert.deepEqual(loadDataset({ source: 'idx', path: 'plain', classes: ['a', 'b', 'c', 'd'] }, { workspace }).classes, ['a', 'b', 'c', 'd']);
   const dir = join(workspace, 'broken');
@@ -148,4 +148,15 @@ test('real Fashion-MNIST (gzipped, when installed): official class names, first 
 
 test('a config without the schema defaults is refused: they come from loadPipeline or withDefaults', () => {
   assert.throws(() => loadResolved({ source: 'idx', path: 'plain' }, { workspace }), /withDefaults\('Dataset', \.\.\.\)/);
+});
+
+test('a label beyond the classes names its file; a file without images says so', () => {
+  const dir = join(workspace, 'label-200');
+  writeIdxDataset(dir, { ...parts, 'test-labels': { dims: [5], data: [0, 1, 200, 3, 0] } });
+  assert.throws(() => loadDataset({ source: 'idx', path: dir, classes: ['a', 'b', 'c', 'd'] }, { workspace }), {
+    message: `dataset.classes has 4 classes but the labels go up to 200 (${join(dir, 't10k-labels-idx1-ubyte')}); give one name per label`,
+  });
+  const empty = join(workspace, 'empty');
+  writeIdxDataset(empty, { ...parts, 'train-images': { dims: [0, 3, 3], data: [] }, 'train-labels': { dims: [0], data: [] } });
+  assert.throws(() => loadDataset({ source: 'idx', path: empty }, { workspace }), { message: `${join(empty, 'train-images-idx3-ubyte')} holds no images` });
 });

@@ -24,6 +24,7 @@ function shapeOf(images: IdxArray): ImageShape {
 }
 
 function checkPair(images: IdxArray, labels: IdxArray, imagesPath: string, labelsPath: string): void {
+  if (images.dims[0] === 0) throw new DataError(`${imagesPath} holds no images`);
   if (images.dims[0] !== labels.dims[0]) {
     throw new DataError(`${imagesPath} holds ${images.dims[0]} images but ${labelsPath} holds ${labels.dims[0]} labels`);
   }
@@ -71,7 +72,9 @@ export function loadDataset(config: Dataset, options: LoadOptions): LoadedDatase
       `${located.files['test-images']} holds ${testShape.join('x')} images (CxHxW) but ${located.files['train-images']} holds ${sourceShape.join('x')}`,
     );
   }
-  const classes = resolveClasses(cfg.source, cfg.classes, Math.max(maxOf(trainLabels.data), maxOf(testLabels.data)));
+  const [trainMax, testMax] = [maxOf(trainLabels.data), maxOf(testLabels.data)];
+  const highest = trainMax >= testMax ? located.files['train-labels'] : located.files['test-labels'];
+  const classes = resolveClasses(cfg.source, cfg.classes, Math.max(trainMax, testMax), highest);
   // checked before any pixel is touched, so a bad transform fails fast
   const imageShape = transformedShape(sourceShape, cfg.transforms);
 

@@ -140,7 +140,7 @@ export function locateSource(config: Pick<Dataset, 'source' | 'path'>, options: 
  * Class names in label order: `dataset.classes` if given, else the source's own names
  * (`0`..`N-1` for idx, N = largest label + 1). Every label that occurs must have a name.
  */
-export function resolveClasses(source: SourceName, declared: readonly string[] | undefined, maxLabel: number): string[] {
+export function resolveClasses(source: SourceName, declared: readonly string[] | undefined, maxLabel: number, labelsFile?: string): string[] {
   let classes: string[];
   let from: string;
   if (declared !== undefined) {
@@ -160,7 +160,7 @@ export function resolveClasses(source: SourceName, declared: readonly string[] |
   }
   if (maxLabel >= classes.length) {
     const fix = declared !== undefined ? 'give one name per label' : 'set dataset.classes with one name per label';
-    throw new DataError(`${from} has ${classes.length} classes but the labels go up to ${maxLabel}; ${fix}`);
+    throw new DataError(`${from} has ${classes.length} classes but the labels go up to ${maxLabel}${labelsFile ? ` (${labelsFile})` : ''}; ${fix}`);
   }
   return classes;
 }

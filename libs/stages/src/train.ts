@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { writeWeights, type History, type RunInfo } from '../../artifacts';
-import { multiplyAdds, signedPercent } from '../../graph';
+import { describeModel, multiplyAdds, signedPercent } from '../../graph';
 import type { StageContext } from './context';
 import { loadCheckedData } from './data';
 
@@ -17,6 +17,11 @@ export async function runTrain(ctx: StageContext): Promise<void> {
   const expected = ctx.config.model.input.join('x');
   if (loaded.imageShape.join('x') !== expected) {
     throw new Error(`model -> input is [${ctx.config.model.input.join(', ')}] but the dataset's images are [${loaded.imageShape.join(', ')}] after its transforms`);
+  }
+  // For an idx source the classes are known only now, from its labels: before training, not as a shape error in it.
+  const { output } = describeModel(ctx.config.model);
+  if (output.length !== 1 || output[0] !== loaded.classes.length) {
+    throw new Error(`the model outputs [${output.join(', ')}] but the dataset has ${loaded.classes.length} classes (${loaded.classes.slice(0, 5).join(', ')}${loaded.classes.length > 5 ? ', ...' : ''}): its last layer must output ${loaded.classes.length} logits`);
   }
 
   const backend = await useBackend(requestedBackend(training.backend), ctx.log);

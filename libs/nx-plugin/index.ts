@@ -1,6 +1,6 @@
 import type { CreateNodesContextV2, CreateNodesV2, TargetConfiguration } from 'nx/src/devkit-exports';
 import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
-import { basename, join } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import type { ModelSpec } from '../graph';
 import type { Plan, Stage } from '../plan';
 // Not the train lib's index: this must not load TensorFlow.js (the plugin runs on every nx command).
@@ -23,6 +23,9 @@ export const PROJECT = 'pipeline';
 
 const CLI = 'node --import tsx apps/cli/main.ts';
 
+/** The Nx project of a file pipelines read: its path under pipelines/ (`lenet-l2.yaml`, `shared/mnist-32.yaml`). */
+export const fileProject = (path: string) => path.replace(/^pipelines\//, '');
+
 /** The Nx project of one stage task; `.` never occurs in a pipeline's name or a stage's id. */
 export const stageProject = (pipeline: string, stage: string) => `${pipeline}.${stage}`;
 
@@ -39,7 +42,7 @@ export function stageKey(stage: Stage): string {
   return `${stage.fingerprint}-${preferredBackend(requestedBackend(training.backend))}-t${threads}`;
 }
 
-type Projects = Record<string, { name: string; root: string; targets: Record<string, TargetConfiguration> }>;
+type Projects = Record<string, { name: string; root: string; targets: Record<string, TargetConfiguration>; implicitDependencies?: string[] }>;
 
 export const createNodesV2: CreateNodesV2 = [
   PIPELINES_GLOB,
@@ -103,10 +106,20 @@ function projectsFor(file: string, context: CreateNodesContextV2): { result: Pro
     [name]: { executor: 'nx:noop', cache: true, dependsOn: plan.stages.map(task), metadata: { description: `Run every stage of ${file}` } },
   };
   const projects: Projects = {};
+  // Each file the pipeline reads is a project of its own whose root is the file: Nx gives a changed file to
+  // the project with the deepest root holding it, so `nx affected` finds the stage tasks of exactly the
+  // pipelines that read it (their projects depend on it) instead of the one project `pipeline`.
+  const sources = read.map((f) => relative(context.workspaceRoot, resolve(context.workspaceRoot, f)));
+  for (const source of sources) projects[source] = { name: fileProject(source), root: source, targets: {} };
   for (const stage of plan.stages) {
     entry[`${name}.${stage.id}`] = { executor: 'nx:noop', cache: true, dependsOn: [task(stage)], metadata: { description: stage.description } };
     // Distinct roots: Nx merges the projects that share one.
-    projects[`pipelines/${name}/${stage.id}`] = { name: stageProject(name, stage.id), root: `pipelines/${name}/${stage.id}`, targets: { [stage.kind]: stageTarget(plan, file, stage) } };
+    projects[`pipelines/${name}/${stage.id}`] = {
+      name: stageProject(name, stage.id),
+      root: `pipelines/${name}/${stage.id}`,
+      targets: { [stage.kind]: stageTarget(plan, file, stage) },
+      implicitDependencies: sources.map(fileProject),
+    };
   }
   return { result: { pipelines: { name: PROJECT, root: 'pipelines', targets: entry }, ...projects }, read };
 }

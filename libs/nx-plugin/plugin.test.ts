@@ -158,3 +158,17 @@ test("a file's name never reaches a shell as code, and a YAML alias bomb breaks 
   assert.match(r.stderr, /the file name .* is the pipeline's name/);
   assert.ok(!existsSync(join(root, 'PWNED')) && !existsSync(join(root, 'PWNED2')), 'nothing the name spelled ran');
 });
+
+test('each file a pipeline reads is a project whose root is that file, and its stage projects depend on it', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'trainyard-plugin-files-'));
+  mkdirSync(join(root, 'pipelines', 'shared'), { recursive: true });
+  writeFileSync(join(root, 'pipelines', 'shared', 'data.yaml'), lenet.slice(lenet.indexOf('dataset:'), lenet.indexOf('model:')));
+  writeFileSync(join(root, 'pipelines', 'p.yaml'), `extends: shared/data.yaml\n${lenet.slice(lenet.indexOf('model:'))}`);
+  const context = { workspaceRoot: root, nxJsonConfiguration: {} } as CreateNodesContextV2;
+  const [[, result]] = await createNodesV2[1](['pipelines/p.yaml'], undefined, context);
+  const projects = Object.values(result.projects ?? {});
+  const byName = Object.fromEntries(projects.map((p) => [p.name, p]));
+  assert.equal(byName['p.yaml']?.root, 'pipelines/p.yaml');
+  assert.equal(byName['shared/data.yaml']?.root, 'pipelines/shared/data.yaml');
+  assert.deepEqual(byName['p.train']?.implicitDependencies, ['p.yaml', 'shared/data.yaml']);
+});

@@ -21,6 +21,7 @@ import { describeModel, size as shapeSize, type ModelSpec } from '../../libs/gra
 import { exportOnnx } from '../../libs/onnx';
 import { loadPipeline, withDefaults, type ResolvedTraining, type Training } from '../../libs/spec';
 import { makeTrainStep, requestedBackend, useBackend } from '../../libs/train';
+import { median } from './median';
 import { benchReplay } from './replay';
 
 const repo = join(__dirname, '..', '..');
@@ -49,11 +50,6 @@ const training = withDefaults('Training', { optimizer: 'adam', 'batch-size': BAT
 
 /** For the thread scaling: a model big enough for two threads to pay off, at its pipeline's batch size. */
 const convnet = loadPipeline(join(repo, 'pipelines', 'fashion-small-convnet.yaml')).config;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 function randomBatch(spec: ModelSpec, n: number, seed: number): { images: Float32Array; labels: Int32Array } {
   const rng = seedrandom(`bench:${seed}`);

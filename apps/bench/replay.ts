@@ -3,14 +3,11 @@
  * (a workspace whose one project has one cached target), measured side by side in throwaway workspaces
  * as CI runs Nx (no daemon).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyWorkspace, repo } from '../cli/workspace';
-
-const NX = join(repo, 'node_modules', '.bin', 'nx');
-const ENV = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true', NX_TASKS_RUNNER_DYNAMIC_OUTPUT: 'false' };
+import { copyWorkspace, nx as runNx, repo } from '../cli/workspace';
+import { median } from './median';
 
 /** The reduced size every stage of the replayed pipelines trains on: the replay does not depend on it. */
 const REDUCED = '{dataset: {limit: {train: 256, test: 64}}, training: {epochs: 1}}';
@@ -32,16 +29,12 @@ charts:
   include: [test-accuracy]
 `;
 
+/** Seconds one Nx command takes, run as CI runs Nx. */
 function nx(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
   const start = performance.now();
-  const r = spawnSync(NX, args, { cwd, env: { ...ENV, ...env }, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`nx ${args.join(' ')} failed in ${cwd}:\n${r.stdout}\n${r.stderr}`.slice(-4000));
+  const r = runNx(cwd, args, env);
+  if (r.status !== 0) throw new Error(`nx ${args.join(' ')} failed in ${cwd}:\n${r.output}`.slice(-4000));
   return (performance.now() - start) / 1000;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 /** Median seconds of `repeats` runs after one that fills the cache. */

@@ -40,7 +40,7 @@ class StaleKeyError extends Error {
   constructor(file: string, stage: string, given: string, now: string) {
     super(
       `${file}: stage ${stage} was planned with key ${given} but reads ${now} now: Nx's project graph is stale ` +
-        '(an Nx daemon started before TRAINYARD_OVERRIDES or TRAINYARD_BACKEND changed?); run npx nx reset, or NX_DAEMON=false',
+        '(an Nx daemon started before TRAINYARD_OVERRIDES, TRAINYARD_BACKEND or TRAINYARD_THREADS changed?); run npx nx reset, or NX_DAEMON=false',
     );
   }
 }
@@ -90,10 +90,9 @@ async function main(argv: string[]): Promise<void> {
       if (rest.length !== 2) throw new UsageError('stage needs a pipeline file and a stage id');
       const pipeline = load(rest[0]);
       const plan = planPipeline(pipeline);
-      if (values.key !== undefined) {
-        const stage = plan.stages.find((s) => s.id === rest[1]);
-        if (stage && stageKey(stage) !== values.key) throw new StaleKeyError(rest[0], stage.id, values.key, stageKey(stage));
-      }
+      const stage = plan.stages.find((s) => s.id === rest[1]);
+      const key = stage && values.key !== undefined ? stageKey(stage) : undefined;
+      if (stage && key !== undefined && key !== values.key) throw new StaleKeyError(rest[0], stage.id, values.key!, key);
       await runStage({ plan, pipeline, stageId: rest[1], workspace });
       return;
     }

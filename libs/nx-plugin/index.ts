@@ -4,7 +4,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import type { ModelSpec } from '../graph';
 import type { Plan, Stage } from '../plan';
 // Not the train lib's index: this must not load TensorFlow.js (the plugin runs on every nx command).
-import { nativeInstalled, preferredBackend, requestedBackend, resolveThreads, type BackendRequest, type ThreadsRequest } from '../train/src/backend-choice';
+import { nativeInstalled, preferredBackend, requestedBackend, runThreads, type BackendRequest, type ThreadsRequest } from '../train/src/backend-choice';
 import { inferenceCache } from './inference-cache';
 import { skipUnusableRemoteCache } from './remote-cache';
 
@@ -37,9 +37,7 @@ export const stageProject = (pipeline: string, stage: string) => `${pipeline}.${
 export function stageKey(stage: Stage): string {
   if (stage.kind !== 'train') return stage.fingerprint;
   const training = stage.reads.training as { backend?: BackendRequest; threads?: ThreadsRequest; 'batch-size': number };
-  const { multiplyAdds } = require('../graph') as typeof import('../graph');
-  const threads = resolveThreads(training.threads, training['batch-size'], multiplyAdds(stage.reads.model as ModelSpec));
-  return `${stage.fingerprint}-${preferredBackend(requestedBackend(training.backend))}-t${threads}`;
+  return `${stage.fingerprint}-${preferredBackend(requestedBackend(training.backend))}-t${runThreads(training, stage.reads.model as ModelSpec)}`;
 }
 
 type Projects = Record<string, { name: string; root: string; targets: Record<string, TargetConfiguration>; implicitDependencies?: string[] }>;
@@ -106,6 +104,7 @@ function projectsFor(file: string, context: CreateNodesContextV2): { result: Pro
     [name]: { executor: 'nx:noop', cache: true, dependsOn: plan.stages.map(task), metadata: { description: `Run every stage of ${file}` } },
   };
   const projects: Projects = {};
+  const kinds = new Map(plan.stages.map((s) => [s.id, s.kind]));
   // Each file the pipeline reads is a project of its own whose root is the file: Nx gives a changed file to
   // the project with the deepest root holding it, so `nx affected` finds the stage tasks of exactly the
   // pipelines that read it (their projects depend on it) instead of the one project `pipeline`.
@@ -117,7 +116,7 @@ function projectsFor(file: string, context: CreateNodesContextV2): { result: Pro
     projects[`pipelines/${name}/${stage.id}`] = {
       name: stageProject(name, stage.id),
       root: `pipelines/${name}/${stage.id}`,
-      targets: { [stage.kind]: stageTarget(plan, file, stage) },
+      targets: { [stage.kind]: stageTarget(plan, file, stage, kinds) },
       implicitDependencies: sources.map(fileProject),
     };
   }
@@ -138,10 +137,9 @@ function sharedFiles(workspaceRoot: string): string[] {
   }
 }
 
-function stageTarget(plan: Plan, file: string, stage: Stage): TargetConfiguration {
+function stageTarget(plan: Plan, file: string, stage: Stage, kinds: Map<string, Stage['kind']>): TargetConfiguration {
   const { stageCode } = require('../plan') as typeof import('../plan');
   const { libs, files, packages } = stageCode[stage.kind];
-  const byId = new Map(plan.stages.map((s) => [s.id, s]));
   const inputs: TargetConfiguration['inputs'] = [
     // The code the stage runs, without the tests and their fixtures (testing.ts, workspace.ts).
     ...libs.flatMap((lib) => [`{workspaceRoot}/libs/${lib}/**/*`, `!{workspaceRoot}/libs/${lib}/**/*.test.ts`, `!{workspaceRoot}/libs/${lib}/testing.ts`]),
@@ -162,7 +160,7 @@ function stageTarget(plan: Plan, file: string, stage: Stage): TargetConfiguratio
     cache: true,
     inputs,
     outputs: [`{workspaceRoot}/artifacts/${plan.pipeline}/${stage.id}`],
-    dependsOn: stage.needs.map((id) => ({ projects: [stageProject(plan.pipeline, id)], target: byId.get(id)!.kind })),
+    dependsOn: stage.needs.map((id) => ({ projects: [stageProject(plan.pipeline, id)], target: kinds.get(id)! })),
     metadata: { description: stage.description },
   };
 }

@@ -23,3 +23,6 @@ export function problems(text: string, overrides?: unknown): string[] {
   }
   assert.fail('expected the pipeline to be refused');
 }
+
+/** "Billion laughs": nine levels of aliases, each nine times the one before (9^9 nodes once expanded). */
+export const ALIAS_BOMB = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)].join('\n');

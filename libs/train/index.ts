@@ -1,5 +1,5 @@
 export { useBackend } from './src/backend';
-export { preferredBackend, requestedBackend, resolveThreads, nativeInstalled, MIN_SLICE_WORK, type BackendName, type BackendRequest, type ThreadsRequest } from './src/backend-choice';
+export { preferredBackend, requestedBackend, resolveThreads, runThreads, nativeInstalled, MIN_SLICE_WORK, type BackendName, type BackendRequest, type ThreadsRequest } from './src/backend-choice';
 export { train, evaluate, type Split, type TrainOptions, type TrainResult } from './src/trainer';
 export { buildModel, type TrainableModel } from './src/model';
 export { makeProgress, type Progress } from './src/progress';

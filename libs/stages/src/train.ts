@@ -2,13 +2,13 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { writeWeights, type History, type RunInfo } from '../../artifacts';
-import { describeModel, multiplyAdds, signedPercent } from '../../graph';
+import { describeModel, signedPercent } from '../../graph';
 import type { StageContext } from './context';
 import { loadCheckedData } from './data';
 
 export async function runTrain(ctx: StageContext): Promise<void> {
   // Loaded here only: the other stages must not pay for loading TensorFlow.js.
-  const { useBackend, requestedBackend, resolveThreads, train, makeProgress } = require('../../train') as typeof import('../../train');
+  const { useBackend, requestedBackend, runThreads, train, makeProgress } = require('../../train') as typeof import('../../train');
   const { loaded } = loadCheckedData(ctx);
   const training = ctx.config.training;
   const modelName = ctx.config.model.name ?? ctx.plan.pipeline;
@@ -25,7 +25,7 @@ export async function runTrain(ctx: StageContext): Promise<void> {
   }
 
   const backend = await useBackend(requestedBackend(training.backend), ctx.log);
-  const threads = resolveThreads(training.threads, training['batch-size'], multiplyAdds(ctx.config.model));
+  const threads = runThreads(training, ctx.config.model);
   const parallel = Number(process.env.TRAINYARD_NX_PARALLEL ?? 1);
   const cores = availableParallelism();
   if (threads > 1 && threads * parallel > cores) {

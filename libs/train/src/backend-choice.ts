@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { ModelSpec } from '../../graph';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -54,4 +55,11 @@ export function resolveThreads(fromConfig: ThreadsRequest = 'auto', batchSize: n
   }
   const threads = request === 'auto' ? Math.min(availableParallelism(), Math.floor((batchSize * work) / MIN_SLICE_WORK)) : request;
   return Math.max(1, Math.min(threads, batchSize));
+}
+
+/** The threads a run of this training config and model trains on here: what its cache key and its train stage both use. */
+export function runThreads(training: { threads?: ThreadsRequest; 'batch-size': number }, model: ModelSpec): number {
+  // Required here: the Nx plugin loads this file on every command, and needs the graph lib only to plan anew.
+  const { multiplyAdds } = require('../../graph') as typeof import('../../graph');
+  return resolveThreads(training.threads, training['batch-size'], multiplyAdds(model));
 }

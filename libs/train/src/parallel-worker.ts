@@ -5,7 +5,7 @@ import { size as shapeSize } from '../../graph';
 import { useBackend } from './backend';
 import type { BackendName } from './backend-choice';
 import { buildModel } from './model';
-import { CTRL, ERROR_BYTES, layout, sliceSeed, STATUS, STOP, type WorkerData } from './parallel';
+import { CTRL, ERROR_BYTES, layout, sliceGradients, sliceSeed, STATUS, STOP, type WorkerData } from './parallel';
 
 const { spec, training: t, classes, backend, slice, buffers } = workerData as WorkerData;
 const ctrl = new Int32Array(buffers.ctrl);
@@ -48,21 +48,13 @@ async function main(): Promise<void> {
     });
     const x = tf.tensor2d(images.subarray(0, n * input), [n, input]);
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels.subarray(0, n), 'int32'), classes));
-    let predicted: tf.Tensor | undefined;
-    const { value, grads: g } = tf.variableGrads(() => {
-      const logits = model.forward(x, true, sliceSeed(t.seed * 1_000_003 + step, slice));
-      predicted = tf.keep(tf.argMax(logits, 1));
-      return tf.mul(tf.losses.softmaxCrossEntropy(y, logits), share) as tf.Scalar;
-    }, model.trainableVariables);
-    for (const { param, offset } of trainable) grads.set(g[param.name].dataSync() as Float32Array, offset);
+    const mine = sliceGradients(model, x, y, labels.subarray(0, n), share, sliceSeed(t.seed * 1_000_003 + step, slice));
+    for (const { param, offset } of trainable) grads.set(mine.grads[param.name].dataSync() as Float32Array, offset);
     model.applyStateUpdates();
     for (const { param, offset } of state) stateOut.set(model.variables.get(param.name)!.dataSync() as Float32Array, offset);
-    const pred = predicted!.dataSync();
-    let correct = 0;
-    for (let i = 0; i < n; i++) if (pred[i] === labels[i]) correct++;
-    result[0] = value.dataSync()[0];
-    result[1] = correct;
-    tf.dispose([x, y, value, predicted!, ...Object.values(g)]);
+    result[0] = mine.loss;
+    result[1] = mine.correct;
+    tf.dispose([x, y, ...Object.values(mine.grads)]);
     Atomics.store(ctrl, CTRL.done, seen);
     Atomics.notify(ctrl, CTRL.done);
   }

@@ -18,7 +18,7 @@ import type { TrainableModel } from './model';
 /** Control words of one worker, in a shared Int32Array: `batch` is the whole batch's size, `n` the worker's slice. */
 export const CTRL = { seq: 0, done: 1, n: 2, step: 3, status: 4, error: 5, batch: 6, words: 8 } as const;
 export const ERROR_BYTES = 2048;
-export const STATUS = { idle: 0, ready: 1, failed: 2 } as const;
+export const STATUS = { ready: 1, failed: 2 } as const;
 export const STOP = -1;
 
 /** A worker waits this long for its first step (tfjs and wasm to load) and for each later one. */
@@ -47,7 +47,6 @@ export interface WorkerData {
   backend: string;
   /** 1 for the first worker: this thread is slice 0. */
   slice: number;
-  maxSlice: number;
   buffers: WorkerBuffers;
 }
 
@@ -66,6 +65,27 @@ export const total = (l: { length: number }[]) => l.reduce((n, e) => n + e.lengt
 
 /** The dropout seed of slice `slice` at a step: slice 0 keeps the single-thread seed. */
 export const sliceSeed = (stepSeed: number, slice: number) => stepSeed + slice * 0x9e3779b1;
+
+/**
+ * The gradient of `share` x the mean cross-entropy of a slice (its part of the batch's mean), not yet
+ * applied, with the loss and how many the slice got right: what this thread and every worker compute.
+ * `share` 1 leaves the loss unscaled, as a single thread computes the whole batch.
+ */
+export function sliceGradients(model: TrainableModel, x: tf.Tensor, y: tf.Tensor, labels: Int32Array, share: number, seed: number): { loss: number; grads: tf.NamedTensorMap; correct: number } {
+  let predicted: tf.Tensor | undefined;
+  const { value, grads } = tf.variableGrads(() => {
+    const logits = model.forward(x, true, seed);
+    predicted = tf.keep(tf.argMax(logits, 1));
+    const loss = tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+    return share === 1 ? loss : (tf.mul(loss, share) as tf.Scalar);
+  }, model.trainableVariables);
+  const loss = value.dataSync()[0];
+  const pred = predicted!.dataSync();
+  let correct = 0;
+  for (let i = 0; i < pred.length; i++) if (pred[i] === labels[i]) correct++;
+  tf.dispose([value, predicted!]);
+  return { loss, grads, correct };
+}
 
 /** Slice sizes of a batch of n over `threads`, as even as possible, the larger first. */
 export function slices(n: number, threads: number): number[] {
@@ -98,7 +118,7 @@ export function startHelpers(spec: ModelSpec, t: ResolvedTraining, classes: numb
       result: new SharedArrayBuffer(16),
       error: new SharedArrayBuffer(ERROR_BYTES),
     };
-    const data: WorkerData = { spec, training: t, classes, backend: tf.getBackend(), slice: i + 1, maxSlice, buffers };
+    const data: WorkerData = { spec, training: t, classes, backend: tf.getBackend(), slice: i + 1, buffers };
     // A worker does not inherit tsx's loader: register it first, as libs/nx-plugin/plugin.cjs does for Nx.
     const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(join(__dirname, 'parallel-worker.ts'))});`;
     const worker = new Worker(boot, { eval: true, workerData: data });

@@ -3,7 +3,7 @@ import { size as shapeSize, type ModelSpec } from '../../graph';
 import type { ResolvedTraining } from '../../spec';
 import { buildModel, type TrainableModel } from './model';
 import { makeOptimizer } from './optimizer';
-import { layout, slices, startHelpers, type Helpers } from './parallel';
+import { layout, sliceGradients, sliceSeed, slices, startHelpers, type Helpers } from './parallel';
 
 /** The hot path of training, shared by the trainer and the benchmark so the benchmark measures what runs. */
 export interface TrainStep {
@@ -22,43 +22,28 @@ export function makeTrainStep(spec: ModelSpec, t: ResolvedTraining, classes: num
   const optimizer = makeOptimizer(t);
   const size = shapeSize(spec.input);
   const kernels = new Set(model.params.filter((p) => p.role === 'kernel').map((p) => model.variables.get(p.name)!));
-  const variables = model.trainableVariables;
-  // Fewer threads than a batch has images would leave slices empty.
-  const helpers: Helpers | undefined = threads > 1 ? startHelpers(spec, t, classes, model, Math.min(threads, t['batch-size'])) : undefined;
+  // Never more threads than a batch has images: slices would be empty.
+  const count = threads > 1 ? Math.min(threads, t['batch-size']) : 1;
+  const helpers: Helpers | undefined = count > 1 ? startHelpers(spec, t, classes, model, count) : undefined;
   const trainable = layout(model.params, (p) => p.trainable);
   const state = layout(model.params, (p) => !p.trainable);
 
-  /** The gradient of `share` x the mean loss of rows `from..from+n` (its part of the batch's mean), not yet applied. */
-  const gradients = (x: tf.Tensor, y: tf.Tensor, share: number, step: number) => {
-    let predicted: tf.Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.forward(x, true, t.seed * 1_000_003 + step);
-      predicted = tf.keep(tf.argMax(logits, 1));
-      const loss = tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-      return share === 1 ? loss : (tf.mul(loss, share) as tf.Scalar);
-    }, variables);
-    const loss = value.dataSync()[0];
-    value.dispose();
-    return { loss, grads, predicted: predicted! };
-  };
-
   return {
     model,
-    threads: helpers ? Math.min(threads, t['batch-size']) : 1,
+    threads: count,
     run(images, labels, step) {
       const n = labels.length;
-      const sizes = helpers ? slices(n, Math.min(threads, t['batch-size'])).filter((k, i) => i === 0 || k > 0) : [n];
+      // A last batch smaller than the thread count leaves the last workers out.
+      const sizes = helpers ? slices(n, count).filter((k, i) => i === 0 || k > 0) : [n];
       const own = sizes[0];
       const x = tf.tensor2d(images.subarray(0, own * size), [own, size]);
       const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels.subarray(0, own), 'int32'), classes));
-      let mine!: ReturnType<typeof gradients>;
-      const others = helpers && sizes.length > 1 ? helpers.step(images, labels, sizes, step, () => (mine = gradients(x, y, own / n, step))) : [];
-      if (!helpers || sizes.length === 1) mine = gradients(x, y, 1, step);
+      const seed = sliceSeed(t.seed * 1_000_003 + step, 0);
+      let mine!: ReturnType<typeof sliceGradients>;
+      const compute = () => (mine = sliceGradients(model, x, y, labels.subarray(0, own), own / n, seed));
+      const others = helpers && sizes.length > 1 ? helpers.step(images, labels, sizes, step, compute) : (compute(), []);
       let grads = mine.grads;
-      let loss = mine.loss;
-      let correct = 0;
-      const pred = mine.predicted.dataSync();
-      for (let i = 0; i < own; i++) if (pred[i] === labels[i]) correct++;
+      let { loss, correct } = mine;
       if (others.length) {
         // Summed in slice order, the same at every step: the result depends on the thread count only.
         const summed: tf.NamedTensorMap = {};
@@ -91,7 +76,7 @@ export function makeTrainStep(spec: ModelSpec, t: ResolvedTraining, classes: num
           }
         });
       }
-      tf.dispose([x, y, mine.predicted]);
+      tf.dispose([x, y]);
       return { loss, correct };
     },
     setLearningRate: (lr) => optimizer.setLearningRate(lr),

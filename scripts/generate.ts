@@ -1,6 +1,7 @@
-// Everything derived from libs/spec/schema.json, the single source of truth for pipeline files:
-//   libs/spec/src/config.ts  the TypeScript types
-//   README.md                the YAML reference, between the reference markers
+// Files derived from a source in the repository, committed so that nothing is compiled at run time:
+//   libs/spec/src/config.ts                 TypeScript types     from libs/spec/schema.json
+//   README.md                               the YAML reference   from libs/spec/schema.json (between the markers)
+//   libs/train/src/kernels/simd-binary.ts   the wasm binary      from libs/train/src/kernels/simd.wat
 // `npm run generate` writes them; `--check` fails when a committed copy is out of date (a test runs it).
 import { compile } from 'json-schema-to-typescript';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,8 @@ const root = join(__dirname, '..');
 const schemaPath = join(root, 'libs/spec/schema.json');
 export const TYPES_FILE = join(root, 'libs/spec/src/config.ts');
 export const README = join(root, 'README.md');
+const WAT_FILE = join(root, 'libs/train/src/kernels/simd.wat');
+export const SIMD_FILE = join(root, 'libs/train/src/kernels/simd-binary.ts');
 const START = '<!-- reference:start (generated from libs/spec/schema.json by `npm run generate`) -->';
 const END = '<!-- reference:end -->';
 
@@ -94,20 +97,42 @@ export function readmeWithReference(readme: string): string {
   return readme.slice(0, start) + generateReference() + readme.slice(end + END.length);
 }
 
+/** simd.wat compiled by wabt, as a module exporting the bytes in base64. */
+export async function generateSimdBinary(): Promise<string> {
+  const wabt = await (require('wabt') as () => Promise<{ parseWat(name: string, text: string, features: object): WatModule }>)();
+  const module = wabt.parseWat('simd.wat', readFileSync(WAT_FILE, 'utf8'), { simd: true });
+  try {
+    module.validate();
+    const bytes = Buffer.from(module.toBinary({}).buffer).toString('base64');
+    return `// Generated from simd.wat by \`npm run generate\`: edit that file, not this one.\nexport const SIMD_WASM =\n  '${bytes}';\n`;
+  } finally {
+    module.destroy();
+  }
+}
+
+interface WatModule {
+  validate(): void;
+  toBinary(options: object): { buffer: Uint8Array };
+  destroy(): void;
+}
+
 if (require.main === module) {
   (async () => {
     const types = await generateTypes();
     const readme = readmeWithReference(readFileSync(README, 'utf8'));
+    const simd = await generateSimdBinary();
     if (process.argv.includes('--check')) {
       const stale = [
         readFileSync(TYPES_FILE, 'utf8') !== types && 'libs/spec/src/config.ts',
         readFileSync(README, 'utf8') !== readme && 'the YAML reference in README.md',
+        readFileSync(SIMD_FILE, 'utf8') !== simd && 'libs/train/src/kernels/simd-binary.ts',
       ].filter(Boolean);
       for (const what of stale) console.error(`${what} is out of date: run \`npm run generate\``);
       process.exitCode = stale.length ? 1 : 0;
     } else {
       writeFileSync(TYPES_FILE, types);
       writeFileSync(README, readme);
+      writeFileSync(SIMD_FILE, simd);
     }
   })();
 }

@@ -11,9 +11,10 @@
  *   npm run bench -- --only training   (or threads, inference, replay)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import seedrandom from 'seedrandom';
@@ -57,12 +58,64 @@ function randomBatch(spec: ModelSpec, n: number, seed: number): { images: Float3
   return { images: Float32Array.from({ length: n * size }, () => rng() * 2 - 1), labels: Int32Array.from({ length: n }, () => Math.floor(rng() * 10)) };
 }
 
-/** Median samples/s over REPEATS runs of STEPS training steps on `threads` threads, and the per-kernel profile of one step. */
-async function benchTraining(name: string, spec: ModelSpec, threads: number, t: ResolvedTraining = training, steps = STEPS) {
+/**
+ * PyTorch training the same models in a Python process that stays up, asked for one repeat at a time
+ * so that its repeats alternate with ours: on a shared VM whose speed drifts, both then see the same machine.
+ */
+class TorchReference {
+  private readonly lines: string[] = [];
+  private waiting: ((line: string) => void) | undefined;
+  private failure = '';
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      if (waiting) waiting(line);
+      else this.lines.push(line);
+    });
+    child.stderr.on('data', (chunk: Buffer) => (this.failure = chunk.toString().trim().split('\n').at(-1) ?? ''));
+    child.on('close', () => this.waiting?.(''));
+  }
+
+  /** Undefined when /usr/bin/python3 cannot import torch. */
+  static async start(threads: number): Promise<{ torch: TorchReference; version: string } | undefined> {
+    const python = '/usr/bin/python3';
+    if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
+      console.log('torch not importable by /usr/bin/python3 (apt-get install python3-torch): no PyTorch comparison');
+      return undefined;
+    }
+    const torch = new TorchReference(spawn(python, [join(__dirname, 'torch_reference.py')]));
+    torch.child.stdin.write(`${JSON.stringify({ threads, batch: BATCH, warmup: WARMUP, steps: STEPS, models })}\n`);
+    const { torch: version } = JSON.parse(await torch.next()) as { torch: string };
+    return { torch, version };
+  }
+
+  private async next(): Promise<string> {
+    const line = this.lines.shift() ?? (await new Promise<string>((resolve) => (this.waiting = resolve)));
+    if (line === '') throw new Error(`the PyTorch reference failed: ${this.failure || 'it exited'}`);
+    return line;
+  }
+
+  /** Samples/s of one repeat of STEPS steps of the named model. */
+  async repeat(model: string): Promise<number> {
+    this.child.stdin.write(`${model}\n`);
+    return Number(await this.next());
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
+}
+
+/**
+ * Median samples/s over REPEATS runs of `steps` training steps on `threads` threads, each run followed by
+ * one of PyTorch's when given, and the per-kernel profile of one step.
+ */
+async function benchTraining(name: string, spec: ModelSpec, threads: number, t: ResolvedTraining = training, steps = STEPS, torch?: TorchReference) {
   const stepper = makeTrainStep(spec, t, 10, threads);
-  const BATCH = t['batch-size'];
-  const STEPS = steps;
-  const batches = [0, 1, 2, 3].map((i) => randomBatch(spec, BATCH, i));
+  const batch = t['batch-size'];
+  const batches = [0, 1, 2, 3].map((i) => randomBatch(spec, batch, i));
   let step = 0;
   const one = () => {
     const b = batches[step % batches.length];
@@ -70,10 +123,12 @@ async function benchTraining(name: string, spec: ModelSpec, threads: number, t: 
   };
   for (let i = 0; i < WARMUP; i++) one();
   const rates: number[] = [];
+  const torchRates: number[] = [];
   for (let r = 0; r < REPEATS; r++) {
     const start = performance.now();
-    for (let i = 0; i < STEPS; i++) one();
-    rates.push((STEPS * BATCH) / ((performance.now() - start) / 1000));
+    for (let i = 0; i < steps; i++) one();
+    rates.push((steps * batch) / ((performance.now() - start) / 1000));
+    if (torch) torchRates.push(await torch.repeat(name));
   }
   const profile = await tf.profile(() => {
     one();
@@ -82,22 +137,17 @@ async function benchTraining(name: string, spec: ModelSpec, threads: number, t: 
   const byKernel = new Map<string, number>();
   for (const k of profile.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
   stepper.dispose();
-  return { name, threads, rate: median(rates), rates, profile: [...byKernel].sort((a, b) => b[1] - a[1]), kernels: profile.kernels.length };
-}
-
-function torchReference(threads: number): Record<string, number> | undefined {
-  const python = '/usr/bin/python3';
-  if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
-    console.log('torch not importable by /usr/bin/python3 (apt-get install python3-torch): no PyTorch comparison');
-    return undefined;
-  }
-  const job = { threads, batch: BATCH, warmup: WARMUP, steps: STEPS, repeats: REPEATS, models };
-  const r = spawnSync(python, [join(__dirname, 'torch_reference.py')], { input: JSON.stringify(job), encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`the PyTorch reference failed: ${r.stderr.trim().split('\n').at(-1)}`);
-  const out = JSON.parse(r.stdout) as { torch: string; results: Record<string, { samplesPerSecond: number; repeats?: number[] }> };
-  console.log(`# PyTorch ${out.torch}, ${threads} threads`);
-  for (const [k, v] of Object.entries(out.results)) if (v.repeats) spread(`PyTorch ${k}`, v.repeats);
-  return Object.fromEntries(Object.entries(out.results).map(([k, v]) => [k, v.samplesPerSecond]));
+  return {
+    name,
+    threads,
+    rate: median(rates),
+    rates,
+    torchRates,
+    // The median of the per-repeat ratios: each pair ran back to back.
+    ratio: torch ? median(rates.map((r, i) => r / torchRates[i])) : undefined,
+    profile: [...byKernel].sort((a, b) => b[1] - a[1]),
+    kernels: profile.kernels.length,
+  };
 }
 
 /** Images/s of onnxruntime on the exported model and of the same model's TensorFlow.js forward pass. */
@@ -158,13 +208,19 @@ async function main() {
   console.log(`# Trainyard bench: backend ${backend}, batch ${BATCH}, Adam, ${STEPS} steps x ${REPEATS} repeats (median), ${WARMUP} warm-up steps`);
   checkQuiet();
   if (!only || only === 'training') {
+    const torchThreads = Number(args['torch-threads']);
+    const reference = await TorchReference.start(torchThreads);
+    if (reference) console.log(`# PyTorch ${reference.version}, ${torchThreads} threads, its repeats alternating with ours`);
     const results = [];
-    for (const [name, spec] of Object.entries(models)) for (const threads of THREADS) results.push(await benchTraining(name, spec, threads));
-    const torch = torchReference(Number(args['torch-threads']));
+    try {
+      for (const [name, spec] of Object.entries(models)) for (const threads of THREADS) results.push(await benchTraining(name, spec, threads, training, STEPS, reference?.torch));
+    } finally {
+      reference?.torch.close();
+    }
     for (const r of results) {
       spread(`${r.name} ${r.threads} thread(s)`, r.rates);
-      const ref = torch?.[r.name];
-      const vs = ref ? ` (torch ${args['torch-threads']} threads ${Math.round(ref)}, ratio ${(r.rate / ref).toFixed(2)})` : '';
+      if (r.torchRates.length) spread(`PyTorch ${r.name} beside ${r.threads} thread(s)`, r.torchRates);
+      const vs = r.ratio !== undefined ? ` (torch ${torchThreads} threads ${Math.round(median(r.torchRates))}, ratio ${r.ratio.toFixed(2)})` : '';
       console.log(`train ${r.name} ${backend} ${r.threads} thread${r.threads > 1 ? 's' : ''} ${Math.round(r.rate)} samples/s${vs}`);
     }
     for (const r of results.filter((x) => x.threads === 1)) {

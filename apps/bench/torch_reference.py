@@ -1,9 +1,10 @@
-"""PyTorch reference for `npm run bench`: trains the same graphs (read from the model JSON Trainyard
-passes on stdin) for the same number of steps, and prints samples/s per model as JSON.
+"""PyTorch reference for `npm run bench`: trains the same graphs (from the job JSON Trainyard writes as
+the first line on stdin), then answers each further line, a model's name, with the samples/s of one
+repeat of that model. The bench asks between its own repeats, so both runtimes see the same machine
+(a shared VM's speed drifts within a minute).
 
 Only a comparison for the benchmark; never part of a pipeline."""
 import json
-import statistics
 import sys
 import time
 
@@ -40,10 +41,10 @@ def build(model):
 
 
 def main():
-    job = json.load(sys.stdin)
+    job = json.loads(sys.stdin.readline())
     torch.manual_seed(1)
     torch.set_num_threads(job["threads"])
-    results = {}
+    steps = {}
     for name, model in job["models"].items():
         net = build(model)
         x = torch.randn(job["batch"], *model["input"])
@@ -52,7 +53,7 @@ def main():
         opt = torch.optim.Adam(net.parameters(), lr=1e-3)
         loss_fn = nn.CrossEntropyLoss()
 
-        def step():
+        def step(net=net, x=x, y=y, opt=opt, loss_fn=loss_fn):
             opt.zero_grad()
             loss = loss_fn(net(x), y)
             loss.backward()
@@ -60,15 +61,14 @@ def main():
 
         for _ in range(job["warmup"]):
             step()
-        rates = []
-        for _ in range(job["repeats"]):
-            start = time.perf_counter()
-            for _ in range(job["steps"]):
-                step()
-            rates.append(job["steps"] * job["batch"] / (time.perf_counter() - start))
-        results[name] = {"samplesPerSecond": statistics.median(rates), "repeats": rates,
-                         "params": sum(p.numel() for p in net.parameters())}
-    json.dump({"torch": torch.__version__, "threads": job["threads"], "results": results}, sys.stdout)
+        steps[name] = step
+    print(json.dumps({"torch": torch.__version__, "threads": job["threads"]}), flush=True)
+    for line in sys.stdin:
+        step = steps[line.strip()]
+        start = time.perf_counter()
+        for _ in range(job["steps"]):
+            step()
+        print(job["steps"] * job["batch"] / (time.perf_counter() - start), flush=True)
 
 
 main()

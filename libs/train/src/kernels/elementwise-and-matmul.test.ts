@@ -25,19 +25,6 @@ for (const { a, b, transposeA, transposeB } of matmuls) {
   });
 }
 
-for (const shape of [[64, 28, 28, 6], [1, 3], [7]]) {
-  test(`Tanh x=[${shape}] matches cpu within 1e-6 absolute, including large |x|`, async () => {
-    const rand = seededRandom(sizeOf(shape));
-    const values = randomValues(sizeOf(shape), rand).map((v, i) => (i % 97 === 0 ? v * 40 : v * 3));
-    const cpu = await runKernelOn('cpu', 'Tanh', { x: { values, shape } }, {});
-    const wasm = await runKernelOn('wasm', 'Tanh', { x: { values, shape } }, {});
-    let worst = 0;
-    for (let i = 0; i < values.length; i++) worst = Math.max(worst, Math.abs(wasm.values[i] - cpu.values[i]));
-    assert.ok(worst < 1e-6, `max |wasm - cpu| = ${worst}`);
-    assert.ok(wasm.values.every((v) => v >= -1 && v <= 1));
-  });
-}
-
 const pools: { x: number[]; size: [number, number]; strides: [number, number]; pad: 'valid' | 'same' }[] = [
   { x: [64, 28, 28, 6], size: [2, 2], strides: [2, 2], pad: 'valid' }, // LeNet-5's S2
   { x: [2, 10, 10, 16], size: [2, 2], strides: [2, 2], pad: 'valid' },

@@ -2,11 +2,12 @@
 // registered before ours, so its Conv2DBackpropInput never overwrites the replacement.
 import '@tensorflow/tfjs-backend-wasm';
 import {
+  Add,
   AvgPoolGrad,
   BatchMatMul,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
-  Tanh,
+  Sum,
   getKernel,
   registerKernel,
   unregisterKernel,
@@ -16,11 +17,13 @@ import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { makeConv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { WASM } from './wasm-ops';
 import { makeBatchMatMulConfig } from './batch-mat-mul';
-import { makeTanhConfig } from './tanh';
+import { registerScaledTanh } from './scaled-tanh';
 import { makeAvgPoolGradConfig } from './avg-pool-grad';
+import { makeAddConfig, makeSumConfig } from './bias';
 
 export { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
 export { builtinConv2DBackpropInput, conv2DBackpropInputViaConv } from './conv2d-backprop-input';
+export { scaledTanh } from './scaled-tanh';
 
 // The kernel registry is process-global, so the marker lives on the registered configs
 // rather than in module state.
@@ -35,9 +38,10 @@ function mark(config: KernelConfig): KernelConfig {
 }
 
 /**
- * Registers, for the 'wasm' backend only, a Conv2DBackpropFilter (which tfjs-backend-wasm lacks)
- * and a faster Conv2DBackpropInput (the built-in is kept for cases it does not cover). Other
- * backends ('cpu', tfjs-node's 'tensorflow') are untouched. Safe to call more than once.
+ * Registers, for the 'wasm' backend only, a Conv2DBackpropFilter (which tfjs-backend-wasm lacks),
+ * faster kernels for the cases training hits (Conv2DBackpropInput, BatchMatMul, AvgPoolGrad, a bias's
+ * Add and Sum; the built-ins keep the other cases) and the fused scaled tanh. Other backends ('cpu',
+ * tfjs-node's 'tensorflow') are untouched. Safe to call more than once.
  */
 export function registerWasmKernels(): void {
   const filter = getKernel(Conv2DBackpropFilter, WASM);
@@ -50,8 +54,10 @@ export function registerWasmKernels(): void {
     registerKernel(mark(makeConv2DBackpropInputConfig(input)));
   }
   wrapBuiltin(BatchMatMul, makeBatchMatMulConfig);
-  wrapBuiltin(Tanh, makeTanhConfig);
   wrapBuiltin(AvgPoolGrad, makeAvgPoolGradConfig);
+  wrapBuiltin(Add, makeAddConfig);
+  wrapBuiltin(Sum, makeSumConfig);
+  registerScaledTanh();
 }
 
 /** Replaces a built-in wasm kernel by one that handles the slow cases itself and delegates the rest. */

@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { getGradient, getKernel, registerGradient, registerKernel, type GradConfig, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { offset, simd, type MemoryBackend } from './simd';
+import { WASM } from './wasm-ops';
+
+/**
+ * a · tanh(s · x), the tanh of every model here (s = a = 1 for plain tanh, LeNet-5's 1.7159 · tanh(2x/3)),
+ * as one kernel forward and one backward. On wasm each is a single SIMD pass (simd.wat); tfjs would take
+ * three passes forward and five backward, and its Tanh is scalar code. Other backends compose built-ins.
+ */
+const SCALED_TANH = 'TrainyardScaledTanh';
+const SCALED_TANH_GRAD = 'TrainyardScaledTanhGrad';
+
+interface Attrs extends NamedAttrMap {
+  scale: number;
+  amplitude: number;
+}
+
+const forward: KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as unknown as MemoryBackend;
+  const x = inputs.x as TensorInfo;
+  const { scale, amplitude } = attrs as Attrs;
+  const y = b.makeOutput(x.shape, 'float32');
+  const n = tf.util.sizeFromShape(x.shape);
+  if (n > 0) simd(b).scaledTanh(offset(b, x), offset(b, y), n, scale, amplitude);
+  return y;
+};
+
+const backward: KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as unknown as MemoryBackend;
+  const y = inputs.y as TensorInfo;
+  const dy = inputs.dy as TensorInfo;
+  const { scale, amplitude } = attrs as Attrs;
+  const dx = b.makeOutput(y.shape, 'float32');
+  const n = tf.util.sizeFromShape(y.shape);
+  if (n > 0) simd(b).scaledTanhGrad(offset(b, y), offset(b, dy), offset(b, dx), n, scale, amplitude);
+  return dx;
+};
+
+const configs: KernelConfig[] = [
+  { kernelName: SCALED_TANH, backendName: WASM, kernelFunc: forward },
+  { kernelName: SCALED_TANH_GRAD, backendName: WASM, kernelFunc: backward },
+];
+
+const gradient: GradConfig = {
+  kernelName: SCALED_TANH,
+  outputsToSave: [true],
+  gradFunc: (dy, saved, attrs) => ({
+    x: () => tf.engine().runKernel(SCALED_TANH_GRAD, { y: saved[0], dy: dy as tf.Tensor }, attrs as unknown as NamedAttrMap) as tf.Tensor,
+  }),
+};
+
+/** Registers the two wasm kernels and the gradient; safe to call more than once. */
+export function registerScaledTanh(): void {
+  for (const config of configs) if (getKernel(config.kernelName, WASM) === undefined) registerKernel(config);
+  if (getGradient(SCALED_TANH) === undefined) registerGradient(gradient);
+}
+
+/** a · tanh(s · x): the fused kernel where the active backend has it, built-ins elsewhere. */
+export function scaledTanh(x: tf.Tensor, scale: number, amplitude: number): tf.Tensor {
+  if (getKernel(SCALED_TANH, tf.getBackend()) === undefined) {
+    const inner = scale === 1 ? x : tf.mul(x, scale);
+    const y = tf.tanh(inner);
+    return amplitude === 1 ? y : tf.mul(y, amplitude);
+  }
+  const attrs: Attrs = { scale, amplitude };
+  return tf.engine().runKernel(SCALED_TANH, { x }, attrs) as tf.Tensor;
+}

@@ -1,0 +1,44 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { SIMD_WASM } from './simd-binary';
+import type { HeapBackend } from './wasm-ops';
+
+// @types/node declares no WebAssembly (it is in TypeScript's DOM library): the part used here.
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+};
+
+/** The functions of simd.wat; pointers are byte offsets into the backend's memory, counts are floats. */
+export interface SimdKernels {
+  scaledTanh(x: number, y: number, n: number, s: number, a: number): void;
+  scaledTanhGrad(y: number, dy: number, dx: number, n: number, s: number, a: number): void;
+  addPattern(x: number, pattern: number, p: number, y: number, n: number): void;
+  sumPattern(x: number, n: number, acc: number, p: number): void;
+}
+
+/** What the SIMD kernels need of the wasm backend beyond HeapBackend: its memory and where a tensor lives in it. */
+export interface MemoryBackend extends HeapBackend {
+  wasm: { asm: { memory: object } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+}
+
+const instances = new WeakMap<object, SimdKernels>();
+let compiled: object | undefined;
+
+/** simd.wat instantiated on the backend's own memory (once per backend), so it reads and writes tensors in place. */
+export function simd(backend: MemoryBackend): SimdKernels {
+  let kernels = instances.get(backend);
+  if (kernels === undefined) {
+    compiled ??= new WebAssembly.Module(Buffer.from(SIMD_WASM, 'base64'));
+    kernels = new WebAssembly.Instance(compiled, { env: { memory: backend.wasm.asm.memory } }).exports as unknown as SimdKernels;
+    instances.set(backend, kernels);
+  }
+  return kernels;
+}
+
+/** The byte offset of a tensor's data in wasm memory. */
+export function offset(backend: MemoryBackend, info: TensorInfo): number {
+  const data = backend.dataIdMap.get(info.dataId);
+  if (data === undefined) throw new Error('tensor not found on the wasm backend');
+  return data.memoryOffset;
+}

@@ -1,0 +1,156 @@
+;; Elementwise kernels as single SIMD passes over the wasm backend's own memory (imported), four
+;; floats at a time. Pointers are byte offsets of float32 arrays; n counts elements.
+;; `npm run generate` compiles this file into simd-binary.ts.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; a * tanh(s * x) on four lanes. tanh|z| = 1 - 2 / (e^(2|z|) + 1), with e^t = 2^k * e^r
+  ;; (t = k ln2 + r, |r| <= ln2/2, Taylor to r^7: relative error ~5e-9); below |z| = 0.1 the odd
+  ;; series z - z^3/3 + 2z^5/15 avoids the cancellation of 1 - 2/(...). The sign is copied back.
+  (func $tanh4 (param $x v128) (param $s v128) (param $a v128) (result v128)
+    (local $z v128) (local $az v128) (local $t v128) (local $k v128) (local $r v128)
+    (local $p v128) (local $big v128) (local $z2 v128) (local $small v128)
+    (local.set $z (f32x4.mul (local.get $x) (local.get $s)))
+    (local.set $az (f32x4.abs (local.get $z)))
+    ;; Clamped at 2|z| = 40: tanh rounds to 1 long before, and 2^k stays a normal number.
+    (local.set $t (f32x4.min (f32x4.add (local.get $az) (local.get $az)) (v128.const f32x4 40 40 40 40)))
+    (local.set $k (f32x4.nearest (f32x4.mul (local.get $t) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+    ;; r = t - k ln2, with ln2 split in two so the product stays exact.
+    (local.set $r (f32x4.sub (local.get $t) (f32x4.mul (local.get $k) (v128.const f32x4 0.693145751953125 0.693145751953125 0.693145751953125 0.693145751953125))))
+    (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $k) (v128.const f32x4 1.428606765330187e-06 1.428606765330187e-06 1.428606765330187e-06 1.428606765330187e-06))))
+    (local.set $p (v128.const f32x4 1.98412698e-04 1.98412698e-04 1.98412698e-04 1.98412698e-04))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1.38888889e-03 1.38888889e-03 1.38888889e-03 1.38888889e-03)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 8.33333333e-03 8.33333333e-03 8.33333333e-03 8.33333333e-03)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 4.16666667e-02 4.16666667e-02 4.16666667e-02 4.16666667e-02)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0.166666667 0.166666667 0.166666667 0.166666667)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1 1 1 1)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1 1 1 1)))
+    ;; times 2^k: k + 127 in the exponent bits.
+    (local.set $p (f32x4.mul (local.get $p)
+      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+    (local.set $big (f32x4.sub (v128.const f32x4 1 1 1 1)
+      (f32x4.div (v128.const f32x4 2 2 2 2) (f32x4.add (local.get $p) (v128.const f32x4 1 1 1 1)))))
+    (local.set $z2 (f32x4.mul (local.get $az) (local.get $az)))
+    (local.set $small (f32x4.mul (local.get $az)
+      (f32x4.add (v128.const f32x4 1 1 1 1)
+        (f32x4.mul (local.get $z2)
+          (f32x4.add (v128.const f32x4 -0.333333333 -0.333333333 -0.333333333 -0.333333333)
+            (f32x4.mul (local.get $z2) (v128.const f32x4 0.133333333 0.133333333 0.133333333 0.133333333)))))))
+    (f32x4.mul (local.get $a)
+      (v128.or
+        (v128.bitselect (local.get $small) (local.get $big) (f32x4.lt (local.get $az) (v128.const f32x4 0.1 0.1 0.1 0.1)))
+        (v128.and (local.get $z) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)))))
+
+  ;; y = a * tanh(s * x)
+  (func (export "scaledTanh") (param $x i32) (param $y i32) (param $n i32) (param $s f32) (param $a f32)
+    (local $end i32) (local $vs v128) (local $va v128)
+    (local.set $vs (f32x4.splat (local.get $s)))
+    (local.set $va (f32x4.splat (local.get $a)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (v128.store (local.get $y) (call $tanh4 (v128.load (local.get $x)) (local.get $vs) (local.get $va)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (br $quads)))
+    ;; the last n mod 4 elements, one lane at a time
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $x) (local.get $end)))
+        (v128.store32_lane 0 (local.get $y) (call $tanh4 (v128.load32_zero (local.get $x)) (local.get $vs) (local.get $va)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $y (i32.add (local.get $y) (i32.const 4)))
+        (br $tail))))
+
+  ;; dx = dy * d/dx (a tanh(s x)) = dy * (s / a) * (a^2 - y^2), from the output y alone.
+  (func $grad4 (param $y v128) (param $dy v128) (param $c v128) (param $a2 v128) (result v128)
+    (f32x4.mul (f32x4.mul (local.get $dy) (local.get $c))
+      (f32x4.sub (local.get $a2) (f32x4.mul (local.get $y) (local.get $y)))))
+
+  (func (export "scaledTanhGrad") (param $y i32) (param $dy i32) (param $dx i32) (param $n i32) (param $s f32) (param $a f32)
+    (local $end i32) (local $c v128) (local $a2 v128)
+    (local.set $c (f32x4.splat (f32.div (local.get $s) (local.get $a))))
+    (local.set $a2 (f32x4.splat (f32.mul (local.get $a) (local.get $a))))
+    (local.set $end (i32.add (local.get $y) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
+        (v128.store (local.get $dx) (call $grad4 (v128.load (local.get $y)) (v128.load (local.get $dy)) (local.get $c) (local.get $a2)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+        (br $quads)))
+    (local.set $end (i32.add (local.get $y) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $y) (local.get $end)))
+        (v128.store32_lane 0 (local.get $dx)
+          (call $grad4 (v128.load32_zero (local.get $y)) (v128.load32_zero (local.get $dy)) (local.get $c) (local.get $a2)))
+        (local.set $y (i32.add (local.get $y) (i32.const 4)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 4)))
+        (br $tail))))
+
+  ;; Bias kernels. A bias b of c floats repeats along the rows of an [rows, c] array; b repeated to
+  ;; p = lcm(c, 4) floats (the pattern, at $pat) lines up with four-float vectors, so the whole array
+  ;; is one flat pass whatever c is. n = rows * c.
+
+  ;; y = x + b on every row
+  (func (export "addPattern") (param $x i32) (param $pat i32) (param $p i32) (param $y i32) (param $n i32)
+    (local $end i32) (local $j i32) (local $pbytes i32)
+    (local.set $pbytes (i32.shl (local.get $p) (i32.const 2)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (v128.store (local.get $y) (f32x4.add (v128.load (local.get $x)) (v128.load (i32.add (local.get $pat) (local.get $j)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (if (i32.eq (local.get $j) (local.get $pbytes)) (then (local.set $j (i32.const 0))))
+        (br $quads)))
+    ;; p is a multiple of 4, so the last n mod 4 floats never wrap the pattern
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $x) (local.get $end)))
+        (f32.store (local.get $y) (f32.add (f32.load (local.get $x)) (f32.load (i32.add (local.get $pat) (local.get $j)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $y (i32.add (local.get $y) (i32.const 4)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $tail))))
+
+  ;; acc[k] = sum of x[i] over i = k mod p: the column sums of x, p / c partial sums per column,
+  ;; which the caller adds up.
+  (func (export "sumPattern") (param $x i32) (param $n i32) (param $acc i32) (param $p i32)
+    (local $end i32) (local $j i32) (local $pbytes i32) (local $a i32)
+    (local.set $pbytes (i32.shl (local.get $p) (i32.const 2)))
+    (block $zeroed
+      (loop $zero
+        (br_if $zeroed (i32.ge_u (local.get $j) (local.get $pbytes)))
+        (v128.store (i32.add (local.get $acc) (local.get $j)) (v128.const i32x4 0 0 0 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $zero)))
+    (local.set $j (i32.const 0))
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $a (i32.add (local.get $acc) (local.get $j)))
+        (v128.store (local.get $a) (f32x4.add (v128.load (local.get $a)) (v128.load (local.get $x))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (if (i32.eq (local.get $j) (local.get $pbytes)) (then (local.set $j (i32.const 0))))
+        (br $quads)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $a (i32.add (local.get $acc) (local.get $j)))
+        (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (f32.load (local.get $x))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $tail)))))

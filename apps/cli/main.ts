@@ -22,13 +22,16 @@ const USAGE = `usage: trainyard <command>
                                                'npx nx run pipeline:<name>' anywhere replays them
   backend                                      print the training backend 'auto' resolves to here
 
-TRAINYARD_OVERRIDES='{training: {epochs: 1}}' is merged over every run of the file, last
-(a reduced run for CI); the fingerprints follow it.
+--profile quick (every command that reads a file) reduces every run to the sizes the tests use
+(1,000 training images, 300 test images, one epoch); through Nx: --configuration=quick.
+TRAINYARD_OVERRIDES='{training: {epochs: 1}}' is merged over every run of the file, last;
+the fingerprints follow both.
 
 Usually run through Nx: npx nx run pipeline:<name>`;
 
-/** Every command reads the file the same way, overrides included, so `key` fingerprints what `stage` runs. */
-const load = (file: string) => loadPipeline(file, process.env.TRAINYARD_OVERRIDES);
+/** Every command reads the file the same way, profile and overrides included, so `key` fingerprints what `stage` runs. */
+let profile: string | undefined;
+const load = (file: string) => loadPipeline(file, process.env.TRAINYARD_OVERRIDES, profile);
 
 class UsageError extends Error {
   readonly code = 'TY_USAGE';
@@ -55,8 +58,10 @@ async function main(argv: string[]): Promise<void> {
       index: { type: 'string' },
       'dry-run': { type: 'boolean' },
       key: { type: 'string' },
+      profile: { type: 'string' },
     },
   });
+  profile = values.profile;
   const [command, ...rest] = positionals;
   if (values.help || command === undefined) {
     console.log(USAGE);
@@ -70,7 +75,8 @@ async function main(argv: string[]): Promise<void> {
       for (const file of rest) {
         try {
           const { name, overrides } = load(file);
-          console.log(`${file}: ok (pipeline ${name}${overrides ? ', with TRAINYARD_OVERRIDES' : ''})`);
+          const how = [profile && `profile ${profile}`, process.env.TRAINYARD_OVERRIDES && overrides && 'with TRAINYARD_OVERRIDES'].filter(Boolean);
+          console.log(`${file}: ok (pipeline ${name}${how.length ? `, ${how.join(', ')}` : ''})`);
         } catch (e) {
           failed = true;
           report(e);
@@ -93,6 +99,7 @@ async function main(argv: string[]): Promise<void> {
       const stage = plan.stages.find((s) => s.id === rest[1]);
       const key = stage && values.key !== undefined ? stageKey(stage) : undefined;
       if (stage && key !== undefined && key !== values.key) throw new StaleKeyError(rest[0], stage.id, values.key!, key);
+      endWithParent();
       await runStage({ plan, pipeline, stageId: rest[1], workspace });
       return;
     }
@@ -126,6 +133,18 @@ async function main(argv: string[]): Promise<void> {
     default:
       throw new UsageError(`unknown command '${command}'\n${USAGE}`);
   }
+}
+
+/**
+ * Nx starts a stage in a session of its own, so a SIGKILL of Nx's process group does not reach it: the
+ * stage notices its parent is gone and stops itself, through the same SIGTERM path that removes its
+ * unfinished output. (Nx's command execs this process, so the parent is Nx's, not a shell's.)
+ */
+function endWithParent(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 500).unref();
 }
 
 function whole(value: string | undefined, flag: string, min: number): number {

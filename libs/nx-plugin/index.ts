@@ -82,13 +82,14 @@ export function nxParallel(argv: string[], fromNxJson?: number): number {
 function projectsFor(file: string, context: CreateNodesContextV2): { result: Projects; read: string[] } {
   // Loaded only when a file must be planned anew: most commands find every file in the cache.
   const { planPipeline } = require('../plan') as typeof import('../plan');
-  const { loadPipeline, SpecError } = require('../spec') as typeof import('../spec');
+  const { loadPipeline, SpecError, PROFILES } = require('../spec') as typeof import('../spec');
   const name = basename(file, '.yaml');
+  const path = join(context.workspaceRoot, file);
   let plan: Plan;
   let read: string[];
   try {
     // The overrides too, so Nx schedules the stages the CLI will find (they may merge two runs' datasets).
-    const pipeline = loadPipeline(join(context.workspaceRoot, file), process.env.TRAINYARD_OVERRIDES);
+    const pipeline = loadPipeline(path, process.env.TRAINYARD_OVERRIDES);
     plan = planPipeline(pipeline);
     read = pipeline.files;
   } catch (e) {
@@ -98,10 +99,13 @@ function projectsFor(file: string, context: CreateNodesContextV2): { result: Pro
     // What it extends may be what is wrong: any change under pipelines/shared plans it again.
     return { result: { pipelines: { name: PROJECT, root: 'pipelines', targets: { [name]: check } } }, read: sharedFiles(context.workspaceRoot) };
   }
+  // Each profile (quick) is an Nx configuration of every target: Nx passes it on to the tasks a target depends on.
+  const profiles = Object.keys(PROFILES).map((profile) => ({ profile, stages: profilePlan(plan, () => planPipeline(loadPipeline(path, process.env.TRAINYARD_OVERRIDES, profile))) }));
+  const configurations = Object.fromEntries(profiles.map(({ profile }) => [profile, {}]));
   const task = (s: Stage) => ({ projects: [stageProject(name, s.id)], target: s.kind });
   const entry: Record<string, TargetConfiguration> = {
     // Cached like the stages (a noop restores instantly) so a replay reports every task as a cache hit.
-    [name]: { executor: 'nx:noop', cache: true, dependsOn: plan.stages.map(task), metadata: { description: `Run every stage of ${file}` } },
+    [name]: { executor: 'nx:noop', cache: true, dependsOn: plan.stages.map(task), configurations, metadata: { description: `Run every stage of ${file}` } },
   };
   const projects: Projects = {};
   const kinds = new Map(plan.stages.map((s) => [s.id, s.kind]));
@@ -111,12 +115,12 @@ function projectsFor(file: string, context: CreateNodesContextV2): { result: Pro
   const sources = read.map((f) => relative(context.workspaceRoot, resolve(context.workspaceRoot, f)));
   for (const source of sources) projects[source] = { name: fileProject(source), root: source, targets: {} };
   for (const stage of plan.stages) {
-    entry[`${name}.${stage.id}`] = { executor: 'nx:noop', cache: true, dependsOn: [task(stage)], metadata: { description: stage.description } };
+    entry[`${name}.${stage.id}`] = { executor: 'nx:noop', cache: true, dependsOn: [task(stage)], configurations, metadata: { description: stage.description } };
     // Distinct roots: Nx merges the projects that share one.
     projects[`pipelines/${name}/${stage.id}`] = {
       name: stageProject(name, stage.id),
       root: `pipelines/${name}/${stage.id}`,
-      targets: { [stage.kind]: stageTarget(plan, file, stage, kinds) },
+      targets: { [stage.kind]: stageTarget(plan, file, stage, kinds, profiles) },
       implicitDependencies: sources.map(fileProject),
     };
   }
@@ -137,7 +141,32 @@ function sharedFiles(workspaceRoot: string): string[] {
   }
 }
 
-function stageTarget(plan: Plan, file: string, stage: Stage, kinds: Map<string, Stage['kind']>): TargetConfiguration {
+/**
+ * The stages of the pipeline under a profile, by id, when they are the same tasks as without it (same ids,
+ * kinds and needs); else why not. Nx configurations change commands, not the task graph, so a profile
+ * that merges stages (variants that differ only in what it reduces) cannot run through Nx.
+ */
+function profilePlan(plan: Plan, planned: () => Plan): Map<string, Stage> | string {
+  let stages: Stage[];
+  try {
+    stages = planned().stages;
+  } catch (e) {
+    return (e as Error).message.split('\n')[0];
+  }
+  const byId = new Map(stages.map((s) => [s.id, s]));
+  const same = (s: Stage, r: Stage | undefined) => r !== undefined && r.kind === s.kind && r.needs.join() === s.needs.join();
+  if (stages.length === plan.stages.length && plan.stages.every((s) => same(s, byId.get(s.id)))) return byId;
+  return `it makes runs that differ only in what the profile reduces share their stages (${stages.length} stages instead of ${plan.stages.length})`;
+}
+
+/** The command of a stage under a profile: the stage itself, or a one-line refusal instead of a silent full run. */
+function profileCommand(file: string, stage: Stage, profile: string, stages: Map<string, Stage> | string): string {
+  if (typeof stages !== 'string') return `exec ${CLI} stage ${file} ${stage.id} --profile ${profile} --key ${stageKey(stages.get(stage.id)!)}`;
+  const why = `${file}: the ${profile} profile cannot run through Nx: ${stages}; run it without Nx: npm run trainyard -- run ${file} --profile ${profile}`;
+  return `echo ${shellQuote(why)} >&2; exit 1`;
+}
+
+function stageTarget(plan: Plan, file: string, stage: Stage, kinds: Map<string, Stage['kind']>, profiles: { profile: string; stages: Map<string, Stage> | string }[]): TargetConfiguration {
   const { stageCode } = require('../plan') as typeof import('../plan');
   const { libs, files, packages } = stageCode[stage.kind];
   const inputs: TargetConfiguration['inputs'] = [
@@ -156,7 +185,9 @@ function stageTarget(plan: Plan, file: string, stage: Stage, kinds: Map<string, 
   if (stage.kind === 'train') inputs.push({ env: 'TRAINYARD_BACKEND' }, { env: 'TRAINYARD_THREADS' });
   return {
     // The YAML file is not an input: the key holds the slice of it the stage reads, so a comment re-runs nothing.
-    command: `${CLI} stage ${file} ${stage.id} --key ${stageKey(stage)}`,
+    // exec: the stage replaces the shell Nx starts it in, so it sees Nx as its parent (see endWithParent).
+    command: `exec ${CLI} stage ${file} ${stage.id} --key ${stageKey(stage)}`,
+    configurations: Object.fromEntries(profiles.map(({ profile, stages }) => [profile, { command: profileCommand(file, stage, profile, stages) }])),
     cache: true,
     inputs,
     outputs: [`{workspaceRoot}/artifacts/${plan.pipeline}/${stage.id}`],

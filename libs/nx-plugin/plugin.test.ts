@@ -44,7 +44,7 @@ test('every pipelines/*.yaml becomes targets of the project "pipeline"; each sta
   assert.ok(targets['pipeline:lenet-l2.train'].metadata?.description, 'nx show project pipeline describes each stage');
   assert.equal(targets['pipeline:lenet-l2'].cache, true, 'a replay reports every task as a cache hit');
   const train = targets['lenet-l2.train:train'];
-  assert.match(train.command!, /^node --import tsx apps\/cli\/main\.ts stage pipelines\/lenet-l2\.yaml train --key [0-9a-f]{20}-(wasm|tensorflow|cpu)-t\d+$/);
+  assert.match(train.command!, /^exec node --import tsx apps\/cli\/main\.ts stage pipelines\/lenet-l2\.yaml train --key [0-9a-f]{20}-(wasm|tensorflow|cpu)-t\d+$/);
   assert.match(targets['lenet-l2.data:data'].command!, /stage pipelines\/lenet-l2\.yaml data --key [0-9a-f]{20}$/);
   assert.equal(train.cache, true);
   assert.deepEqual(train.outputs, ['{workspaceRoot}/artifacts/lenet-l2/train']);
@@ -171,4 +171,27 @@ test('each file a pipeline reads is a project whose root is that file, and its s
   assert.equal(byName['p.yaml']?.root, 'pipelines/p.yaml');
   assert.equal(byName['shared/data.yaml']?.root, 'pipelines/shared/data.yaml');
   assert.deepEqual(byName['p.train']?.implicitDependencies, ['p.yaml', 'shared/data.yaml']);
+});
+
+test('the quick profile is an Nx configuration of every target: the stages run with --profile quick under keys of their own', async () => {
+  const targets = await infer({ 'lenet-l2.yaml': lenet });
+  for (const name of ['pipeline:lenet-l2', 'pipeline:lenet-l2.train']) assert.deepEqual(targets[name].configurations, { quick: {} }, name);
+  for (const stage of ['data', 'train', 'export', 'evaluate', 'charts']) {
+    const target = targets[`lenet-l2.${stage}:${stage}`];
+    const quick = target.configurations?.quick?.command as string;
+    assert.match(quick, new RegExp(`^exec node --import tsx apps/cli/main\\.ts stage pipelines/lenet-l2\\.yaml ${stage} --profile quick --key [0-9a-f]{20}`));
+    // Nx hashes the command: a quick run is cached apart from the full one, and its stages that read what the profile changes have keys of their own.
+    assert.notEqual(quick, target.command);
+    if (stage === 'data' || stage === 'train') assert.notEqual(quick.split('--key ')[1], target.command!.split('--key ')[1], stage);
+  }
+});
+
+test('a profile that would merge stages (variants differing only in what it reduces) is refused in one line, not run in full', async () => {
+  const variants = `${lenet}\nvariants:\n  small: { dataset: { limit: { train: 2000, test: 500 } } }\n  all: {}\n`;
+  const targets = await infer({ 'lenet-l2.yaml': variants });
+  const quick = targets['lenet-l2.data:data'].configurations?.quick?.command as string;
+  assert.match(quick, /^echo 'pipelines\/lenet-l2\.yaml: the quick profile cannot run through Nx: .*npm run trainyard -- run pipelines\/lenet-l2\.yaml --profile quick' >&2; exit 1$/);
+  const r = spawnSync('sh', ['-c', quick], { encoding: 'utf8' });
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr.split('\n').length, 2, 'one line');
 });

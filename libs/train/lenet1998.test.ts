@@ -38,8 +38,8 @@ before(async () => {
   await useBackend('wasm');
 });
 
-test('the trainer trains LeNet-5 1998 layers with batchnorm: loss falls, C3 keeps its table, weights carry the moving stats', () => {
-  const r = run({ epochs: 4, 'batch-size': 16, 'learning-rate': 0.01 });
+test('the trainer trains LeNet-5 1998 layers with batchnorm: loss falls, C3 keeps its table, weights carry the moving stats', async () => {
+  const r = await run({ epochs: 4, 'batch-size': 16, 'learning-rate': 0.01 });
   assert.equal(r.status, 'ok');
   assert.ok(r.history[3].trainLoss < r.history[0].trainLoss, JSON.stringify(r.history.map((h) => h.trainLoss)));
   assert.equal(r.summary.paramCount, 54 + 12 + 12 + (LECUN_1998_C3.flat().length * 4 + 16) + (64 * 8 + 8) + 16 + (8 * 3 + 3));
@@ -52,8 +52,8 @@ test('the trainer trains LeNet-5 1998 layers with batchnorm: loss falls, C3 keep
 });
 
 // Passes once the training step applies the state the forward records (model.applyStateUpdates() after each step).
-test('after training, the moving stats have left their start (mean 0, variance 1)', () => {
-  const r = run({ epochs: 1, 'batch-size': 32 });
+test('after training, the moving stats have left their start (mean 0, variance 1)', async () => {
+  const r = await run({ epochs: 1, 'batch-size': 32 });
   assert.ok(r.weights['BN1/moving_mean'].data.some((v) => v !== 0), 'BN1/moving_mean');
   assert.ok(r.weights['BN2/moving_variance'].data.some((v) => v !== 1), 'BN2/moving_variance');
 });

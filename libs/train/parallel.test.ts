@@ -30,9 +30,9 @@ before(async () => {
   await useBackend('wasm');
 });
 
-test('threads=2: the summed slice gradients train the same model as one thread, up to float rounding', () => {
-  const one = run(plain, 1);
-  const two = run(plain, 2);
+test('threads=2: the summed slice gradients train the same model as one thread, up to float rounding', async () => {
+  const one = await run(plain, 1);
+  const two = await run(plain, 2);
   assert.equal(one.threads, 1);
   assert.equal(two.threads, 2);
   for (const name of Object.keys(one.weights)) {
@@ -43,26 +43,26 @@ test('threads=2: the summed slice gradients train the same model as one thread, 
   assert.equal(one.history[1].trainAccuracy, two.history[1].trainAccuracy);
 });
 
-test('threads=3 with batch norm: deterministic, and the moving statistics follow every slice', () => {
-  const a = run(normed, 3);
-  const b = run(normed, 3);
+test('threads=3 with batch norm: deterministic, and the moving statistics follow every slice', async () => {
+  const a = await run(normed, 3);
+  const b = await run(normed, 3);
   assert.deepEqual(a.weights, b.weights);
   assert.deepEqual(a.history.map((h) => h.trainLoss), b.history.map((h) => h.trainLoss));
   const moving = a.weights['BN/moving_mean'].data;
   assert.ok(moving.some((v) => v !== 0), 'the moving mean moved');
   // Slices normalise by their own statistics, so the result differs from one thread's, a little.
-  const one = run(normed, 1);
+  const one = await run(normed, 1);
   const d = maxDiff(one.weights['BN/moving_mean'].data, moving);
   assert.ok(d > 0 && d < 0.05, `moving mean: one thread vs three differ by ${d}`);
 });
 
-test('more threads than a batch has images: the extra threads idle', () => {
-  const r = run(plain, 4, { 'batch-size': 3, epochs: 1 });
+test('more threads than a batch has images: the extra threads idle', async () => {
+  const r = await run(plain, 4, { 'batch-size': 3, epochs: 1 });
   assert.equal(r.threads, 3);
   assert.ok(Number.isFinite(r.history[0].trainLoss));
 });
 
-test('resolveThreads: the file, then TRAINYARD_THREADS; auto takes the cores, one per 10M multiply-adds of a batch', () => {
+test('resolveThreads: the file, then TRAINYARD_THREADS; auto takes the cores, one per 10M multiply-adds of a batch', async () => {
   const saved = process.env.TRAINYARD_THREADS;
   const lenet = multiplyAdds(loadPipeline('pipelines/lenet-l2.yaml').config.model);
   const mlp = multiplyAdds({ input: [1, 32, 32], layers: [{ type: 'flatten' }, { type: 'dense', units: 60, activation: 'tanh' }, { type: 'dense', units: 10 }] });

@@ -83,6 +83,8 @@ test('renderReport of a reduced run says so under the description; a full run do
   const reduced = renderReport({ ...input, overrides: { training: { epochs: 1 } } });
   assert.ok(reduced.includes('\n> Reduced run: TRAINYARD_OVERRIDES `{"training":{"epochs":1}}` was merged over every run'), reduced);
   assert.ok(!renderReport(input).includes('Reduced run'));
+  const quick = renderReport({ ...input, overrides: { training: { epochs: 1 } }, profile: 'quick' });
+  assert.ok(quick.includes('\n> Quick run: profile `quick` `{"training":{"epochs":1}}` was merged over every run, so these are not the figures of the pipeline as written. Run it without `--configuration=quick` for those.\n'), quick);
 });
 
 test('renderReport with restored weights: the validation accuracy shown is the exported epoch\'s, and the run says which', () => {

@@ -11,7 +11,9 @@ export function renderReport(input: ReportInput, charts: ChartLink[] = []): stri
   const out: string[] = [`# ${input.pipeline}`, ''];
   if (input.description) out.push(input.description, '');
   if (input.overrides && Object.keys(input.overrides).length > 0) {
-    out.push(`> Reduced run: TRAINYARD_OVERRIDES \`${JSON.stringify(input.overrides)}\` was merged over every run, so these are not the figures of the pipeline as written.`, '');
+    const what = input.profile ? `Quick run: profile \`${input.profile}\`` : 'Reduced run: TRAINYARD_OVERRIDES';
+    const full = input.profile ? ` Run it without \`--configuration=${input.profile}\` for those.` : '';
+    out.push(`> ${what} \`${JSON.stringify(input.overrides)}\` was merged over every run, so these are not the figures of the pipeline as written.${full}`, '');
   }
   const groups = groupRuns(input.runs);
   if (hasRepeats(groups)) out.push(...groupSummary(groups), '');

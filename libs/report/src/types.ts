@@ -10,6 +10,8 @@ export interface ReportInput {
   description?: string;
   /** Settings merged over every run from TRAINYARD_OVERRIDES: the report says the run was reduced. */
   overrides?: Record<string, unknown>;
+  /** The profile (`quick`) the overrides come from, if any. */
+  profile?: string;
   runs: ReportRun[];
   /** Folder `writeCharts` wrote to; the charts found there are linked. Omitted: no charts section. */
   chartsDir?: string;

@@ -9,6 +9,7 @@ import { SpecError, type Problem } from './errors';
 import { describeError, type SchemaRoot } from './messages';
 import { modelFormProblems, resolveMlps, type Matched } from './mlp';
 import { extendedLayers, locate, OVERRIDES, overridesLayer, parseYaml, shownPath, type Layer } from './layers';
+import { profileValues } from './profiles';
 import { deepMerge, expandRuns } from './runs';
 
 /** Training settings with every default filled in; early stopping stays optional (absent: off). */
@@ -47,8 +48,10 @@ export interface LoadedPipeline {
   runs: LoadedRun[];
   /** The pipeline file, then every file it extends; relative to the working directory (the workspace) when inside it. */
   files: string[];
-  /** The overrides merged over every run (TRAINYARD_OVERRIDES), when there were any: the runs are reduced or altered. */
+  /** The overrides merged over every run (a profile's, then TRAINYARD_OVERRIDES), when there were any: the runs are reduced or altered. */
   overrides?: Record<string, unknown>;
+  /** The profile (`quick`) the runs were reduced by, if any. */
+  profile?: string;
 }
 
 let ajv: Ajv | undefined;
@@ -81,11 +84,11 @@ export function withDefaults<T extends object>(section: SectionName, value: T): 
 export const PIPELINE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
- * Reads, parses and validates a pipeline file and the files it extends. `overrides` (YAML text or a
- * parsed mapping: TRAINYARD_OVERRIDES) are merged over every run last. Throws SpecError listing every
- * problem found.
+ * Reads, parses and validates a pipeline file and the files it extends. A profile's values (`quick`),
+ * then `overrides` (YAML text or a parsed mapping: TRAINYARD_OVERRIDES), are merged over every run
+ * last. Throws SpecError listing every problem found.
  */
-export function loadPipeline(file: string, overrides?: unknown): LoadedPipeline {
+export function loadPipeline(file: string, overrides?: unknown, profile?: string): LoadedPipeline {
   const shown = shownPath(file);
   let text: string;
   try {
@@ -93,11 +96,11 @@ export function loadPipeline(file: string, overrides?: unknown): LoadedPipeline 
   } catch (e) {
     throw new SpecError([{ file: shown, line: 1, column: 1, path: [], message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }]);
   }
-  return parsePipeline(text, shown, overrides);
+  return parsePipeline(text, shown, overrides, profile);
 }
 
 /** As loadPipeline, from text already read; `file` is used for the name and in messages, and the files it extends are read relative to it. */
-export function parsePipeline(text: string, file: string, overrides?: unknown): LoadedPipeline {
+export function parsePipeline(text: string, file: string, overrides?: unknown, profile?: string): LoadedPipeline {
   const name = basename(file, extname(file));
   const { doc, lines, syntax, value } = parseYaml(text, file);
   if (syntax.length) throw new SpecError(syntax);
@@ -109,7 +112,9 @@ export function parsePipeline(text: string, file: string, overrides?: unknown): 
   // The files it extends, the file, the overrides: merged in that order, each problem placed in the one that wrote the value.
   const ownLayer: Layer = { file, doc, lines, value: own as Record<string, unknown> };
   const layers = [...extendedLayers(ownLayer, [resolve(file)]), ownLayer];
-  const extra = overridesLayer(overrides);
+  const fromEnv = overridesLayer(overrides);
+  const reduced = profile === undefined ? undefined : profileValues(profile, layers.reduce<unknown>((merged, l) => deepMerge(merged, l.value), {}) as Record<string, unknown>);
+  const extra = reduced ? { ...(fromEnv ?? { file: OVERRIDES }), value: deepMerge(reduced, fromEnv?.value ?? {}) as Record<string, unknown> } : fromEnv;
   if (extra) layers.push(extra);
   const files = [...new Set([file, ...layers.filter((l) => l.doc).map((l) => l.file)])];
   const where: Where = (path, message, atKey) => locate(layers, path, message, atKey);
@@ -172,7 +177,7 @@ export function parsePipeline(text: string, file: string, overrides?: unknown): 
   });
   if (problems.length) throw new SpecError(byPosition(unique(problems), order));
   const { variants: _v, matrix: _m, seeds: _s, ...base } = pipeline as ResolvedPipeline & Record<string, unknown>;
-  return { name, file, files, config: base as ResolvedPipeline, runs, ...(extra && { overrides: extra.value }) };
+  return { name, file, files, config: base as ResolvedPipeline, runs, ...(extra && { overrides: extra.value }), ...(profile !== undefined && { profile }) };
 }
 
 /** Runs a pipeline may have: each is several Nx tasks, planned on every nx command. */

@@ -61,7 +61,7 @@ function setPath(target: Json, path: string[], value: unknown): boolean {
   return true;
 }
 
-function leafPaths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+export function leafPaths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   if (!isObject(value)) return [prefix];
   return Object.entries(value).flatMap(([k, v]) => leafPaths(v, [...prefix, k]));
 }

@@ -15,6 +15,6 @@ export async function runCharts(ctx: StageContext): Promise<void> {
     };
   });
   const files = await writeCharts(runs, ctx.config.charts, ctx.out);
-  writeReport({ pipeline: ctx.plan.pipeline, description: ctx.config.description, overrides: ctx.overrides, runs, chartsDir: ctx.out }, ctx.out);
+  writeReport({ pipeline: ctx.plan.pipeline, description: ctx.config.description, overrides: ctx.overrides, profile: ctx.profile, runs, chartsDir: ctx.out }, ctx.out);
   ctx.log(`wrote ${files.length} chart files and report.md to artifacts/${ctx.plan.pipeline}/${ctx.stage.id}`);
 }

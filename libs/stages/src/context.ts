@@ -12,6 +12,8 @@ export interface StageContext {
   matched?: LoadedRun['matched'];
   /** TRAINYARD_OVERRIDES as merged over every run (a reduced run), for the report to say so. */
   overrides?: Record<string, unknown>;
+  /** The profile (`quick`) the overrides come from, if any. */
+  profile?: string;
   /** The temporary folder the stage writes into; it replaces the stage's folder only on success. */
   out: string;
   log(line: string): void;

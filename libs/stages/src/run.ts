@@ -25,6 +25,6 @@ export async function runStage(opts: { plan: Plan; pipeline: LoadedPipeline; sta
   // A data stage reads its own dataset: in a pipeline whose runs differ in their data (a noise sweep), not the base's.
   const config = run?.config ?? (stage.kind === 'data' ? { ...opts.pipeline.config, dataset: stage.reads.dataset as ResolvedPipeline['dataset'] } : opts.pipeline.config);
   await writeStage(stageDir(opts.plan.pipeline, stage.id, opts.workspace), (out) =>
-    runners[stage.kind]()({ workspace: opts.workspace, plan: opts.plan, stage, config, matched: run?.matched, overrides: opts.pipeline.overrides, out, log }),
+    runners[stage.kind]()({ workspace: opts.workspace, plan: opts.plan, stage, config, matched: run?.matched, overrides: opts.pipeline.overrides, profile: opts.pipeline.profile, out, log }),
   );
 }

@@ -6,9 +6,11 @@ import { describeModel, signedPercent } from '../../graph';
 import type { StageContext } from './context';
 import { loadCheckedData } from './data';
 
+const LONG_SECONDS = 300;
+
 export async function runTrain(ctx: StageContext): Promise<void> {
   // Loaded here only: the other stages must not pay for loading TensorFlow.js.
-  const { useBackend, requestedBackend, runThreads, train, makeProgress } = require('../../train') as typeof import('../../train');
+  const { useBackend, requestedBackend, runThreads, train, makeProgress, duration } = require('../../train') as typeof import('../../train');
   const { loaded } = loadCheckedData(ctx);
   const training = ctx.config.training;
   const modelName = ctx.config.model.name ?? ctx.plan.pipeline;
@@ -32,7 +34,7 @@ export async function runTrain(ctx: StageContext): Promise<void> {
     ctx.log(`note: Nx runs up to ${parallel} tasks at once and this run trains on ${threads} threads: more than the ${cores} cores; TRAINYARD_THREADS=1 trains each run on one`);
   }
   const probeCount = Math.min(ctx.config.evaluate['probe-size'], loaded.test.count);
-  const result = train({
+  const result = await train({
     model: ctx.config.model,
     training,
     threads,
@@ -43,6 +45,11 @@ export async function runTrain(ctx: StageContext): Promise<void> {
     progress: makeProgress(),
     onStart: (summary) =>
       ctx.log(`training ${modelName}: ${summary.paramCount.toLocaleString('en-US')} parameters${matchedText(summary.paramCount)}, backend ${backend}, ${threads} thread${threads > 1 ? 's' : ''}, ${loaded.train.count} samples, batch ${training['batch-size']}, ${training.epochs} epochs, seed ${training.seed}`),
+    onEstimate: ({ seconds, samplesPerSecond, measured }) => {
+      // A long training started by mistake is worth a hint at the quick profile.
+      const hint = seconds > LONG_SECONDS && !ctx.profile ? `; --configuration=quick (Nx) or --profile quick runs it in seconds` : '';
+      ctx.log(`expected training time: about ${duration(seconds)} (${training.epochs} epochs at ${Math.round(samplesPerSecond).toLocaleString('en-US')} samples/s, measured over ${measured} steps; validation not included)${hint}`);
+    },
   });
 
   const info: RunInfo = {

@@ -7,7 +7,8 @@ export interface Progress {
   stop(): void;
 }
 
-function duration(seconds: number): string {
+/** 42s, 3m05s. */
+export function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.round(seconds);
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;

@@ -27,7 +27,20 @@ export interface TrainOptions {
   threads?: number;
   /** Called once the model is built, before the first step. */
   onStart?(summary: ModelSummary): void;
+  /** Called once, early in a training long enough to need it, with the expected time of all its steps. */
+  onEstimate?(estimate: Estimate): void;
 }
+
+export interface Estimate {
+  /** Seconds the training steps of every epoch should take (validation passes not included). */
+  seconds: number;
+  samplesPerSecond: number;
+  /** The steps measured, after the first ones (which compile and warm caches). */
+  measured: number;
+}
+
+/** Steps left out of the estimate, then at most this many steps or seconds measured. */
+const ESTIMATE = { skip: 3, steps: 30, seconds: 3 };
 
 export interface TrainResult {
   summary: ModelSummary;
@@ -73,8 +86,12 @@ function shuffled(count: number, rng: seedrandom.PRNG): Uint32Array {
   return order;
 }
 
+/** Lets signal handlers and timers run: training itself is synchronous, and Ctrl-C must not wait for its end. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+const YIELD_EVERY_MS = 200;
+
 /** Trains the model and returns its weights, per-epoch history and the probe logits. */
-export function train(opts: TrainOptions): TrainResult {
+export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { training: t, classes } = opts;
   const started = Date.now();
   const stepper = makeTrainStep(opts.model, t, classes, opts.threads ?? 1);
@@ -92,6 +109,10 @@ export function train(opts: TrainOptions): TrainResult {
   let best: Weights | undefined;
   // A diverged run keeps the weights of its last finite epoch; a copy per epoch is cheap next to the epoch.
   let lastGood = model.weights();
+  let nextYield = Date.now() + YIELD_EVERY_MS;
+  const totalSteps = batches * t.epochs;
+  let measureFrom = 0;
+  let measuredSamples = 0;
 
   try {
     for (let epoch = 1; epoch <= t.epochs; epoch++) {
@@ -106,9 +127,24 @@ export function train(opts: TrainOptions): TrainResult {
         const from = b * batchSize;
         const to = Math.min(from + batchSize, opts.train.count);
         const { images, labels } = batchOf(opts.train, order, from, to, size);
+        if (Date.now() >= nextYield) {
+          await yieldToEventLoop();
+          nextYield = Date.now() + YIELD_EVERY_MS;
+        }
         const { loss: lossValue, correct: right } = stepper.run(images, labels, step);
         correct += right;
         step++;
+        if (opts.onEstimate && totalSteps > ESTIMATE.skip + ESTIMATE.steps && step > ESTIMATE.skip && measureFrom >= 0) {
+          if (step === ESTIMATE.skip + 1) measureFrom = performance.now();
+          else measuredSamples += labels.length;
+          const seconds = (performance.now() - measureFrom) / 1000;
+          const measured = step - ESTIMATE.skip - 1;
+          if (measured >= ESTIMATE.steps || (measured > 0 && seconds >= ESTIMATE.seconds)) {
+            const samplesPerSecond = measuredSamples / seconds;
+            opts.onEstimate({ seconds: (opts.train.count * t.epochs) / samplesPerSecond, samplesPerSecond, measured });
+            measureFrom = -1;
+          }
+        }
         if (!Number.isFinite(lossValue)) {
           status = 'diverged';
           reason = `loss became ${lossValue} at epoch ${epoch}, batch ${b + 1}`;

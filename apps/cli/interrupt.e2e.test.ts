@@ -1,0 +1,110 @@
+/** Stopping a stage from outside: Ctrl-C in the middle of training, and Nx killed while a stage runs. */
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { copyWorkspace, repo, SMALL_PIPELINE } from './workspace';
+
+/** SMALL_PIPELINE trained long enough to be interrupted in the middle. */
+const LONG = SMALL_PIPELINE.replace('epochs: 1', 'epochs: 200');
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(what: string, probe: () => T | undefined, seconds: number): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Whether the process runs (a zombie waiting for its reaper does not). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** The pid in the name of the train stage's temporary folder, once there is one. */
+function trainingPid(artifacts: string): number | undefined {
+  const name = existsSync(artifacts) ? readdirSync(artifacts).find((n) => n.startsWith('.train.tmp-')) : undefined;
+  return name ? Number(name.slice('.train.tmp-'.length)) : undefined;
+}
+
+function workspace(prefix: string): string {
+  const dir = copyWorkspace(mkdtempSync(join(tmpdir(), prefix)), { pipelines: false });
+  writeFileSync(join(dir, 'pipelines', 'long.yaml'), LONG);
+  return dir;
+}
+
+test('Ctrl-C in the middle of training stops the stage at once, leaving neither a temporary folder nor a lock', async () => {
+  const dir = workspace('trainyard-sigint-');
+  try {
+    const cli = (stage: string) => ['--import', 'tsx', join(dir, 'apps', 'cli', 'main.ts'), 'stage', 'pipelines/long.yaml', stage];
+    const data = spawnSync(process.execPath, cli('data'), { cwd: dir, encoding: 'utf8' });
+    assert.equal(data.status, 0, data.stderr);
+    const child = spawn(process.execPath, cli('train'), { cwd: dir, env: { ...process.env, CI: 'true' } });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d));
+    child.stderr.on('data', (d: Buffer) => (output += d));
+    await until('an epoch of training', () => /epoch 1\/200 /.test(output), 120);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    const code = await Promise.race([exited, sleep(10_000).then(() => 'still running')]);
+    assert.equal(code, 130, output);
+    assert.match(output, /interrupted \(SIGINT\): artifacts\/long\/train left as it was/);
+    assert.deepEqual(readdirSync(join(dir, 'artifacts', 'long')), ['data']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("SIGKILL of Nx's process group: the stage it started (in a session of its own) stops too and removes its temporary folder", async () => {
+  const dir = workspace('trainyard-killnx-');
+  try {
+    const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' };
+    const nx = spawn(join(repo, 'node_modules', '.bin', 'nx'), ['run', 'pipeline:long'], { cwd: dir, env, detached: true, stdio: 'ignore' });
+    const artifacts = join(dir, 'artifacts', 'long');
+    const pid = await until('the train stage to start', () => trainingPid(artifacts), 180);
+    await sleep(1000);
+    process.kill(-nx.pid!, 'SIGKILL');
+    await until('the stage to stop after Nx', () => !running(pid), 15);
+    await until('its temporary folder to go', () => trainingPid(artifacts) === undefined, 5);
+    assert.ok(!existsSync(join(artifacts, '.train.lock')), 'lock released');
+    assert.ok(!existsSync(join(artifacts, 'train')), 'no output from a stage that did not finish');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a stage whose parent dies stops itself, even with nothing to write to a closed pipe', async () => {
+  const dir = workspace('trainyard-orphan-');
+  try {
+    const cli = ['--import', 'tsx', join(dir, 'apps', 'cli', 'main.ts'), 'stage', 'pipelines/long.yaml'];
+    assert.equal(spawnSync(process.execPath, [...cli, 'data'], { cwd: dir }).status, 0);
+    // A parent that starts the stage with its output going to a file, then waits to be killed.
+    const log = join(dir, 'train.log');
+    const parentScript = `
+      const { spawn } = require('node:child_process');
+      const fs = require('node:fs');
+      const out = fs.openSync(${JSON.stringify(log)}, 'w');
+      spawn(process.execPath, ${JSON.stringify([...cli, 'train'])}, { stdio: ['ignore', out, out] });
+      setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['-e', parentScript], { cwd: dir, stdio: 'ignore' });
+    const artifacts = join(dir, 'artifacts', 'long');
+    const pid = await until('the train stage to start', () => trainingPid(artifacts), 120);
+    await until('an epoch of training', () => /epoch 1\/200 /.test(readFileSync(log, 'utf8')), 120);
+    parent.kill('SIGKILL');
+    await until('the orphaned stage to stop', () => !running(pid), 15);
+    assert.match(readFileSync(log, 'utf8'), /interrupted \(SIGTERM\): artifacts\/long\/train left as it was/);
+    assert.deepEqual(readdirSync(artifacts), ['data']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

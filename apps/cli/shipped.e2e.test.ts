@@ -45,6 +45,7 @@ for (const name of names) {
       const info = JSON.parse(readFileSync(join(a, `train${suffix}`, 'run.json'), 'utf8')) as RunInfo;
       assert.equal(info.epochsRun, 1, `${name} ${run.id}: the quick profile's single epoch`);
       if (run.matched) assert.deepEqual(info.matched, run.matched);
+      if (many) assert.deepEqual([info.label, info.values], [run.label, run.values], `${name} ${run.id}: run.json names the run`);
       assert.ok(existsSync(join(a, `export${suffix}`, 'model.onnx')));
       const metrics = JSON.parse(readFileSync(join(a, `evaluate${suffix}`, 'metrics.json'), 'utf8')) as Metrics;
       assert.equal(metrics.samples, 300);

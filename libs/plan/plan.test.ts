@@ -43,3 +43,14 @@ test('runs with different datasets get a data stage each', () => {
   assert.deepEqual(p.stages.filter((s) => s.kind === 'data').map((s) => s.id), ['data', 'data-1']);
   assert.deepEqual(p.stages.find((s) => s.id === 'train-noisy')?.uses, { data: 'data-1' });
 });
+
+test("a run's stages name the run in their description (Nx's task list), and train reads its label and values (run.json)", () => {
+  const p = plan(`${base}variants:\n  small: {}\n  large: {}\nmatrix:\n  training.learning-rate: [0.01]\nseeds: [3]\n`);
+  const train = p.stages.find((s) => s.id === 'train-small-m0-s0')!;
+  assert.equal(train.description, 'Train the model with TensorFlow.js: run small-m0-s0 (small, learning-rate=0.01, seed=3)');
+  assert.deepEqual(train.reads.run, { label: 'small, learning-rate=0.01, seed=3', values: { variant: 'small', 'learning-rate': 0.01, seed: 3 } });
+  assert.match(p.stages.find((s) => s.id === 'evaluate-small-m0-s0')!.description, /: run small-m0-s0 \(small, learning-rate=0\.01, seed=3\)$/);
+  const single = plan(base).stages.find((s) => s.id === 'train')!;
+  assert.equal(single.description, 'Train the model with TensorFlow.js');
+  assert.equal(single.reads.run, undefined);
+});

@@ -57,6 +57,12 @@ test('unknown key points at the key and suggests the close one', () => {
   ]);
 });
 
+test("the short names other tools use (lr, wd, bs) are answered with ours, though far in spelling", () => {
+  for (const [short, ours] of [['lr', 'learning-rate'], ['wd', 'weight-decay'], ['bs', 'batch-size'], ['BS', 'batch-size']]) {
+    assert.deepEqual(problems(valid.replace('epochs: 2', `epochs: 2\n  ${short}: 1`)), [`pipelines/p.yaml:15:3 training -> ${short}: unknown key '${short}' (did you mean '${ours}'?)`]);
+  }
+});
+
 test('unknown top-level key lists the known ones when nothing is close', () => {
   const [line] = problems(`${valid}zzz: 1\n`);
   assert.match(line, /^pipelines\/p.yaml:15:1 zzz: unknown key 'zzz' \(expected one of: extends, description, dataset, model, training, export, evaluate, charts, variants, matrix, seeds\)$/);

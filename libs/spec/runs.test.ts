@@ -65,12 +65,12 @@ test('a matrix key may index into a list: a noise transform swept by std', () =>
     p.runs.map((r) => r.config.dataset.transforms.map((t) => ('std' in t ? t.std : t.type))),
     [['pad', 0.2], ['pad', 0.3]],
   );
-  assert.deepEqual(p.runs.map((r) => r.label), ['std=0.2', 'std=0.3']);
+  assert.deepEqual(p.runs.map((r) => r.label), ['noise.std=0.2', 'noise.std=0.3']);
 });
 
 test('a matrix key indexing past the end of a list is refused at the key', () => {
   assert.deepEqual(problems(`${base}matrix:\n  dataset.transforms.3.std: [0.2]\n`), [
-    'p.yaml:10:3 matrix -> dataset.transforms.3.std: names a list item the configuration does not have (run std=0.2)',
+    'p.yaml:10:3 matrix -> dataset.transforms.3.std: names a list item the configuration does not have (run transforms[3].std=0.2)',
   ]);
 });
 
@@ -83,12 +83,48 @@ test('labels name matrix keys by their shortest suffix no other key shares', () 
 test('a bad value swept into a list item points at the matrix entry', () => {
   const doc = base.replace('dataset: { source: idx, path: data }', 'dataset:\n  source: idx\n  path: data\n  transforms:\n    - { type: pad, to: 10 }\n    - { type: noise, std: 0.1 }');
   assert.deepEqual(problems(`${doc}matrix:\n  dataset.transforms.1.std: [-1]\n`), [
-    'p.yaml:15:30 matrix -> dataset.transforms.1.std -> 0: must be >= 0 (got -1) (run std=-1)',
+    'p.yaml:15:30 matrix -> dataset.transforms.1.std -> 0: must be >= 0 (got -1) (run noise.std=-1)',
   ]);
 });
 
 test('early stopping without a validation split is refused', () => {
   assert.deepEqual(problems(base.replace('dataset: { source: idx, path: data }', 'dataset: { source: idx, path: data, validation: 0 }').replace('training:\n', 'training:\n  early-stopping: {}\n')), [
     'p.yaml:8:19 training -> early-stopping: early stopping watches the validation split: set dataset -> validation above 0',
+  ]);
+});
+
+const layered = `dataset: { source: idx, path: data }
+model:
+  input: [1, 8, 8]
+  layers:
+    - { type: flatten }
+    - { id: H, type: dense, units: 16, activation: relu }
+    - { id: DROP, type: dropout, rate: 0.1 }
+    - { id: OUT, type: dense, units: 10 }
+training:
+  learning-rate: 0.001
+`;
+
+test('a matrix key may name a layer by its id, and the labels say which layer', () => {
+  const p = parsePipeline(`${layered}matrix:\n  model.layers.DROP.rate: [0.25, 0.5]\n  training.learning-rate: [0.01]\n`, 'p.yaml');
+  assert.deepEqual(p.runs.map((r) => (r.config.model.layers![2] as { rate: number }).rate), [0.25, 0.5]);
+  assert.deepEqual(p.runs.map((r) => r.label), ['DROP.rate=0.25, learning-rate=0.01', 'DROP.rate=0.5, learning-rate=0.01']);
+  // By position the same runs, labelled by the layer's id all the same.
+  const byIndex = parsePipeline(`${layered}matrix:\n  model.layers.2.rate: [0.25, 0.5]\n  training.learning-rate: [0.01]\n`, 'p.yaml');
+  assert.deepEqual(byIndex.runs.map((r) => [r.label, r.config.model.layers]), p.runs.map((r) => [r.label, r.config.model.layers]));
+});
+
+test('a layer inserted before the one a matrix names by id: the sweep still sets that layer', () => {
+  const inserted = layered.replace('    - { id: DROP', '    - { id: H2, type: dense, units: 8, activation: relu }\n    - { id: DROP');
+  const p = parsePipeline(`${inserted}matrix:\n  model.layers.DROP.rate: [0.3]\n`, 'p.yaml');
+  assert.deepEqual(p.runs[0].config.model.layers![3], { id: 'DROP', type: 'dropout', rate: 0.3 });
+});
+
+test('a transform named by its type when only one has it; a name no item has is refused at the key', () => {
+  const doc = base.replace('dataset: { source: idx, path: data }', 'dataset:\n  source: idx\n  path: data\n  transforms:\n    - { type: pad, to: 10 }\n    - { type: noise, std: 0.1 }');
+  const p = parsePipeline(`${doc}matrix:\n  dataset.transforms.noise.std: [0.2]\n`, 'p.yaml');
+  assert.deepEqual(p.runs[0].config.dataset.transforms!.map((t) => ('std' in t ? t.std : t.type)), ['pad', 0.2]);
+  assert.deepEqual(problems(`${layered}matrix:\n  model.layers.DROPOUT.rate: [0.3]\n`), [
+    'p.yaml:12:3 matrix -> model.layers.DROPOUT.rate: names a list item the configuration does not have (run layers[DROPOUT].rate=0.3)',
   ]);
 });

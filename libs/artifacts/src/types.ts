@@ -49,6 +49,9 @@ export type RunStatus = 'ok' | 'early-stopped' | 'diverged';
 export interface RunInfo {
   pipeline: string;
   run: string;
+  /** In a pipeline of several runs: the run's label and what sets it apart (variant, swept keys, seed). */
+  label?: string;
+  values?: Record<string, unknown>;
   model: string;
   backend: string;
   /** Threads the run trained on: each batch split into one slice per thread (results depend on it). */

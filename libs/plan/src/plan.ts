@@ -8,6 +8,8 @@ export interface RunRef {
   id: string;
   label: string;
   group: string;
+  /** What sets the run apart (variant, swept keys, seed): in the train stage's run.json. */
+  values: Record<string, unknown>;
 }
 
 export interface Stage {
@@ -26,7 +28,7 @@ export interface Stage {
   reads: Record<string, unknown>;
   /** Hash of `reads`: changes exactly when what the stage reads changes. */
   fingerprint: string;
-  /** Shown by `nx show project`; fixed per stage kind, since Nx hashes it into every task (see the Nx plugin). */
+  /** Shown by `nx show project` and in Nx's task list: what the stage does, and for a run's stage which run. */
   description: string;
 }
 
@@ -80,14 +82,17 @@ export function planPipeline({ name, file, config, runs }: LoadedPipeline): Plan
   const charted: NonNullable<Stage['runs']> = [];
   for (const run of runs) {
     const c = run.config;
-    const ref: RunRef = { id: run.id, label: run.label, group: run.group };
+    const ref: RunRef = { id: run.id, label: run.label, group: run.group, values: run.values };
     const suffix = single ? '' : `-${run.id}`;
+    // Nx hashes a stage's description into its own project only: the label costs a re-run only when it changes.
+    const of = (kind: StageKind): Partial<Stage> => ({ run: ref, ...(!single && { description: `${DESCRIPTIONS[kind]}: run ${run.id} (${run.label})` }) });
     const data = dataStage.get(stringify(c.dataset) ?? '')!.id;
     // The matched count goes into run.json: with fixed hidden widths it can change while the layers do not.
-    const train = add(`train${suffix}`, 'train', { data }, { dataset: c.dataset, model: c.model, training: c.training, ...(run.matched && { matched: run.matched }) }, { run: ref });
+    // The run's values go into run.json, so they are part of what train reads.
+    const train = add(`train${suffix}`, 'train', { data }, { dataset: c.dataset, model: c.model, training: c.training, ...(run.matched && { matched: run.matched }), ...(!single && { run: { label: run.label, values: run.values } }) }, of('train'));
     // The train fingerprint is written into the ONNX metadata, so it is part of what export reads.
-    const exported = add(`export${suffix}`, 'export', { data, train: train.id }, { pipeline: name, model: c.model, export: c.export, train: train.fingerprint }, { run: ref });
-    const evaluate = add(`evaluate${suffix}`, 'evaluate', { data, train: train.id, export: exported.id }, { dataset: c.dataset, evaluate: c.evaluate }, { run: ref });
+    const exported = add(`export${suffix}`, 'export', { data, train: train.id }, { pipeline: name, model: c.model, export: c.export, train: train.fingerprint }, of('export'));
+    const evaluate = add(`evaluate${suffix}`, 'evaluate', { data, train: train.id, export: exported.id }, { dataset: c.dataset, evaluate: c.evaluate }, of('evaluate'));
     charted.push({ ...ref, train: train.id, evaluate: evaluate.id });
   }
   const charts = add('charts', 'charts', {}, { pipeline: name, description: config.description ?? null, model: config.model.name ?? name, charts: config.charts, runs: charted.map(({ id, label, group }) => ({ id, label, group })) }, { runs: charted });

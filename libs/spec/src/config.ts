@@ -41,7 +41,7 @@ export interface Pipeline {
     [k: string]: Overrides;
   };
   /**
-   * A sweep: each key is a dotted config path (e.g. training.learning-rate) with its values; every combination is a run, and so is every variant's.
+   * A sweep: each key is a dotted config path (e.g. training.learning-rate, model.layers.DROP.rate: a list item by its id, its type when unique, or its position) with its values; every combination is a run, and so is every variant's.
    */
   matrix?: {
     /**

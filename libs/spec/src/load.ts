@@ -31,6 +31,8 @@ export interface LoadedRun {
   id: string;
   label: string;
   group: string;
+  /** What sets the run apart (variant, swept keys as its label names them, seed). */
+  values: Record<string, unknown>;
   config: ResolvedPipeline;
   /** For a model with `mlp.match-params`: the model it was matched to and that model's parameter count. */
   matched?: Matched;
@@ -164,7 +166,7 @@ export function parsePipeline(text: string, file: string, overrides?: unknown, p
     for (const { path, message } of semanticProblems(run.config as unknown as ResolvedPipeline)) {
       problems.push(where(origin(path), `${message}${suffix}`));
     }
-    runs.push({ id: run.id, label: run.label, group: run.group, config: run.config as unknown as ResolvedPipeline });
+    runs.push({ id: run.id, label: run.label, group: run.group, values: run.values, config: run.config as unknown as ResolvedPipeline });
     placeRun.push((path, message) => where(origin(path), `${message}${suffix}`));
   }
   // MLPs get their layers. Matching another model's parameter count needs every run's model, and the base's

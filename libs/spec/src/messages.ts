@@ -13,6 +13,17 @@ const comparisons: Record<string, string> = {
   exclusiveMaximum: '<',
 };
 
+/** Names other tools use for our keys, which spelling distance alone would not find. */
+const SYNONYMS: Record<string, string> = {
+  lr: 'learning-rate',
+  wd: 'weight-decay',
+  bs: 'batch-size',
+  batch: 'batch-size',
+  epoch: 'epochs',
+  'kernel-size': 'kernel',
+  'num-epochs': 'epochs',
+};
+
 /** What was expected, in the words a user of the YAML file reads; the key path is printed by the caller. */
 export function describeError(e: ErrorObject, value: unknown, root: SchemaRoot): string {
   const p = e.params as Record<string, unknown>;
@@ -20,8 +31,9 @@ export function describeError(e: ErrorObject, value: unknown, root: SchemaRoot):
     case 'additionalProperties': {
       const key = String(p.additionalProperty);
       const known = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
-      const hint = known.length ? closest(key, known) : undefined;
-      const close = hint !== undefined && similar(key, hint);
+      const synonym = SYNONYMS[key.toLowerCase().replace(/_/g, '-')];
+      const hint = synonym && known.includes(synonym) ? synonym : known.length ? closest(key, known) : undefined;
+      const close = hint !== undefined && (hint === synonym || similar(key, hint));
       return `unknown key '${key}'${close ? ` (did you mean '${hint}'?)` : known.length ? ` (expected one of: ${known.join(', ')})` : ''}`;
     }
     case 'required':

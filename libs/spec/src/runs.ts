@@ -11,6 +11,8 @@ export interface RunSpec {
   label: string;
   /** The run's label without its seed: runs of one group differ only by seed (mean ± std). */
   group: string;
+  /** What sets the run apart, as its label names it: `{ variant: 'dropout', 'DROP.rate': 0.25, seed: 2 }`. */
+  values: Record<string, unknown>;
   /** Where each overridden key came from in the file, for error positions. */
   sources: { path: (string | number)[]; from: (string | number)[] }[];
   /** Matrix keys that name a list item the config does not have. */
@@ -45,20 +47,74 @@ export function deepMerge(base: unknown, over: unknown, path: string[] = []): un
   return out;
 }
 
-/** Sets a dotted path; a numeric key indexes a list (`dataset.transforms.2.std`), which must already hold that item. */
-function setPath(target: Json, path: string[], value: unknown): boolean {
+/**
+ * The position in a list of the item a path key names: its index (`8`), its `id` (`DROP`, a layer's), or
+ * its `type` when only one item has it (`noise`, a transform's). Undefined when no item matches.
+ */
+export function itemIndex(list: unknown[], key: string): number | undefined {
+  if (/^\d+$/.test(key)) return Number(key) < list.length ? Number(key) : undefined;
+  const byId = list.findIndex((item) => isObject(item) && item.id === key);
+  if (byId >= 0) return byId;
+  const byType = list.flatMap((item, i) => (isObject(item) && item.type === key ? [i] : []));
+  return byType.length === 1 ? byType[0] : undefined;
+}
+
+/**
+ * Sets a dotted path; a key into a list names an item it already holds (see itemIndex:
+ * `model.layers.DROP.rate`, `dataset.transforms.noise.std`, `model.layers.8.rate`). Returns the path with
+ * list positions as numbers, as error paths have them, or undefined when an item is missing.
+ */
+function setPath(target: Json, path: string[], value: unknown): (string | number)[] | undefined {
   let node: Json | unknown[] = target;
-  for (const key of path.slice(0, -1)) {
-    const next: unknown = Array.isArray(node) ? node[Number(key)] : node[key];
-    if (isObject(next) || Array.isArray(next)) node = next;
-    else if (Array.isArray(node)) return false;
-    else node = node[key] = {};
+  const resolved: (string | number)[] = [];
+  for (const [i, key] of path.entries()) {
+    const last = i === path.length - 1;
+    if (Array.isArray(node)) {
+      const index = itemIndex(node, key);
+      if (index === undefined) return undefined;
+      resolved.push(index);
+      if (last) node[index] = structuredClone(value);
+      else if (isObject(node[index]) || Array.isArray(node[index])) node = node[index] as Json | unknown[];
+      else return undefined;
+    } else {
+      resolved.push(key);
+      if (last) node[key] = structuredClone(value);
+      else node = isObject(node[key]) || Array.isArray(node[key]) ? (node[key] as Json | unknown[]) : (node[key] = {});
+    }
   }
-  const last = path[path.length - 1];
-  if (!Array.isArray(node)) node[last] = structuredClone(value);
-  else if (/^\d+$/.test(last) && Number(last) < node.length) node[Number(last)] = structuredClone(value);
-  else return false;
-  return true;
+  return resolved;
+}
+
+/**
+ * Matrix keys as a reader names them: through a list, from the item's name (its id, else its type, else
+ * `layers[8]`) on: `model.layers.8.rate` reads `DROP.rate`, `dataset.transforms.1.std` reads `noise.std`;
+ * elsewhere by the shortest dotted suffix no other key ends with (`training.learning-rate` reads
+ * `learning-rate`).
+ */
+export function readableKeys(keys: string[], document: Json): string[] {
+  const named = keys.map((key) => {
+    const parts = key.split('.');
+    let node: unknown = document;
+    let from = -1;
+    const shown = [...parts];
+    parts.forEach((part, i) => {
+      if (Array.isArray(node)) {
+        const index = itemIndex(node, part);
+        const item = index === undefined ? undefined : node[index];
+        const name = isObject(item) ? (typeof item.id === 'string' ? item.id : typeof item.type === 'string' && itemIndex(node, item.type) === index ? item.type : undefined) : undefined;
+        shown[i] = name ?? `${parts[i - 1] ?? ''}[${part}]`;
+        from = i;
+        node = item;
+      } else node = isObject(node) ? node[part] : undefined;
+    });
+    return { parts: shown, from };
+  });
+  const full = named.map((n) => n.parts.join('.'));
+  return shortKeys(full).map((short, i) => {
+    const { parts, from } = named[i];
+    // Never shorter than from the list item on: `rate` alone would not say which layer.
+    return from >= 0 && short.split('.').length < parts.length - from ? parts.slice(from).join('.') : short;
+  });
 }
 
 export function leafPaths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
@@ -90,7 +146,7 @@ export function expandRuns(document: Json, last?: Json): RunSpec[] {
   const { variants, matrix, seeds, ...base } = document as Json & { variants?: Json; matrix?: Record<string, unknown[]>; seeds?: number[] };
   const variantList: [string | undefined, Json][] = variants ? Object.entries(variants).map(([k, v]) => [k, (v ?? {}) as Json]) : [[undefined, {}]];
   const keys = Object.keys(matrix ?? {});
-  const short = shortKeys(keys);
+  const short = readableKeys(keys, base);
   let combos: unknown[][] = [[]];
   for (const key of keys) combos = combos.flatMap((c) => matrix![key].map((v) => [...c, v]));
   const seedList: (number | undefined)[] = seeds ?? [undefined];
@@ -103,10 +159,9 @@ export function expandRuns(document: Json, last?: Json): RunSpec[] {
         const sources = leafPaths(overrides).filter((p) => p.length).map((p) => ({ path: p, from: ['variants', variant!, ...p] }));
         const missing: string[] = [];
         keys.forEach((key, k) => {
-          const path = key.split('.');
-          if (!setPath(config, path, combo[k])) missing.push(key);
-          // List indices as numbers, as error paths have them.
-          sources.push({ path: path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)), from: ['matrix', key, matrix![key].indexOf(combo[k])] });
+          const path = setPath(config, key.split('.'), combo[k]);
+          if (path) sources.push({ path, from: ['matrix', key, matrix![key].indexOf(combo[k])] });
+          else missing.push(key);
         });
         if (seed !== undefined) {
           config = deepMerge(config, { training: { seed } }) as Json;
@@ -120,8 +175,14 @@ export function expandRuns(document: Json, last?: Json): RunSpec[] {
         const idParts = [variant, keys.length ? `m${m}` : undefined, seeds ? `s${s}` : undefined].filter((p): p is string => p !== undefined);
         const groupParts = [variant, ...short.map((key, k) => `${key}=${show(combo[k])}`)].filter((p): p is string => p !== undefined);
         const labelParts = [...groupParts, ...(seed !== undefined ? [`seed=${seed}`] : [])];
+        const values: Record<string, unknown> = {
+          ...(variant !== undefined && { variant }),
+          ...Object.fromEntries(short.map((key, k) => [key, combo[k]])),
+          ...(seed !== undefined && { seed }),
+        };
         runs.push({
           id: idParts.length ? idParts.join('-') : 'default',
+          values,
           label: labelParts.join(', ') || 'default',
           group: groupParts.join(', ') || 'default',
           sources,

@@ -15,6 +15,7 @@ export async function runTrain(ctx: StageContext): Promise<void> {
   const training = ctx.config.training;
   const modelName = ctx.config.model.name ?? ctx.plan.pipeline;
   const { matched } = ctx;
+  const several = ctx.stage.run !== undefined && ctx.stage.run.id !== 'default';
   const matchedText = (count: number) => (matched ? ` (matched to ${matched.model}: ${matched.params.toLocaleString('en-US')}, ${signedPercent(count, matched.params)})` : '');
   const expected = ctx.config.model.input.join('x');
   if (loaded.imageShape.join('x') !== expected) {
@@ -44,7 +45,7 @@ export async function runTrain(ctx: StageContext): Promise<void> {
     probe: { ...loaded.test, count: probeCount },
     progress: makeProgress(),
     onStart: (summary) =>
-      ctx.log(`training ${modelName}: ${summary.paramCount.toLocaleString('en-US')} parameters${matchedText(summary.paramCount)}, backend ${backend}, ${threads} thread${threads > 1 ? 's' : ''}, ${loaded.train.count} samples, batch ${training['batch-size']}, ${training.epochs} epochs, seed ${training.seed}`),
+      ctx.log(`training ${modelName}${several ? ` (run ${ctx.stage.run!.id}: ${ctx.stage.run!.label})` : ''}: ${summary.paramCount.toLocaleString('en-US')} parameters${matchedText(summary.paramCount)}, backend ${backend}, ${threads} thread${threads > 1 ? 's' : ''}, ${loaded.train.count} samples, batch ${training['batch-size']}, ${training.epochs} epochs, seed ${training.seed}`),
     onEstimate: ({ seconds, samplesPerSecond, measured }) => {
       // A long training started by mistake is worth a hint at the quick profile.
       const hint = seconds > LONG_SECONDS && !ctx.profile ? `; --configuration=quick (Nx) or --profile quick runs it in seconds` : '';
@@ -55,6 +56,7 @@ export async function runTrain(ctx: StageContext): Promise<void> {
   const info: RunInfo = {
     pipeline: ctx.plan.pipeline,
     run: ctx.stage.run?.id ?? 'default',
+    ...(several && { label: ctx.stage.run!.label, values: ctx.stage.run!.values }),
     model: modelName,
     backend,
     threads: result.threads,

@@ -132,7 +132,7 @@ test('a missing, unparsable or non-mapping extended file is one line at its entr
     'pipelines/p.yaml:3:5 extends -> 1: cannot read pipelines/shared/nope.yaml (ENOENT)',
   ]);
   assert.deepEqual(problems(dir, 'extends: shared/broken.yaml\n'), [
-    'pipelines/p.yaml:1:10 extends: pipelines/shared/broken.yaml is not valid YAML: pipelines/shared/broken.yaml:3:3 Map keys must be unique',
+    'pipelines/p.yaml:1:10 extends: pipelines/shared/broken.yaml is not valid YAML: pipelines/shared/broken.yaml:3:3 training -> epochs: written twice in one mapping (first on line 2): keep one',
   ]);
   assert.deepEqual(problems(dir, 'extends: [shared/list.yaml]\n'), [
     'pipelines/p.yaml:1:11 extends -> 0: pipelines/shared/list.yaml must hold a mapping of pipeline keys (got a list)',

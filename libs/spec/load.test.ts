@@ -92,9 +92,22 @@ test('settings that only apply together', () => {
   ]);
 });
 
-test('YAML syntax errors and duplicate keys carry their position', () => {
+test('YAML syntax errors and duplicate keys carry their position; a duplicate key names itself and where it first was', () => {
   assert.match(problems('dataset: [\n')[0], /^pipelines\/p.yaml:\d+:\d+ /);
-  assert.match(problems(`${valid}training: {}\n`)[0], /^pipelines\/p.yaml:15:1 Map keys must be unique/);
+  assert.deepEqual(problems(`${valid}training: {}\n`), ['pipelines/p.yaml:15:1 training: written twice in one mapping (first on line 13): keep one']);
+  assert.deepEqual(problems(valid.replace('  epochs: 2', '  epochs: 2\n  epochs: 3')), ['pipelines/p.yaml:15:3 training -> epochs: written twice in one mapping (first on line 14): keep one']);
+});
+
+test('a __proto__ key is refused where it is written, not read as the prototype of what was parsed', () => {
+  assert.deepEqual(problems(`${valid}__proto__: { polluted: 1 }\n`), ["pipelines/p.yaml:15:1 __proto__: unknown key '__proto__' (it would rewrite the parsed object itself)"]);
+  assert.deepEqual(problems(valid.replace('  epochs: 2', '  epochs: 2\n  __proto__: { x: 1 }')), ["pipelines/p.yaml:15:3 training -> __proto__: unknown key '__proto__' (it would rewrite the parsed object itself)"]);
+});
+
+test('.nan and .inf are shown as written, not as null', () => {
+  assert.deepEqual(problems(valid.replace('  epochs: 2', '  epochs: .inf\n  learning-rate: .nan')), [
+    'pipelines/p.yaml:14:11 training -> epochs: must be an integer (got .inf)',
+    'pipelines/p.yaml:15:18 training -> learning-rate: must be a number (got .nan)',
+  ]);
 });
 
 test('missing sections and a bad file name', () => {

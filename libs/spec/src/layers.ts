@@ -1,8 +1,8 @@
 import Ajv from 'ajv';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { isMap, isNode, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { SpecError, type Problem } from './errors';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { formatProblem, SpecError, type Problem } from './errors';
 import { describeError } from './messages';
 
 type Path = Problem['path'];
@@ -40,11 +40,18 @@ export function shownPath(file: string): string {
 /** Parses YAML text; the document's syntax errors come back as problems. */
 export function parseYaml(text: string, file: string): { doc: Document; lines: LineCounter; syntax: Problem[]; value: unknown } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found below, where their key path is known.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   const syntax = [...doc.errors, ...doc.warnings].map((e): Problem => {
     const { line, col } = lines.linePos(e.pos[0]);
     return { file, line, column: col, path: [], message: e.message.split('\n')[0] };
   });
+  if (!syntax.length) {
+    keyProblems(doc.contents, [], lines, (offset, path, message) => {
+      const { line, col } = lines.linePos(offset);
+      syntax.push({ file, line, column: col, path, message });
+    });
+  }
   let value: unknown;
   if (!syntax.length) {
     try {
@@ -56,6 +63,25 @@ export function parseYaml(text: string, file: string): { doc: Document; lines: L
     }
   }
   return { doc, lines, syntax, value };
+}
+
+/**
+ * Keys a mapping may not have: one written twice (YAML says the last wins, which hides a mistake) and
+ * `__proto__` (it would set the parsed object's prototype instead of being a key). Aliases are not
+ * followed: they repeat what is checked where they point.
+ */
+function keyProblems(node: unknown, path: Path, lines: LineCounter, report: (offset: number, path: Path, message: string) => void): void {
+  if (isMap(node)) {
+    const first = new Map<string, number>();
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const offset = (isNode(pair.key) && pair.key.range?.[0]) || 0;
+      if (key === '__proto__') report(offset, [...path, key], `unknown key '${key}' (it would rewrite the parsed object itself)`);
+      else if (first.has(key)) report(offset, [...path, key], `written twice in one mapping (first on line ${first.get(key)}): keep one`);
+      else first.set(key, lines.linePos(offset).line);
+      keyProblems(pair.value, [...path, key], lines, report);
+    }
+  } else if (isSeq(node)) node.items.forEach((item, i) => keyProblems(item, [...path, i], lines, report));
 }
 
 /**
@@ -83,7 +109,7 @@ export function extendedLayers(layer: Layer, chain: string[]): Layer[] {
       throw fail(`cannot read ${shown} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
     const { doc, lines, syntax, value } = parseYaml(text, shown);
-    if (syntax.length) throw fail(`${shown} is not valid YAML: ${shown}:${syntax[0].line}:${syntax[0].column} ${syntax[0].message}`);
+    if (syntax.length) throw fail(`${shown} is not valid YAML: ${formatProblem(syntax[0])}`);
     if (!isObject(value)) throw fail(`${shown} must hold a mapping of pipeline keys (got ${value === null ? 'an empty file' : Array.isArray(value) ? 'a list' : typeof value})`);
     const extended: Layer = { file: shown, doc, lines, value };
     return [...extendedLayers(extended, [...chain, file]), extended];

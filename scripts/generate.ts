@@ -1,17 +1,21 @@
 // Files derived from a source in the repository, committed so that nothing is compiled at run time:
 //   libs/spec/src/config.ts                 TypeScript types     from libs/spec/schema.json
 //   README.md                               the YAML reference   from libs/spec/schema.json (between the markers)
+//   libs/spec/pipeline.schema.json          the schema editors load for pipelines/*.yaml   } from libs/spec/schema.json
+//   libs/spec/part.schema.json              the one for the parts in pipelines/shared/     }
 //   libs/train/src/kernels/simd-binary.ts   the wasm binary      from libs/train/src/kernels/simd.wat
 // `npm run generate` writes them; `--check` fails when a committed copy is out of date (a test runs it).
 import { compile } from 'json-schema-to-typescript';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { editorSchemas } from '../libs/spec/src/editor-schema';
 
 const root = join(__dirname, '..');
 const schemaPath = join(root, 'libs/spec/schema.json');
 export const TYPES_FILE = join(root, 'libs/spec/src/config.ts');
 export const README = join(root, 'README.md');
 const WAT_FILE = join(root, 'libs/train/src/kernels/simd.wat');
+export const EDITOR_SCHEMAS = { pipeline: join(root, 'libs/spec/pipeline.schema.json'), part: join(root, 'libs/spec/part.schema.json') };
 export const SIMD_FILE = join(root, 'libs/train/src/kernels/simd-binary.ts');
 const START = '<!-- reference:start (generated from libs/spec/schema.json by `npm run generate`) -->';
 const END = '<!-- reference:end -->';
@@ -97,6 +101,12 @@ export function readmeWithReference(readme: string): string {
   return readme.slice(0, start) + generateReference() + readme.slice(end + END.length);
 }
 
+/** The editor schemas as files: every generated file in one place, so `--check` and the test compare the same text. */
+export function generateEditorSchemas(): Record<keyof typeof EDITOR_SCHEMAS, string> {
+  const { pipeline, part } = editorSchemas(loadSchema() as Record<string, unknown>);
+  return { pipeline: `${JSON.stringify(pipeline, null, 2)}\n`, part: `${JSON.stringify(part, null, 2)}\n` };
+}
+
 /** simd.wat compiled by wabt, as a module exporting the bytes in base64. */
 export async function generateSimdBinary(): Promise<string> {
   const wabt = await (require('wabt') as () => Promise<{ parseWat(name: string, text: string, features: object): WatModule }>)();
@@ -121,11 +131,13 @@ if (require.main === module) {
     const types = await generateTypes();
     const readme = readmeWithReference(readFileSync(README, 'utf8'));
     const simd = await generateSimdBinary();
+    const editor = generateEditorSchemas();
     if (process.argv.includes('--check')) {
       const stale = [
         readFileSync(TYPES_FILE, 'utf8') !== types && 'libs/spec/src/config.ts',
         readFileSync(README, 'utf8') !== readme && 'the YAML reference in README.md',
         readFileSync(SIMD_FILE, 'utf8') !== simd && 'libs/train/src/kernels/simd-binary.ts',
+        ...(['pipeline', 'part'] as const).map((k) => readFileSync(EDITOR_SCHEMAS[k], 'utf8') !== editor[k] && EDITOR_SCHEMAS[k]),
       ].filter(Boolean);
       for (const what of stale) console.error(`${what} is out of date: run \`npm run generate\``);
       process.exitCode = stale.length ? 1 : 0;
@@ -133,6 +145,7 @@ if (require.main === module) {
       writeFileSync(TYPES_FILE, types);
       writeFileSync(README, readme);
       writeFileSync(SIMD_FILE, simd);
+      for (const k of ['pipeline', 'part'] as const) writeFileSync(EDITOR_SCHEMAS[k], editor[k]);
     }
   })();
 }

@@ -74,15 +74,20 @@ function bounds(s: Schema): string {
   return parts.join(', ');
 }
 
-function table(title: string, s: Schema, root: Schema): string {
-  const rows = Object.entries(s.properties ?? {}).map(([key, p]) => {
+/** One row per key; the keys of a mapping written inline (not a definition of its own) follow it, dotted: `limit.train`. */
+function rows(s: Schema, root: Schema, prefix = ''): string[] {
+  return Object.entries(s.properties ?? {}).flatMap(([key, p]) => {
     const resolved = p.$ref ? root.definitions![p.$ref.replace('#/definitions/', '')] : p;
     const required = s.required?.includes(key) ? 'required' : p.default !== undefined ? `\`${JSON.stringify(p.default)}\`` : '';
     const description = [p.description ?? (resolved.properties ? '' : resolved.description), bounds(p)].filter(Boolean).join(' ');
-    return `| \`${key}\` | ${typeOf(p, root)} | ${required} | ${description.replace(/\|/g, '\\|')} |`;
+    const row = `| \`${prefix}${key}\` | ${typeOf(p, root)} | ${required} | ${description.replace(/\|/g, '\\|')} |`;
+    return [row, ...(!p.$ref && p.properties ? rows(p, root, `${prefix}${key}.`) : [])];
   });
+}
+
+function table(title: string, s: Schema, root: Schema): string {
   const intro = s.description ? `${s.description}\n\n` : '';
-  return `#### ${title}\n\n${intro}| key | type | default | meaning |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n`;
+  return `#### ${title}\n\n${intro}| key | type | default | meaning |\n| --- | --- | --- | --- |\n${rows(s, root).join('\n')}\n`;
 }
 
 export function generateReference(): string {

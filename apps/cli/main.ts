@@ -20,6 +20,8 @@ const USAGE = `usage: trainyard <command>
   shard <pipeline.yaml> --shards N --index I   run, through Nx and its caches, slice I (1..N) of the
         [--dry-run] [-- <nx options>]          pipeline's runs, balanced by expected cost; then
                                                'npx nx run pipeline:<name>' anywhere replays them
+  results <pipeline.yaml> [--json|--csv|--md]  the runs' results from artifacts/, best test
+                                               accuracy first (a table, or as data)
   backend                                      print the training backend 'auto' resolves to here
 
 --profile quick (every command that reads a file) reduces every run to the sizes the tests use
@@ -59,6 +61,9 @@ async function main(argv: string[]): Promise<void> {
       'dry-run': { type: 'boolean' },
       key: { type: 'string' },
       profile: { type: 'string' },
+      json: { type: 'boolean' },
+      csv: { type: 'boolean' },
+      md: { type: 'boolean' },
     },
   });
   profile = values.profile;
@@ -125,6 +130,22 @@ async function main(argv: string[]): Promise<void> {
       const index = whole(values.index, '--index', 1);
       if (index > count) throw new UsageError(`--index must be between 1 and --shards (${count}); got ${index}`);
       process.exitCode = shard(planPipeline(load(rest[0])), count, index, { dryRun: values['dry-run'] ?? false, nxArgs: rest.slice(1), workspace });
+      return;
+    }
+    case 'results': {
+      const plan = planPipeline(load(one(rest, 'results')));
+      const formats = (['json', 'csv', 'md'] as const).filter((f) => values[f]);
+      if (formats.length > 1) throw new UsageError(`results takes one of --json, --csv, --md (got ${formats.map((f) => `--${f}`).join(', ')})`);
+      // Required here: the other commands need neither the report lib nor the stages.
+      const { formatResults, resultRows } = require('../../libs/report') as typeof import('../../libs/report');
+      const { readRuns } = require('../../libs/stages') as typeof import('../../libs/stages');
+      const { runs, missing } = readRuns(plan, workspace);
+      if (missing.length) {
+        const all = missing.length + runs.length;
+        console.error(`${plan.file}: no results yet for ${missing.length} of ${all} run${all > 1 ? 's' : ''} (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}): npx nx run pipeline:${plan.pipeline}`);
+      }
+      if (runs.length) process.stdout.write(formatResults(resultRows(runs), formats[0] ?? 'text'));
+      if (!runs.length) process.exitCode = 1;
       return;
     }
     case 'backend':

@@ -3,6 +3,7 @@
  * thousand images and one epoch): the files as users run them, with every run exported, evaluated and reported.
  */
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -59,3 +60,28 @@ for (const name of names) {
     }
   });
 }
+
+test('results: every run of a sweep, best test accuracy first, as JSON, CSV, Markdown and text', () => {
+  const name = 'lenet-batch-lr-sweep';
+  const pipeline = loadPipeline(join(repo, 'pipelines', `${name}.yaml`));
+  const results = (...format: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/main.ts', 'results', `pipelines/${name}.yaml`, ...format], { cwd: dir, encoding: 'utf8' });
+  const json = results('--json');
+  assert.equal(json.status, 0, json.stderr);
+  const rows = JSON.parse(json.stdout) as { run: string; values: Record<string, unknown>; testAccuracy: number }[];
+  assert.deepEqual(rows.map((r) => r.run).sort(), pipeline.runs.map((r) => r.id).sort());
+  for (const r of rows) assert.deepEqual(r.values, pipeline.runs.find((p) => p.id === r.run)!.values);
+  const accuracies = rows.map((r) => r.testAccuracy);
+  assert.deepEqual(accuracies, [...accuracies].sort((a, b) => b - a), 'best first');
+  const csv = results('--csv').stdout.trim().split('\n');
+  assert.equal(csv[0], 'run,batch-size,learning-rate,model,parameters,epochs,status,val_accuracy,test_accuracy,test_loss,parity,seconds');
+  assert.equal(csv.length, rows.length + 1);
+  assert.match(results('--md').stdout, /^\| Run \| batch-size \| learning-rate \| Model \|/);
+  assert.match(results().stdout, /^Run\s+batch-size\s+learning-rate\s+Model\s+Parameters/);
+  assert.equal(results('--csv', '--md').status, 2, 'one format at a time');
+});
+
+test('results of a pipeline that has not run: one line saying so, exit 1', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/main.ts', 'results', 'pipelines/lenet-l2.yaml'], { cwd: repo, encoding: 'utf8', env: { ...process.env, TRAINYARD_ARTIFACTS: join(root, 'none') } });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^pipelines\/lenet-l2\.yaml: no results yet for 1 of 1 run \(default\): npx nx run pipeline:lenet-l2\n$/);
+});

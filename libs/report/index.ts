@@ -1,2 +1,3 @@
 export type { ReportInput, ReportRun } from './src/types';
 export { writeReport } from './src/write';
+export { formatResults, resultRows, RESULT_FORMATS, type ResultFormat, type ResultRow } from './src/results';

@@ -1,1 +1,2 @@
 export { runStage } from './src/run';
+export { readRuns } from './src/runs';

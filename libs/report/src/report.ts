@@ -181,7 +181,7 @@ function lastEpoch(r: ReportRun): EpochRecord | undefined {
 }
 
 /** The epoch whose weights were exported and evaluated: early stopping's best, a diverged run's last finite one, or the last. */
-function keptEpoch(r: ReportRun): EpochRecord | undefined {
+export function keptEpoch(r: ReportRun): EpochRecord | undefined {
   const kept = r.run?.restoredEpoch;
   return kept === undefined ? lastEpoch(r) : r.history.epochs.find((e) => e.epoch === kept);
 }
@@ -193,7 +193,7 @@ function bestValEpoch(r: ReportRun): EpochRecord | undefined {
   return best;
 }
 
-function table(header: string[], rows: string[][], align: ('l' | 'r')[]): string {
+export function table(header: string[], rows: string[][], align: ('l' | 'r')[]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(align.map((a) => (a === 'r' ? '--:' : ':--'))), ...rows.map(line)].join('\n');
 }

@@ -128,3 +128,14 @@ test('a transform named by its type when only one has it; a name no item has is 
     'p.yaml:12:3 matrix -> model.layers.DROPOUT.rate: names a list item the configuration does not have (run layers[DROPOUT].rate=0.3)',
   ]);
 });
+
+test('a variant may set one value by a dotted key, naming a layer by its id; a name no layer has is refused where it is written', () => {
+  const p = parsePipeline(`${layered}variants:\n  light: {}\n  heavy: { model.layers.DROP.rate: 0.5, training: { epochs: 3 } }\n`, 'p.yaml');
+  assert.deepEqual(p.runs.map((r) => [r.id, (r.config.model.layers![2] as { rate: number }).rate, r.config.training.epochs]), [['light', 0.1, 10], ['heavy', 0.5, 3]]);
+  assert.deepEqual(problems(`${layered}variants:\n  light: {}\n  heavy: { model.layers.DROPOUT.rate: 0.5 }\n`), [
+    'p.yaml:13:12 variants -> heavy -> model.layers.DROPOUT.rate: names a list item the configuration does not have (run heavy)',
+  ]);
+  assert.deepEqual(problems(`${layered}variants:\n  light: {}\n  heavy: { model.layers.DROP.rate: 1 }\n`), [
+    'p.yaml:13:36 variants -> heavy -> model.layers.DROP.rate: must be < 1 (got 1) (run heavy)',
+  ]);
+});

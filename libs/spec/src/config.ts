@@ -432,7 +432,7 @@ export interface Charts {
   scale?: number;
 }
 /**
- * Sections of a pipeline to merge over the base; each run's merged configuration is checked in full.
+ * Sections of a pipeline to merge over the base; each run's merged configuration is checked in full. A dotted key sets one value, naming list items as matrix keys do: model.layers.DROP.rate: 0.5.
  */
 export interface Overrides {
   description?: string;
@@ -441,4 +441,9 @@ export interface Overrides {
   training?: {};
   export?: {};
   evaluate?: {};
+  /**
+   * This interface was referenced by `Overrides`'s JSON-Schema definition
+   * via the `patternProperty` "^(dataset|model|training|export|evaluate)(\.[^.]+)+$".
+   */
+  [k: string]: unknown;
 }

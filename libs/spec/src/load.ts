@@ -151,8 +151,8 @@ export function parsePipeline(text: string, file: string, overrides?: unknown, p
       return source ? [...source.from, ...path.slice(source.path.length)] : path;
     };
     const suffix = many ? ` (run ${run.label})` : '';
-    for (const key of run.missing) {
-      problems.push(where(['matrix', key], `names a list item the configuration does not have${suffix}`, true));
+    for (const { at } of run.missing) {
+      problems.push(where(at, `names a list item the configuration does not have${suffix}`, true));
     }
     if (run.missing.length) continue;
     // Overrides can replace a list the document's defaults were filled into: check the run again.

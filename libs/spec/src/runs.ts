@@ -15,8 +15,8 @@ export interface RunSpec {
   values: Record<string, unknown>;
   /** Where each overridden key came from in the file, for error positions. */
   sources: { path: (string | number)[]; from: (string | number)[] }[];
-  /** Matrix keys that name a list item the config does not have. */
-  missing: string[];
+  /** Dotted keys (of the matrix or a variant) that name a list item the config does not have, and where they are written. */
+  missing: { key: string; at: (string | number)[] }[];
   config: Record<string, unknown>;
 }
 
@@ -155,13 +155,20 @@ export function expandRuns(document: Json, last?: Json): RunSpec[] {
   for (const [variant, overrides] of variantList) {
     combos.forEach((combo, m) => {
       seedList.forEach((seed, s) => {
-        let config = deepMerge(base, overrides) as Json;
-        const sources = leafPaths(overrides).filter((p) => p.length).map((p) => ({ path: p, from: ['variants', variant!, ...p] }));
-        const missing: string[] = [];
+        // A variant's sections merge over the base; then its dotted keys set one value each, as matrix keys do.
+        const [dotted, sections] = [Object.entries(overrides).filter(([k]) => k.includes('.')), Object.entries(overrides).filter(([k]) => !k.includes('.'))];
+        let config = deepMerge(base, Object.fromEntries(sections)) as Json;
+        const sources = leafPaths(Object.fromEntries(sections)).filter((p) => p.length).map((p) => ({ path: p, from: ['variants', variant!, ...p] }));
+        const missing: RunSpec['missing'] = [];
+        for (const [key, value] of dotted) {
+          const path = setPath(config, key.split('.'), value);
+          if (path) sources.push({ path, from: ['variants', variant!, key] });
+          else missing.push({ key, at: ['variants', variant!, key] });
+        }
         keys.forEach((key, k) => {
           const path = setPath(config, key.split('.'), combo[k]);
           if (path) sources.push({ path, from: ['matrix', key, matrix![key].indexOf(combo[k])] });
-          else missing.push(key);
+          else missing.push({ key, at: ['matrix', key] });
         });
         if (seed !== undefined) {
           config = deepMerge(config, { training: { seed } }) as Json;

@@ -61,6 +61,11 @@ test('first run executes every stage and writes every artifact', () => {
   assert.ok(metrics.parity.ok);
   const run = JSON.parse(readFileSync(join(a, 'train/run.json'), 'utf8'));
   assert.match(run.backend, /^(wasm|tensorflow|cpu)$/);
+  // The configuration it trained with, defaults filled in.
+  assert.equal(run.config.training['learning-rate'], 0.002);
+  assert.equal(run.config.training.optimizer, 'adam');
+  assert.deepEqual(run.config.dataset.limit, { train: 3000, test: 500 });
+  assert.equal(run.config.model.layers.length, 8);
 });
 
 test('second run: every stage is a cache hit', () => {

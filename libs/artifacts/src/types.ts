@@ -52,6 +52,8 @@ export interface RunInfo {
   /** In a pipeline of several runs: the run's label and what sets it apart (variant, swept keys, seed). */
   label?: string;
   values?: Record<string, unknown>;
+  /** The configuration the run trained with, defaults filled in: its dataset, model and training sections. */
+  config?: { dataset: unknown; model: unknown; training: unknown };
   model: string;
   backend: string;
   /** Threads the run trained on: each batch split into one slice per thread (results depend on it). */

@@ -124,7 +124,8 @@ test('renderReport runs=2: comparison table, then one section per run', () => {
   assert.ok(md.includes('| lenet-l2 | LeNet-5 | 61,706 | 3 (early-stopped) | 97.01% | 98.75% | pass |'));
   assert.ok(md.includes('| lenet-relu | LeNet-5 | 61,706 | 3 (ok) | 97.01% | 99.00% | pass |'));
   assert.ok(md.includes('## Run lenet-l2') && md.includes('## Run lenet-relu'));
-  assert.ok(!md.includes('## Summary'), 'no group holds two runs: nothing to average');
+  assert.ok(md.includes('Best test accuracy first (★).'), 'no group holds two runs: nothing to average');
+  assert.ok(!md.includes('Mean ± sample standard deviation'));
 });
 
 /** A run of `group` with the given test accuracy and loss and final validation accuracy. */
@@ -148,11 +149,20 @@ function seeded(
       ].slice(0, epochs),
     },
     metrics: { ...metrics, accuracy, loss: testLoss },
-    run: { ...info, run: `s${seed}`, seed, status, epochsRun: epochs, reason: undefined },
+    run: {
+      ...info,
+      run: `s${seed}`,
+      seed,
+      status,
+      epochsRun: epochs,
+      reason: undefined,
+      values: { variant: group, seed },
+      config: { dataset: { source: 'mnist' }, model: {}, training: { optimizer: 'adam', 'learning-rate': 0.001, seed } },
+    },
   };
 }
 
-test('renderReport groups=2 seeds=3: summary table first, with mean ± sample std per group', () => {
+test('renderReport groups=2 seeds=3: the leaderboard first, best mean first and marked, mean ± sample std and n per group, then what every run shares', () => {
   const runs = [
     seeded('baseline', 1, 0.981, 0.05, 0.97),
     seeded('baseline', 2, 0.984, 0.06, 0.972),
@@ -162,20 +172,19 @@ test('renderReport groups=2 seeds=3: summary table first, with mean ± sample st
     seeded('dropout', 3, 0.997, 0.035, 0.98),
   ];
   const md = renderReport({ ...input, runs });
-  assert.ok(md.startsWith('# lenet-l2\n\nLeNet-5 with an L2 penalty on MNIST.\n\n## Summary\n'), md.slice(0, 200));
-  assert.ok(md.includes('| Group | Runs | Parameters | Test accuracy | Test loss | Val accuracy | Epochs |'));
-  // baseline: accuracy 98.1, 98.4, 98.7 -> 98.40 ± 0.30 (deviations ±0.3: (0.09 + 0.09) / (3 - 1) = 0.09);
-  // loss 0.05, 0.06, 0.07 -> 0.0600 ± 0.0100; validation 97.0, 97.2, 97.4 -> 97.20 ± 0.20
-  assert.ok(md.includes('| baseline | 3 | 61,706 | 98.40% ± 0.30 | 0.0600 ± 0.0100 | 97.20% ± 0.20 | 3 |'), md);
+  assert.ok(md.startsWith('# lenet-l2\n\nLeNet-5 with an L2 penalty on MNIST.\n\n## Leaderboard\n'), md.slice(0, 200));
+  assert.ok(md.includes('|  | variant | n | Test accuracy | Test loss | Val accuracy | Parameters | Epochs |'), md);
   // dropout: accuracy 99.0, 99.2, 99.7 -> 99.30 ± sqrt((0.09 + 0.01 + 0.16) / 2) = 0.36;
   // loss 0.04, 0.045, 0.035 -> 0.0400 ± 0.0050; validation 98.00 ± 0.00; one run stopped after 2 epochs
-  assert.ok(
-    md.includes('| dropout | 3 | 61,706 | 99.30% ± 0.36 | 0.0400 ± 0.0050 | 98.00% ± 0.00 | 2–3 (1 early-stopped) |'),
-    md,
-  );
+  const dropout = '| ★ | dropout | 3 | 99.30% ± 0.36 | 0.0400 ± 0.0050 | 98.00% ± 0.00 | 61,706 | 2–3 (1 early-stopped) |';
+  // baseline: accuracy 98.1, 98.4, 98.7 -> 98.40 ± 0.30 (deviations ±0.3: (0.09 + 0.09) / (3 - 1) = 0.09);
+  // loss 0.05, 0.06, 0.07 -> 0.0600 ± 0.0100; validation 97.0, 97.2, 97.4 -> 97.20 ± 0.20
+  const baseline = '|  | baseline | 3 | 98.40% ± 0.30 | 0.0600 ± 0.0100 | 97.20% ± 0.20 | 61,706 | 3 |';
+  assert.ok(md.includes(`${dropout}\n${baseline}\n`), md);
+  assert.ok(md.includes('\nEvery run: optimizer "adam", learning-rate 0.001, dataset.source "mnist".\n'.replace(/"/g, '')), md);
   assert.ok(md.includes('Mean ± sample standard deviation (n − 1 in the denominator)'));
-  // Per-run comparison and sections stay.
-  assert.ok(md.indexOf('## Summary') < md.indexOf('## Runs'));
+  // Then the per-run comparison and sections.
+  assert.ok(md.indexOf('## Leaderboard') < md.indexOf('## Runs'));
   assert.ok(md.includes('| baseline, seed=1 | LeNet-5 | 61,706 | 3 (ok) | 97.00% | 98.10% | pass |'));
   assert.ok(md.includes('## Run dropout, seed=3'));
 });
@@ -185,7 +194,7 @@ test('renderReport group with a diverged run and one not evaluated: NaN shows, c
   const { metrics: _unused, ...notEvaluated } = seeded('lr=1', 3, 0.5, 1, 0.5);
   const md = renderReport({ ...input, runs: [seeded('lr=1', 1, 0.9, 0.3, 0.9), diverged, notEvaluated] });
   // accuracy over the 2 evaluated runs: (90 + 9.8) / 2 = 49.90, std |90 - 9.8| / sqrt(2) = 56.71
-  assert.ok(md.includes('| lr=1 | 3 | 61,706 | 49.90% ± 56.71 (2 of 3) | NaN ± NaN (2 of 3) |'), md);
+  assert.ok(md.includes('| ★ | lr=1 | 3 | 49.90% ± 56.71 (2 of 3) | NaN ± NaN (2 of 3) |'), md);
   assert.ok(md.includes('| 2–3 (1 diverged) |'));
 });
 

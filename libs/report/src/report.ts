@@ -15,37 +15,79 @@ export function renderReport(input: ReportInput, charts: ChartLink[] = []): stri
     const full = input.profile ? ` Run it without \`--configuration=${input.profile}\` for those.` : '';
     out.push(`> ${what} \`${JSON.stringify(input.overrides)}\` was merged over every run, so these are not the figures of the pipeline as written.${full}`, '');
   }
-  const groups = groupRuns(input.runs);
-  if (hasRepeats(groups)) out.push(...groupSummary(groups), '');
-  if (input.runs.length > 1) out.push(...summary(input.runs), '');
-  for (const run of input.runs) out.push(...runSection(run, input.runs.length > 1), '');
+  // What to read first: the leaderboard, then the charts, then each run in detail.
+  if (input.runs.length > 1) out.push(...leaderboard(groupRuns(input.runs)), '');
   if (charts.length > 0) {
     out.push('## Charts', '');
     for (const c of charts) out.push(`### ${c.title}`, '', `![${c.title}](${encodeURI(c.href)})`, '');
   }
+  if (input.runs.length > 1) out.push(...summary(input.runs), '');
+  for (const run of input.runs) out.push(...runSection(run, input.runs.length > 1), '');
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-/** One row per group of runs that differ only by seed: mean ± sample standard deviation of each figure. */
-function groupSummary(groups: RunGroup[]): string[] {
-  const rows = groups.map((g) => [
-    cell(g.label),
+/** What sets a group apart, as its runs' values say (variant, swept keys), the seed left out: its runs share them. */
+function groupValues(g: RunGroup): Record<string, unknown> {
+  const { seed: _seed, ...values } = g.runs[0]?.run?.values ?? {};
+  return values;
+}
+
+const showValue = (v: unknown) => (v === undefined ? NONE : typeof v === 'string' ? v : JSON.stringify(v));
+
+/** Dotted keys and values of a configuration's leaves; lists as one value. */
+function leaves(value: unknown, prefix = ''): [string, string][] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [[prefix, JSON.stringify(value)]];
+  return Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/**
+ * The training settings and the dataset every run has alike (from each run.json's configuration), as one line:
+ * what the leaderboard's columns do not say. Undefined when a run has no configuration recorded.
+ */
+function sharedSettings(runs: ReportRun[]): string | undefined {
+  const configs = runs.map((r) => r.run?.config);
+  if (configs.some((c) => c === undefined)) return undefined;
+  const all = configs.map((c) => new Map([...leaves(c!.training, 'training'), ...leaves(c!.dataset, 'dataset')]));
+  const shared = [...all[0]].filter(([key, value]) => key !== 'training.seed' && all.every((m) => m.get(key) === value));
+  if (shared.length === 0) return undefined;
+  return `Every run: ${shared.map(([key, value]) => `${key.replace(/^training\./, '')} ${value.replace(/^"(.*)"$/, '$1')}`).join(', ')}.`;
+}
+
+/**
+ * One row per group of runs that differ only by seed, best mean test accuracy first and marked: the swept
+ * values as columns, mean ± sample standard deviation and n of the figures; then what every run shares.
+ */
+function leaderboard(groups: RunGroup[]): string[] {
+  const keys = [...new Set(groups.flatMap((g) => Object.keys(groupValues(g))))];
+  const mean = (g: RunGroup) => {
+    const values = g.runs.flatMap((r) => (r.metrics ? [r.metrics.accuracy] : []));
+    return values.length ? meanStd(values).mean : -Infinity;
+  };
+  const ranked = groups.map((g) => ({ g, m: mean(g) })).sort((a, b) => b.m - a.m);
+  const rows = ranked.map(({ g, m }, i) => [
+    i === 0 && Number.isFinite(m) ? '★' : '',
+    ...(keys.length ? keys.map((k) => cell(showValue(groupValues(g)[k]))) : [cell(g.label)]),
     String(g.runs.length),
-    groupParams(g),
     over(g, (r) => r.metrics?.accuracy, 'percent'),
     over(g, (r) => r.metrics?.loss, 'loss'),
     over(g, (r) => keptEpoch(r)?.valAccuracy, 'percent'),
+    groupParams(g),
     groupEpochs(g),
   ]);
-  const header = ['Group', 'Runs', 'Parameters', 'Test accuracy', 'Test loss', 'Val accuracy', 'Epochs'];
-  const align: ('l' | 'r')[] = ['l', 'r', 'r', 'r', 'r', 'r', 'l'];
+  const header = ['', ...(keys.length ? keys : ['Run']), 'n', 'Test accuracy', 'Test loss', 'Val accuracy', 'Parameters', 'Epochs'];
+  const align: ('l' | 'r')[] = ['l', ...(keys.length ? keys : ['Run']).map((): 'l' => 'l'), 'r', 'r', 'r', 'r', 'r', 'l'];
+  const shared = sharedSettings(groups.flatMap((g) => g.runs));
+  const repeats = hasRepeats(groups);
   return [
-    '## Summary',
+    '## Leaderboard',
     '',
     table(header, rows, align),
     '',
-    'Mean ± sample standard deviation (n − 1 in the denominator) over the runs of each group, which differ only by ' +
-      'their seed; the ± of an accuracy is in percentage points.',
+    ...(shared ? [cell(shared), ''] : []),
+    repeats
+      ? 'Best mean test accuracy first (★). Mean ± sample standard deviation (n − 1 in the denominator) over the n runs of each row, ' +
+        'which differ only by their seed; the ± of an accuracy is in percentage points.'
+      : 'Best test accuracy first (★).',
   ];
 }
 

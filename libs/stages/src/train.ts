@@ -69,6 +69,7 @@ export async function runTrain(ctx: StageContext): Promise<void> {
     restoredEpoch: result.restoredEpoch,
     seconds: result.seconds,
     layers: result.summary.layers.map((l) => ({ id: l.id, type: l.layer.type, output: l.outputShape, params: l.paramCount })),
+    config: { dataset: ctx.config.dataset, model: ctx.config.model, training: ctx.config.training },
   };
   const history: History = { epochs: result.history };
   writeWeights(ctx.out, result.weights);

@@ -93,12 +93,19 @@ export function curveSpec({ what, runs, points, yTitle, yZero }: CurveSpecArgs):
         // Run and group labels list what a sweep changed, e.g. "dropout, learning-rate=0.01".
         legend: { ...LINE_LEGEND, labelLimit: LONG_LABEL_LIMIT },
       };
+  // In a page (report.html), a click on a legend entry keeps its runs and fades the others; a static image shows all.
+  const pick = single ? undefined : { name: 'pick', select: { type: 'point' as const, fields: [color.field] }, bind: 'legend' as const };
+  const opacity = pick ? { opacity: { condition: { param: pick.name, value: 1 }, value: 0.12 } } : {};
+  const withPoints = longest <= MAX_EPOCHS_WITH_POINTS;
+  // The selection sits on the first layer, whose legend the chart shows (bound there, it toggles).
   const line = {
+    ...(pick && { params: [pick] }),
     mark: { type: 'line' as const, strokeWidth: crowded ? 1.5 : 2 },
     encoding: single
       ? { color }
       : {
           color,
+          ...opacity,
           // Colour and dash alone would join the seeds of a group into one zigzag line.
           ...(byGroup ? { detail: { field: 'run', type: 'nominal' as const } } : {}),
           strokeDash: {
@@ -118,7 +125,8 @@ export function curveSpec({ what, runs, points, yTitle, yZero }: CurveSpecArgs):
         },
   };
   // Markers sit in a layer of their own: on the line mark they would turn the dash legend into dots.
-  const markers = { mark: { type: 'point' as const, filled: true, size: crowded ? 16 : 36, opacity: 1 }, encoding: { color } };
+  // A tooltip of their own: with a selection in the chart, Vega-Lite leaves layers without one deaf to the pointer.
+  const markers = { mark: { type: 'point' as const, filled: true, size: crowded ? 16 : 36, opacity: 1, tooltip: true }, encoding: { color, ...opacity } };
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: chartTitle(what, runs),
@@ -143,6 +151,6 @@ export function curveSpec({ what, runs, points, yTitle, yZero }: CurveSpecArgs):
         axis: { tickCount: Y_TICKS },
       },
     },
-    layer: longest <= MAX_EPOCHS_WITH_POINTS ? [line, markers] : [line],
+    layer: withPoints ? [line, markers] : [line],
   };
 }

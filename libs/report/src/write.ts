@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { CHART_KINDS, type ChartKind } from '../../charts';
+import { copyVendorScripts, renderHtml } from './html';
 import { renderReport } from './report';
 import type { ChartLink, ReportInput } from './types';
 
@@ -11,12 +12,18 @@ const CHART_TITLES: Record<ChartKind, string> = {
   confusion: 'Confusion matrix, test set',
 };
 
-/** Writes `<outDir>/report.md` and returns its path. */
+/**
+ * Writes `<outDir>/report.md` (for GitHub and any Markdown viewer) and `<outDir>/report.html` (the same
+ * report with live charts, opened from disk; its scripts in `<outDir>/vendor/`). Returns the Markdown's path.
+ */
 export function writeReport(input: ReportInput, outDir: string): string {
   const charts = input.chartsDir === undefined ? [] : findCharts(input.chartsDir, outDir);
   mkdirSync(outDir, { recursive: true });
   const path = join(outDir, 'report.md');
-  writeFileSync(path, renderReport(input, charts));
+  const markdown = renderReport(input, charts);
+  writeFileSync(path, markdown);
+  const scripts = copyVendorScripts(outDir);
+  writeFileSync(join(outDir, 'report.html'), renderHtml(markdown, input.pipeline, outDir, scripts));
   return path;
 }
 

@@ -1,0 +1,87 @@
+/**
+ * report.html in a real browser: Debian's chromium, headless, driven by puppeteer-core (no browser
+ * download). The page is opened from disk with every request that is not a file refused, as on a
+ * machine without network.
+ */
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { writeCharts } from '../../charts';
+import { syntheticRun } from '../../charts/src/fixtures';
+import { writeReport } from '../index';
+
+const CHROMIUM = process.env.TRAINYARD_CHROMIUM ?? '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? false : `needs Debian's chromium at ${CHROMIUM} (apt-get install chromium)`;
+
+let dir: string;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+const refused: string[] = [];
+
+before(async () => {
+  if (skip) return;
+  dir = mkdtempSync(join(tmpdir(), 'trainyard-html-'));
+  const runs = [
+    syntheticRun({ name: 'lr=0.01, seed=1', group: 'lr=0.01', seed: 1 }),
+    syntheticRun({ name: 'lr=0.01, seed=2', group: 'lr=0.01', seed: 2, offset: 0.01 }),
+    syntheticRun({ name: 'lr=0.1, seed=1', group: 'lr=0.1', seed: 1, offset: 0.05 }),
+  ];
+  await writeCharts(runs, { include: ['loss', 'accuracy', 'test-accuracy', 'confusion'] }, dir);
+  writeReport({ pipeline: 'demo', description: 'A sweep <script>alert(1)</script>', runs, chartsDir: dir }, dir);
+  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  page = await browser.newPage();
+  await page.setViewport({ width: 1200, height: 900 });
+  await page.setRequestInterception(true);
+  page.on('request', (r) => (r.url().startsWith('file:') ? r.continue() : (refused.push(r.url()), r.abort())));
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('dialog', (d) => (problems.push(`a dialog opened: ${d.message()}`), d.dismiss()));
+  await page.goto(`file://${join(dir, 'report.html')}`, { waitUntil: 'load' });
+  // Strings: these run in the page (this project's TypeScript has no DOM types).
+  await page.waitForFunction("document.querySelectorAll('.chart svg.marks').length === document.querySelectorAll('.chart').length", { timeout: 30_000 });
+});
+
+after(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('report.html opened from disk draws every chart live, with no network and no error', { skip }, async () => {
+  assert.equal(await page.$$eval('.chart svg.marks', (svgs) => svgs.length), 4);
+  assert.deepEqual(refused, [], 'no request leaves the disk');
+  assert.deepEqual(problems, []);
+  // The order of the page: leaderboard, charts, then each run folded.
+  const headings = await page.$$eval('h2, summary', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(headings, ['Leaderboard', 'Charts', 'Runs', 'Run lr=0.01, seed=1', 'Run lr=0.01, seed=2', 'Run lr=0.1, seed=1']);
+  assert.equal(await page.$$eval('details[open]', (d) => d.length), 0, 'run details start folded');
+  assert.equal(await page.$eval('p', (p) => p.textContent), 'A sweep <script>alert(1)</script>', 'markup in a description is shown, not run');
+  const path = join(dir, 'report-top.png');
+  await page.screenshot({ path });
+});
+
+test('a mark shows its values in a tooltip on hover', { skip }, async () => {
+  const point = await page.$('#chart-0 path[aria-roledescription="point"]');
+  assert.ok(point, 'the loss chart has point marks');
+  await point.hover();
+  await page.waitForSelector('#vg-tooltip-element.visible', { timeout: 5000 });
+  const text = await page.$eval('#vg-tooltip-element', (t) => t.textContent ?? '');
+  // The point's epoch, its value under the axis title, and its group.
+  assert.match(text, /^Epoch1Cross-entropy loss \(nats\)0\.\d+Grouplr=0\.0?1$/);
+});
+
+test('a click on a legend entry keeps its runs and fades the others', { skip }, async () => {
+  const opacities = () => page.$$eval('#chart-0 path[aria-roledescription="line mark"]', (lines) => lines.map((l) => Number(l.getAttribute('opacity') ?? l.getAttribute('stroke-opacity') ?? 1)));
+  assert.ok((await opacities()).every((o) => o === 1), 'all runs at first');
+  const labels = await page.$$('#chart-0 g.role-legend-label text');
+  const texts = await Promise.all(labels.map((l) => l.evaluate((e) => e.textContent)));
+  const entry = labels[texts.indexOf('lr=0.1')];
+  assert.ok(entry, `the group legend has lr=0.1 (labels: ${texts.join(', ')})`);
+  await entry.click();
+  await page.waitForFunction(`[...document.querySelectorAll('#chart-0 path[aria-roledescription="line mark"]')].some((l) => Number(l.getAttribute('opacity') ?? l.getAttribute('stroke-opacity')) < 1)`, { timeout: 5000 });
+  const after = await opacities();
+  assert.ok(after.some((o) => o === 1) && after.some((o) => o < 1), JSON.stringify(after));
+});

@@ -108,3 +108,44 @@ test('a stage whose parent dies stops itself, even with nothing to write to a cl
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('SIGKILL in the middle of the data and the train stage, then a rerun: the results of a run never interrupted', async () => {
+  const clean = workspace('trainyard-clean-');
+  const killed = workspace('trainyard-killed-');
+  const SHORT = SMALL_PIPELINE.replace('epochs: 1', 'epochs: 3');
+  try {
+    const cli = (dir: string, stage: string) => ['--import', 'tsx', join(dir, 'apps', 'cli', 'main.ts'), 'stage', 'pipelines/short.yaml', stage];
+    const run = (dir: string, stage: string) => {
+      const r = spawnSync(process.execPath, cli(dir, stage), { cwd: dir, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+    };
+    /** Starts the stage and SIGKILLs it once `ready` says it is under way. */
+    const kill = async (dir: string, stage: string, ready: (output: string) => boolean) => {
+      const child = spawn(process.execPath, cli(dir, stage), { cwd: dir, env: { ...process.env, CI: 'true' } });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d));
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      await until(`${stage} under way`, () => ready(output) || undefined, 120);
+      child.kill('SIGKILL');
+      await exited;
+    };
+    for (const dir of [clean, killed]) writeFileSync(join(dir, 'pipelines', 'short.yaml'), SHORT);
+    run(clean, 'data');
+    run(clean, 'train');
+    const artifacts = join(killed, 'artifacts', 'short');
+    await kill(killed, 'data', () => existsSync(artifacts) && readdirSync(artifacts).some((n) => n.startsWith('.data.tmp-')));
+    run(killed, 'data');
+    await kill(killed, 'train', (output) => /epoch 2\/3 batch/.test(output));
+    assert.ok(readdirSync(artifacts).some((n) => n.startsWith('.train.tmp-')), 'the killed stage left its folder');
+    run(killed, 'train');
+    assert.deepEqual(readdirSync(artifacts).sort(), ['data', 'train'], 'nothing left behind after the rerun');
+    const read = (dir: string, file: string) => readFileSync(join(dir, 'artifacts', 'short', file));
+    assert.deepEqual(read(killed, 'data/manifest.json'), read(clean, 'data/manifest.json'));
+    assert.ok(read(killed, 'train/weights.bin').equals(read(clean, 'train/weights.bin')), 'the same weights, bit for bit');
+    const curves = (dir: string) => (JSON.parse(read(dir, 'train/history.json').toString()) as { epochs: Record<string, number>[] }).epochs.map(({ seconds: _s, samplesPerSecond: _r, ...e }) => e);
+    assert.deepEqual(curves(killed), curves(clean));
+  } finally {
+    rmSync(clean, { recursive: true, force: true });
+    rmSync(killed, { recursive: true, force: true });
+  }
+});

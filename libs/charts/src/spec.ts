@@ -2,6 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { accuracySpec } from './kinds/accuracy';
 import { confusionSpec } from './kinds/confusion';
 import { lossSpec } from './kinds/loss';
+import { sweepSpec } from './kinds/sweep';
 import { testAccuracySpec } from './kinds/test-accuracy';
 import type { ChartKind, ChartRun } from './types';
 
@@ -10,6 +11,7 @@ const builders: Record<ChartKind, (runs: ChartRun[]) => TopLevelSpec> = {
   accuracy: accuracySpec,
   confusion: confusionSpec,
   'test-accuracy': testAccuracySpec,
+  sweep: sweepSpec,
 };
 
 /** The Vega-Lite spec of one chart kind. */

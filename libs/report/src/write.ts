@@ -10,6 +10,7 @@ const CHART_TITLES: Record<ChartKind, string> = {
   accuracy: 'Accuracy per epoch',
   'test-accuracy': 'Test accuracy',
   confusion: 'Confusion matrix, test set',
+  sweep: 'The sweep: test accuracy by setting',
 };
 
 /**

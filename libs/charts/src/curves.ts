@@ -66,7 +66,8 @@ export interface CurveSpecArgs {
 /**
  * Lines per epoch. One run: colour tells train from validation. Several runs: colour tells
  * the runs apart and the dash the split (validation solid, train dashed). Runs repeated over
- * seeds: colour tells the groups apart, one line per run, so 9 runs of 3 groups show 3 colours.
+ * seeds: colour tells the groups apart, each group's line its mean over seeds in a band of ± 1
+ * standard deviation, so 9 runs of 3 groups show 3 lines per split.
  */
 export function curveSpec({ what, runs, points, yTitle, yZero }: CurveSpecArgs): TopLevelSpec {
   const single = runs.length === 1;
@@ -98,16 +99,17 @@ export function curveSpec({ what, runs, points, yTitle, yZero }: CurveSpecArgs):
   const opacity = pick ? { opacity: { condition: { param: pick.name, value: 1 }, value: 0.12 } } : {};
   const withPoints = longest <= MAX_EPOCHS_WITH_POINTS;
   // The selection sits on the first layer, whose legend the chart shows (bound there, it toggles).
+  // Runs repeated over seeds: one line per group and split at the mean over its seeds, in a band of ± 1 standard deviation.
+  const mean = byGroup ? { y: { field: 'value', type: 'quantitative' as const, aggregate: 'mean' as const } } : {};
   const line = {
     ...(pick && { params: [pick] }),
-    mark: { type: 'line' as const, strokeWidth: crowded ? 1.5 : 2 },
+    mark: { type: 'line' as const, strokeWidth: crowded && !byGroup ? 1.5 : 2 },
     encoding: single
       ? { color }
       : {
           color,
           ...opacity,
-          // Colour and dash alone would join the seeds of a group into one zigzag line.
-          ...(byGroup ? { detail: { field: 'run', type: 'nominal' as const } } : {}),
+          ...mean,
           strokeDash: {
             field: 'split',
             type: 'nominal' as const,
@@ -126,7 +128,11 @@ export function curveSpec({ what, runs, points, yTitle, yZero }: CurveSpecArgs):
   };
   // Markers sit in a layer of their own: on the line mark they would turn the dash legend into dots.
   // A tooltip of their own: with a selection in the chart, Vega-Lite leaves layers without one deaf to the pointer.
-  const markers = { mark: { type: 'point' as const, filled: true, size: crowded ? 16 : 36, opacity: 1, tooltip: true }, encoding: { color, ...opacity } };
+  const markers = { mark: { type: 'point' as const, filled: true, size: crowded && !byGroup ? 16 : 36, opacity: 1, tooltip: true }, encoding: { color, ...opacity, ...mean, ...(byGroup && { detail: { field: 'split', type: 'nominal' as const } }) } };
+  const band = {
+    mark: { type: 'errorband' as const, extent: 'stdev' as const, opacity: 0.18 },
+    encoding: { color, detail: { field: 'split', type: 'nominal' as const } },
+  };
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: chartTitle(what, runs),
@@ -151,6 +157,6 @@ export function curveSpec({ what, runs, points, yTitle, yZero }: CurveSpecArgs):
         axis: { tickCount: Y_TICKS },
       },
     },
-    layer: withPoints ? [line, markers] : [line],
+    layer: [line, ...(byGroup ? [band] : []), ...(withPoints ? [markers] : [])],
   };
 }

@@ -69,8 +69,8 @@ test('a mark shows its values in a tooltip on hover', { skip }, async () => {
   await point.hover();
   await page.waitForSelector('#vg-tooltip-element.visible', { timeout: 5000 });
   const text = await page.$eval('#vg-tooltip-element', (t) => t.textContent ?? '');
-  // The point's epoch, its value under the axis title, and its group.
-  assert.match(text, /^Epoch1Cross-entropy loss \(nats\)0\.\d+Grouplr=0\.0?1$/);
+  // The point's epoch, its value (the mean over the group's seeds) under the axis title, its group and split.
+  assert.match(text, /^Epoch1Cross-entropy loss \(nats\)0\.\d+Grouplr=0\.0?1split(train|validation)$/);
 });
 
 test('a click on a legend entry keeps its runs and fades the others', { skip }, async () => {

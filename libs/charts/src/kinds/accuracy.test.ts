@@ -28,11 +28,11 @@ test('accuracySpec runs=2: colour by run, dash by split', () => {
   assert.equal(spec.title.text, 'LeNet-5 vs MLP: accuracy per epoch');
 });
 
-test('accuracySpec groups=2 seeds=2: colour by group, detail by run', () => {
+test('accuracySpec groups=2 seeds=2: colour by group, the mean over seeds', () => {
   const runs = ['a', 'b'].flatMap((group) => [1, 2].map((seed) => syntheticRun({ name: `${group}${seed}`, group, seed })));
   const line = json(accuracySpec(runs)).layer[0];
   assert.equal(line.encoding.color.field, 'group');
   assert.deepEqual(line.encoding.color.sort, ['a', 'b']);
-  assert.equal(line.encoding.detail.field, 'run');
+  assert.equal(line.encoding.y.aggregate, 'mean');
   assert.equal(line.encoding.strokeDash.field, 'split');
 });

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { renderChart } from '../render';
 import { test } from 'node:test';
 import { ChartsError } from '../errors';
 import { syntheticRun } from '../fixtures';
@@ -58,7 +59,7 @@ test('lossSpec runs=3 epochs=4: 24 points, colour by run, dash by split', () => 
   assert.match(spec.title.subtitle, /runs: a, b, c/);
 });
 
-test('lossSpec groups=3 seeds=3: 9 runs in 3 colours, one line per run, dash by split', () => {
+test('lossSpec groups=3 seeds=3: 3 colours, a line per group and split at the mean over seeds in a ± 1 std band, dash by split', async () => {
   const groups = ['baseline', 'dropout', 'batchnorm, training.learning-rate=0.003'];
   const runs = groups.flatMap((group) =>
     [1, 2, 3].map((seed) => syntheticRun({ name: `${group}, seed=${seed}`, group, seed, epochs: 5 })),
@@ -72,14 +73,21 @@ test('lossSpec groups=3 seeds=3: 9 runs in 3 colours, one line per run, dash by 
     epoch: 1,
     value: runs[0].history.epochs[0].trainLoss,
   });
-  const [line, markers] = spec.layer;
+  const [line, band, markers] = spec.layer;
   assert.equal(line.encoding.color.field, 'group');
   assert.equal(line.encoding.color.title, 'Group');
   assert.deepEqual(line.encoding.color.sort, groups);
-  // Without the run as detail, the three seeds of a group would join into one line.
-  assert.equal(line.encoding.detail.field, 'run');
+  // The mean over a group's seeds, not one line per seed.
+  assert.deepEqual(line.encoding.y, { field: 'value', type: 'quantitative', aggregate: 'mean' });
+  assert.equal(line.encoding.detail, undefined);
   assert.equal(line.encoding.strokeDash.field, 'split');
+  assert.deepEqual([band.mark.type, band.mark.extent, band.encoding.color.field, band.encoding.detail.field], ['errorband', 'stdev', 'group', 'split']);
   assert.equal(markers.encoding.color.field, 'group');
+  assert.equal(markers.encoding.y.aggregate, 'mean');
+  // Drawn: 3 groups x 2 splits mean lines, 6 bands.
+  const { svg } = await renderChart(spec, { formats: ['svg'] });
+  assert.equal((svg!.match(/<g class="mark-line role-mark/g) ?? []).length, 6);
+  assert.equal((svg!.match(/<g class="mark-area role-mark/g) ?? []).length, 6);
   // Long group names stay whole in the legend.
   assert.ok(line.encoding.color.legend.labelLimit >= 300);
   assert.equal(spec.title.subtitle, '9 runs: 3 groups × 3 seeds');

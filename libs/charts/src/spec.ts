@@ -3,6 +3,7 @@ import { accuracySpec } from './kinds/accuracy';
 import { confusionSpec } from './kinds/confusion';
 import { lossSpec } from './kinds/loss';
 import { sweepSpec } from './kinds/sweep';
+import { learningRateSpec } from './kinds/learning-rate';
 import { testAccuracySpec } from './kinds/test-accuracy';
 import type { ChartKind, ChartRun } from './types';
 
@@ -12,6 +13,7 @@ const builders: Record<ChartKind, (runs: ChartRun[]) => TopLevelSpec> = {
   confusion: confusionSpec,
   'test-accuracy': testAccuracySpec,
   sweep: sweepSpec,
+  'learning-rate': learningRateSpec,
 };
 
 /** The Vega-Lite spec of one chart kind. */

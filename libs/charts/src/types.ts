@@ -20,4 +20,4 @@ export interface ChartRun {
 export type ChartKind = NonNullable<Charts['include']>[number];
 
 /** Every kind, in the order the report lists them. */
-export const CHART_KINDS = ['sweep', 'loss', 'accuracy', 'test-accuracy', 'confusion'] as const satisfies readonly ChartKind[];
+export const CHART_KINDS = ['sweep', 'loss', 'accuracy', 'learning-rate', 'test-accuracy', 'confusion'] as const satisfies readonly ChartKind[];

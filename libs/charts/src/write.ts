@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withDefaults, type Charts } from '../../spec';
 import { renderChart } from './render';
+import { hasSchedule } from './kinds/learning-rate';
 import { sweptKeys } from './kinds/sweep';
 import { chartSpec } from './spec';
 import type { ChartRun } from './types';
@@ -17,10 +18,10 @@ export async function writeCharts(runs: ChartRun[], charts: Charts, outDir: stri
   const { include, formats, scale } = withDefaults('Charts', charts) as Required<Charts>;
   // Per-epoch curves need an epoch: a pipeline whose every run diverged in its first epoch gets the other charts.
   const noCurves = runs.every((r) => r.history.epochs.length === 0);
-  // The sweep chart needs runs that vary something besides their seed.
-  const noSweep = sweptKeys(runs).length === 0;
+  // The sweep chart needs runs that vary something besides their seed, the learning-rate chart a schedule.
+  const skip = new Set([...(noCurves ? ['loss', 'accuracy', 'learning-rate'] : []), ...(sweptKeys(runs).length ? [] : ['sweep']), ...(hasSchedule(runs) ? [] : ['learning-rate'])]);
   const specs = include
-    .filter((kind) => !(noCurves && (kind === 'loss' || kind === 'accuracy')) && !(noSweep && kind === 'sweep'))
+    .filter((kind) => !skip.has(kind))
     .map((kind) => ({ kind, spec: chartSpec(kind, runs) }));
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];

@@ -11,6 +11,7 @@ const CHART_TITLES: Record<ChartKind, string> = {
   'test-accuracy': 'Test accuracy',
   confusion: 'Confusion matrix, test set',
   sweep: 'The sweep: test accuracy by setting',
+  'learning-rate': 'Learning rate per epoch',
 };
 
 /**

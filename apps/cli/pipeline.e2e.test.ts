@@ -52,7 +52,7 @@ test('first run executes every stage and writes every artifact', () => {
   assert.deepEqual(ran, sorted(STAGES), output);
   assert.match(output, /^epoch 1\/1 lr .* samples\/s$/m, "training's epoch line is in the log");
   const a = join(first, 'artifacts', 'e2e');
-  for (const f of ['data/manifest.json', 'train/history.json', 'train/run.json', 'train/weights.bin', 'export/model.onnx', 'evaluate/metrics.json', 'charts/loss.png', 'charts/accuracy.svg', 'charts/confusion.png', 'charts/report.md', 'charts/report.html', 'charts/vendor/vega-embed.min.js']) {
+  for (const f of ['data/manifest.json', 'train/history.json', 'train/run.json', 'train/weights.bin', 'export/model.onnx', 'evaluate/metrics.json', 'charts/loss.png', 'charts/accuracy.svg', 'charts/confusion.png', 'charts/report.md', 'charts/report.html', 'charts/vendor/vega-embed.min.js', 'evaluate/misclassified.json', 'charts/misclassified.png']) {
     assert.ok(existsSync(join(a, f)), `missing artifacts/e2e/${f}`);
   }
   const metrics = JSON.parse(readFileSync(join(a, 'evaluate/metrics.json'), 'utf8'));

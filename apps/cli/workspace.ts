@@ -103,7 +103,7 @@ training:
 evaluate:
   probe-size: 16
 charts:
-  include: [loss, accuracy, confusion]
+  include: [loss, accuracy, confusion, misclassified]
 `;
 
 /** Which stage tasks of `pipeline` Nx ran and which it took from a cache (local or remote), each sorted. */

@@ -37,7 +37,7 @@ test('a valid file gets every default filled in', () => {
   assert.equal(config.training.epochs, 2);
   assert.equal(config.dataset.validation, 0.1);
   assert.deepEqual(config.export, { opset: 13 });
-  assert.deepEqual(config.charts?.include, ['loss', 'accuracy', 'confusion', 'test-accuracy', 'sweep', 'learning-rate']);
+  assert.deepEqual(config.charts?.include, ['loss', 'accuracy', 'confusion', 'test-accuracy', 'sweep', 'learning-rate', 'misclassified']);
   assert.deepEqual(config.dataset.transforms?.[0], { type: 'pad', to: 32, value: 0 });
 });
 

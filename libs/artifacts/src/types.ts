@@ -104,5 +104,22 @@ export interface Metrics {
   /** confusion[true][predicted] */
   confusion: number[][];
   perClass: { class: string; precision: number; recall: number; support: number }[];
+  /** The first test images the model got wrong, in test order (at most MISCLASSIFIED_KEPT): their pixels are in misclassified.json. */
+  misclassified?: Misclassified[];
   parity: ParityResult;
+}
+
+/** A test image the model got wrong: its index in the test split, true and predicted class, and the softmax probability of the prediction. */
+export interface Misclassified {
+  index: number;
+  label: string;
+  predicted: string;
+  confidence: number;
+}
+
+/** `artifacts/<pipeline>/evaluate/misclassified.json`: the misclassified images of metrics.json with their pixels, as the model saw them. */
+export interface MisclassifiedFile {
+  /** [C, H, W] of each image. */
+  imageShape: number[];
+  images: (Misclassified & { pixels: number[] })[];
 }

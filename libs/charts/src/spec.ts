@@ -4,6 +4,7 @@ import { confusionSpec } from './kinds/confusion';
 import { lossSpec } from './kinds/loss';
 import { sweepSpec } from './kinds/sweep';
 import { learningRateSpec } from './kinds/learning-rate';
+import { misclassifiedSpec } from './kinds/misclassified';
 import { testAccuracySpec } from './kinds/test-accuracy';
 import type { ChartKind, ChartRun } from './types';
 
@@ -14,6 +15,7 @@ const builders: Record<ChartKind, (runs: ChartRun[]) => TopLevelSpec> = {
   'test-accuracy': testAccuracySpec,
   sweep: sweepSpec,
   'learning-rate': learningRateSpec,
+  misclassified: misclassifiedSpec,
 };
 
 /** The Vega-Lite spec of one chart kind. */

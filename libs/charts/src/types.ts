@@ -1,4 +1,4 @@
-import type { History, Metrics, RunInfo } from '../../artifacts';
+import type { History, Metrics, MisclassifiedFile, RunInfo } from '../../artifacts';
 import type { Charts } from '../../spec';
 
 /** What a chart kind draws from: one training run's artifacts, read from its JSON files. */
@@ -15,9 +15,11 @@ export interface ChartRun {
   metrics?: Metrics;
   /** Gives titles the model and pipeline names. */
   run?: RunInfo;
+  /** The test images it got wrong, with their pixels (evaluate/misclassified.json): the misclassified chart only. */
+  misclassified?: MisclassifiedFile;
 }
 
 export type ChartKind = NonNullable<Charts['include']>[number];
 
 /** Every kind, in the order the report lists them. */
-export const CHART_KINDS = ['sweep', 'loss', 'accuracy', 'learning-rate', 'test-accuracy', 'confusion'] as const satisfies readonly ChartKind[];
+export const CHART_KINDS = ['sweep', 'loss', 'accuracy', 'learning-rate', 'test-accuracy', 'confusion', 'misclassified'] as const satisfies readonly ChartKind[];

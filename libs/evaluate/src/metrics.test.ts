@@ -26,3 +26,14 @@ test('accumulating in batches of 2 and 1 gives the counts of one pass', () => {
     { class: 'y', precision: 1, recall: 0.5, support: 2 },
   ]);
 });
+
+test('the misclassified images are kept in test order across batches, with the softmax probability of the wrong class', () => {
+  const m = new MetricsAccumulator(['a', 'b']);
+  // Test images 0 and 1 in one batch, 2 and 3 in the next: 1 and 2 are wrong.
+  m.add([2, 0, 0, Math.log(3)], [0, 0], 2);
+  m.add([0, Math.log(4), 5, 0], [1, 1], 2);
+  const wrong = m.result().misclassified!;
+  assert.deepEqual(wrong.map(({ index, label, predicted }) => [index, label, predicted]), [[1, 'a', 'b'], [3, 'b', 'a']]);
+  assert.ok(Math.abs(wrong[0].confidence - 0.75) < 1e-12, 'softmax([0, log 3]) gives b 3/4');
+  assert.ok(Math.abs(wrong[1].confidence - Math.exp(5) / (Math.exp(5) + 1)) < 1e-12);
+});

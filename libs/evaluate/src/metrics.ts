@@ -1,4 +1,4 @@
-import type { Metrics } from '../../artifacts';
+import type { Metrics, Misclassified } from '../../artifacts';
 
 /** Index of the largest of `n` values from `offset`; the first one on ties, as tf.argMax. */
 export function argmax(values: ArrayLike<number>, offset: number, n: number): number {
@@ -18,22 +18,33 @@ export function crossEntropy(logits: ArrayLike<number>, offset: number, n: numbe
 
 export type ClassificationMetrics = Omit<Metrics, 'runtime' | 'parity'>;
 
+/** Misclassified images kept for the report's grid. */
+export const MISCLASSIFIED_KEPT = 24;
+
 /** Accumulates batches of logits [batch][classes] against their labels. */
 export class MetricsAccumulator {
   private readonly confusion: number[][];
   private lossSum = 0;
   private samples = 0;
+  private readonly wrong: Misclassified[] = [];
 
   constructor(private readonly classes: string[]) {
     this.confusion = classes.map(() => classes.map(() => 0));
   }
 
+  /** The next `count` images of the test split, in order. */
   add(logits: ArrayLike<number>, labels: ArrayLike<number>, count: number): void {
     const n = this.classes.length;
     for (let i = 0; i < count; i++) {
       const label = labels[i];
-      this.confusion[label][argmax(logits, i * n, n)]++;
+      const predicted = argmax(logits, i * n, n);
+      this.confusion[label][predicted]++;
       this.lossSum += crossEntropy(logits, i * n, n, label);
+      if (predicted !== label && this.wrong.length < MISCLASSIFIED_KEPT) {
+        // softmax of the predicted logit: exp(-cross-entropy against it)
+        const confidence = Math.exp(-crossEntropy(logits, i * n, n, predicted));
+        this.wrong.push({ index: this.samples + i, label: this.classes[label], predicted: this.classes[predicted], confidence });
+      }
     }
     this.samples += count;
   }
@@ -59,6 +70,7 @@ export class MetricsAccumulator {
       classes: [...classes],
       confusion: confusion.map((row) => [...row]),
       perClass,
+      misclassified: this.wrong.map((w) => ({ ...w })),
     };
   }
 }

@@ -12,6 +12,7 @@ const CHART_TITLES: Record<ChartKind, string> = {
   confusion: 'Confusion matrix, test set',
   sweep: 'The sweep: test accuracy by setting',
   'learning-rate': 'Learning rate per epoch',
+  misclassified: 'Misclassified test images',
 };
 
 /**

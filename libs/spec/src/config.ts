@@ -421,7 +421,7 @@ export interface Evaluate {
   tolerance?: number;
 }
 export interface Charts {
-  include?: ('loss' | 'accuracy' | 'confusion' | 'test-accuracy' | 'sweep' | 'learning-rate')[];
+  include?: ('loss' | 'accuracy' | 'confusion' | 'test-accuracy' | 'sweep' | 'learning-rate' | 'misclassified')[];
   /**
    * @minItems 1
    */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson, stageDir, type History, type Metrics, type RunInfo } from '../../artifacts';
+import { readJson, stageDir, type History, type Metrics, type MisclassifiedFile, type RunInfo } from '../../artifacts';
 import type { Plan } from '../../plan';
 import type { ReportRun } from '../../report';
 
@@ -20,7 +20,9 @@ export function readRuns(plan: Plan, workspace: string): { runs: ReportRun[]; mi
       continue;
     }
     const info = readJson<RunInfo>(join(train, 'run.json'));
+    const misclassified = join(evaluate, 'misclassified.json');
     runs.push({
+      ...(existsSync(misclassified) && { misclassified: readJson<MisclassifiedFile>(misclassified) }),
       name: r.id === 'default' ? info.model : r.label,
       group: r.group,
       history: readJson<History>(join(train, 'history.json')),

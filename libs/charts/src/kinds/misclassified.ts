@@ -1,0 +1,50 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { ChartsError } from '../errors';
+import { chartTitle, config, VEGA_LITE_SCHEMA } from '../theme';
+import type { ChartRun } from '../types';
+
+/** Whether some run has misclassified images to show (its evaluate stage wrote misclassified.json). */
+export function hasMisclassified(runs: ChartRun[]): boolean {
+  return runs.some((r) => (r.misclassified?.images.length ?? 0) > 0);
+}
+
+const COLUMNS = 8;
+const CELL = 72;
+
+/**
+ * The test images the best run (highest test accuracy) got wrong, as the model saw them (after the
+ * transforms; the first channel of a colour image), each titled "true → predicted (confidence)".
+ */
+export function misclassifiedSpec(runs: ChartRun[]): TopLevelSpec {
+  const shown = runs.filter((r) => (r.misclassified?.images.length ?? 0) > 0);
+  if (shown.length === 0) throw new ChartsError('NO_MISCLASSIFIED', "misclassified chart: no run has misclassified.json (or every run got every test image right); leave 'misclassified' out of charts -> include");
+  const best = shown.reduce((a, b) => ((b.metrics?.accuracy ?? 0) > (a.metrics?.accuracy ?? 0) ? b : a));
+  const { imageShape, images } = best.misclassified!;
+  const [, height, width] = imageShape.length === 3 ? imageShape : [1, imageShape[0], imageShape[1] ?? 1];
+  const values = images.flatMap((image, item) => {
+    const title = `${image.label} → ${image.predicted} (${Math.round(image.confidence * 100)}%)`;
+    return Array.from({ length: height * width }, (_, p) => ({ item, title, x: p % width, y: Math.floor(p / width), v: image.pixels[p] }));
+  });
+  const title = chartTitle('misclassified test images', [best]);
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: { ...title, subtitle: `${runs.length > 1 ? `the best run, ${best.name}: ` : ''}the first ${images.length} test images it got wrong, true → predicted (confidence)` },
+    config,
+    data: { values },
+    facet: { field: 'title', type: 'nominal', sort: { field: 'item' }, title: null, header: { labelFontSize: 11, labelPadding: 2 } },
+    columns: COLUMNS,
+    spacing: 6,
+    spec: {
+      width: CELL,
+      height: CELL,
+      // Each pixel also stroked in its own grey: anti-aliased edges would leave a grid of seams between them.
+      mark: { type: 'rect', tooltip: false, strokeWidth: 0.6 },
+      encoding: {
+        x: { field: 'x', type: 'ordinal', axis: null },
+        y: { field: 'y', type: 'ordinal', axis: null },
+        color: { field: 'v', type: 'quantitative', scale: { scheme: 'greys', reverse: true }, legend: null },
+        stroke: { field: 'v', type: 'quantitative', scale: { scheme: 'greys', reverse: true }, legend: null },
+      },
+    },
+  } as TopLevelSpec;
+}

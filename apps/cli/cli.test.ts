@@ -48,8 +48,7 @@ test('a stage that fails on its input: one line, exit 1, and no folder for it', 
   assert.equal(r.status, 1);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.match(r.stderr, /missing/);
-  assert.ok(!existsSync(join(artifacts, 'no-data', 'data')));
-  assert.deepEqual(existsSync(join(artifacts, 'no-data')) ? readdirSync(join(artifacts, 'no-data')) : [], [], 'no temporary folder left behind');
+  assert.ok(!existsSync(join(artifacts, 'no-data')), 'not even the pipeline folder the stage made');
 });
 
 test('runs on different datasets: each data stage builds its own, and each run trains on it', () => {

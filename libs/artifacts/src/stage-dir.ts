@@ -73,13 +73,16 @@ function lock(dir: string): () => void {
  * SIGKILL leaves, the next stage of the pipeline to start sweeps.
  */
 export async function writeStage<T>(dir: string, work: (tmp: string) => Promise<T>): Promise<T> {
-  mkdirSync(dirname(dir), { recursive: true });
+  // The first folder this made (artifacts/<pipeline>/, say): a stage that fails leaves it out again.
+  const created = mkdirSync(dirname(dir), { recursive: true });
   sweepTemporary(dirname(dir));
   const unlock = lock(dir);
   const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}`);
+  let done = false;
   const abandon = () => {
     rmSync(tmp, { recursive: true, force: true });
     unlock();
+    if (!done && created !== undefined) removeEmpty(dirname(dir), created);
   };
   const onSignal = (signal: NodeJS.Signals) => {
     abandon();
@@ -99,11 +102,25 @@ export async function writeStage<T>(dir: string, work: (tmp: string) => Promise<
     if (had) renameSync(dir, old);
     renameSync(tmp, dir);
     if (had) rmSync(old, { recursive: true, force: true });
+    done = true;
     return result;
   } finally {
     for (const signal of SIGNALS) process.removeListener(signal, onSignal);
     process.removeListener('exit', abandon);
     abandon();
+  }
+}
+
+/** Removes `dir` and its parents up to `top` while they are empty. */
+function removeEmpty(dir: string, top: string): void {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      if (readdirSync(d).length > 0) return;
+      rmSync(d, { recursive: true });
+    } catch {
+      return;
+    }
+    if (d === top || dirname(d) === d) return;
   }
 }
 

@@ -85,7 +85,7 @@ test('a comment and reformatting: every stage is a cache hit', () => {
 });
 
 test('only the charts section changed: only charts runs', () => {
-  edit(first, 'include: [loss, accuracy, confusion]', 'include: [loss, confusion]');
+  edit(first, 'include: [loss, accuracy, confusion, misclassified]', 'include: [loss, confusion, misclassified]');
   const { ran } = nxRun(first);
   assert.deepEqual(ran, ['charts']);
   assert.ok(!existsSync(join(first, 'artifacts/e2e/charts/accuracy.png')), 'charts removed from the config are removed from the artifacts');
@@ -110,7 +110,7 @@ test("on the same machine, a second clone given the first one's .nx folder repla
   // this holds on one machine only; across machines the remote cache does it (remote-cache.e2e.test.ts).
   cpSync(join(first, '.nx'), join(second, '.nx'), { recursive: true });
   edit(second, 'learning-rate: 0.002', 'learning-rate: 0.001');
-  edit(second, 'include: [loss, accuracy, confusion]', 'include: [loss, confusion]');
+  edit(second, 'include: [loss, accuracy, confusion, misclassified]', 'include: [loss, confusion, misclassified]');
   const { ran, cached } = nxRun(second);
   assert.deepEqual(ran, []);
   assert.deepEqual(cached, sorted(STAGES));

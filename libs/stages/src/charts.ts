@@ -9,5 +9,5 @@ export async function runCharts(ctx: StageContext): Promise<void> {
   if (missing.length) throw new Error(`runs without results in artifacts/${ctx.plan.pipeline}: ${missing.join(', ')}`);
   const files = await writeCharts(runs, ctx.config.charts, ctx.out);
   writeReport({ pipeline: ctx.plan.pipeline, description: ctx.config.description, overrides: ctx.overrides, profile: ctx.profile, runs, chartsDir: ctx.out }, ctx.out);
-  ctx.log(`wrote ${files.length} chart files and report.md to artifacts/${ctx.plan.pipeline}/${ctx.stage.id}`);
+  ctx.log(`wrote ${files.length} chart files, report.md and report.html to artifacts/${ctx.plan.pipeline}/${ctx.stage.id}`);
 }

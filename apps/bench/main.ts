@@ -41,6 +41,12 @@ const STEPS = Number(args.steps);
 const REPEATS = Number(args.repeats);
 const BATCH = Number(args.batch);
 const WARMUP = 5;
+/**
+ * Our steps run before measuring, at least WARMUP of them: V8 compiles wasm with a quick baseline compiler
+ * first and optimizes hot functions in the background (a worker thread's copy on its own), so a LeNet-5
+ * step needs about two seconds of steps to reach the speed that a training of thousands of steps runs at.
+ */
+const WARMUP_MS = 4000;
 
 const models: Record<string, ModelSpec> = {
   lenet5: loadPipeline(join(repo, 'pipelines', 'lenet-l2.yaml')).config.model,
@@ -121,7 +127,8 @@ async function benchTraining(name: string, spec: ModelSpec, threads: number, t: 
     const b = batches[step % batches.length];
     stepper.run(b.images, b.labels, step++);
   };
-  for (let i = 0; i < WARMUP; i++) one();
+  const warm = performance.now();
+  for (let i = 0; i < WARMUP || performance.now() - warm < WARMUP_MS; i++) one();
   const rates: number[] = [];
   const torchRates: number[] = [];
   for (let r = 0; r < REPEATS; r++) {
@@ -205,7 +212,7 @@ function checkQuiet(): void {
 async function main() {
   const backend = await useBackend(requestedBackend());
   const only = args.only;
-  console.log(`# Trainyard bench: backend ${backend}, batch ${BATCH}, Adam, ${STEPS} steps x ${REPEATS} repeats (median), ${WARMUP} warm-up steps`);
+  console.log(`# Trainyard bench: backend ${backend}, batch ${BATCH}, Adam, ${STEPS} steps x ${REPEATS} repeats (median), after ${WARMUP_MS / 1000} s of warm-up steps (PyTorch: ${WARMUP})`);
   checkQuiet();
   if (!only || only === 'training') {
     const torchThreads = Number(args['torch-threads']);

@@ -18,6 +18,7 @@ import { makeConv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { WASM } from './wasm-ops';
 import { makeBatchMatMulConfig } from './batch-mat-mul';
 import { registerScaledTanh } from './scaled-tanh';
+import { registerAdam } from './adam';
 import { makeAvgPoolGradConfig } from './avg-pool-grad';
 import { makeAddConfig, makeSumConfig } from './bias';
 
@@ -58,6 +59,7 @@ export function registerWasmKernels(): void {
   wrapBuiltin(Add, makeAddConfig);
   wrapBuiltin(Sum, makeSumConfig);
   registerScaledTanh();
+  registerAdam();
 }
 
 /** Replaces a built-in wasm kernel by one that handles the slow cases itself and delegates the rest. */

@@ -153,4 +153,74 @@
         (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (f32.load (local.get $x))))
         (local.set $x (i32.add (local.get $x) (i32.const 4)))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
-        (br $tail)))))
+        (br $tail))))
+
+  ;; Adam's update of one tensor, in tf.train.adam's order of float32 operations (so the same bits):
+  ;; g += l2 w; w *= keep (AdamW's decoupled decay, 1 when none); m' = b1 m + (1 - b1) g;
+  ;; v' = b2 v + (1 - b2) g^2; w' = w + -lr ((m' / d1) / (sqrt(v' / d2) + eps)), where d = 1 - beta^t.
+  ;; Returns w', m', v'. (1 - b1 and 1 - b2 come from the caller: tfjs rounds them from doubles.)
+  (func $adam4 (param $w v128) (param $g v128) (param $m v128) (param $v v128)
+    (param $l2 v128) (param $keep v128) (param $b1 v128) (param $ob1 v128) (param $b2 v128) (param $ob2 v128)
+    (param $d1 v128) (param $d2 v128) (param $eps v128) (param $nlr v128)
+    (result v128 v128 v128)
+    (local.set $g (f32x4.add (local.get $g) (f32x4.mul (local.get $w) (local.get $l2))))
+    (local.set $w (f32x4.mul (local.get $w) (local.get $keep)))
+    (local.set $m (f32x4.add (f32x4.mul (local.get $m) (local.get $b1)) (f32x4.mul (local.get $g) (local.get $ob1))))
+    (local.set $v (f32x4.add (f32x4.mul (local.get $v) (local.get $b2)) (f32x4.mul (f32x4.mul (local.get $g) (local.get $g)) (local.get $ob2))))
+    (f32x4.add
+      (f32x4.mul
+        (f32x4.div (f32x4.div (local.get $m) (local.get $d1))
+                   (f32x4.add (f32x4.sqrt (f32x4.div (local.get $v) (local.get $d2))) (local.get $eps)))
+        (local.get $nlr))
+      (local.get $w))
+    (local.get $m)
+    (local.get $v))
+
+  ;; w, g, m, v in; w', m', v' out (an output may be its input); n floats.
+  (func (export "adam") (param $w i32) (param $g i32) (param $m i32) (param $v i32)
+    (param $wout i32) (param $mout i32) (param $vout i32) (param $n i32)
+    (param $l2 f32) (param $keep f32) (param $b1 f32) (param $ob1 f32) (param $b2 f32) (param $ob2 f32)
+    (param $d1 f32) (param $d2 f32) (param $eps f32) (param $lr f32)
+    (local $i i32) (local $quads i32) (local $end i32) (local $nw v128) (local $nm v128) (local $nv v128)
+    (local $vl2 v128) (local $vkeep v128) (local $vb1 v128) (local $vob1 v128) (local $vb2 v128) (local $vob2 v128)
+    (local $vd1 v128) (local $vd2 v128) (local $veps v128) (local $vnlr v128)
+    (local.set $vl2 (f32x4.splat (local.get $l2)))
+    (local.set $vkeep (f32x4.splat (local.get $keep)))
+    (local.set $vb1 (f32x4.splat (local.get $b1)))
+    (local.set $vob1 (f32x4.splat (local.get $ob1)))
+    (local.set $vb2 (f32x4.splat (local.get $b2)))
+    (local.set $vob2 (f32x4.splat (local.get $ob2)))
+    (local.set $vd1 (f32x4.splat (local.get $d1)))
+    (local.set $vd2 (f32x4.splat (local.get $d2)))
+    (local.set $veps (f32x4.splat (local.get $eps)))
+    (local.set $vnlr (f32x4.splat (f32.neg (local.get $lr))))
+    (local.set $quads (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (if (i32.lt_u (local.get $i) (local.get $quads))
+          (then
+            (call $adam4
+              (v128.load (i32.add (local.get $w) (local.get $i))) (v128.load (i32.add (local.get $g) (local.get $i)))
+              (v128.load (i32.add (local.get $m) (local.get $i))) (v128.load (i32.add (local.get $v) (local.get $i)))
+              (local.get $vl2) (local.get $vkeep) (local.get $vb1) (local.get $vob1) (local.get $vb2) (local.get $vob2)
+              (local.get $vd1) (local.get $vd2) (local.get $veps) (local.get $vnlr))
+            (local.set $nv) (local.set $nm) (local.set $nw)
+            (v128.store (i32.add (local.get $wout) (local.get $i)) (local.get $nw))
+            (v128.store (i32.add (local.get $mout) (local.get $i)) (local.get $nm))
+            (v128.store (i32.add (local.get $vout) (local.get $i)) (local.get $nv))
+            (local.set $i (i32.add (local.get $i) (i32.const 16))))
+          (else
+            ;; the last n mod 4 floats, one lane at a time
+            (call $adam4
+              (v128.load32_zero (i32.add (local.get $w) (local.get $i))) (v128.load32_zero (i32.add (local.get $g) (local.get $i)))
+              (v128.load32_zero (i32.add (local.get $m) (local.get $i))) (v128.load32_zero (i32.add (local.get $v) (local.get $i)))
+              (local.get $vl2) (local.get $vkeep) (local.get $vb1) (local.get $vob1) (local.get $vb2) (local.get $vob2)
+              (local.get $vd1) (local.get $vd2) (local.get $veps) (local.get $vnlr))
+            (local.set $nv) (local.set $nm) (local.set $nw)
+            (v128.store32_lane 0 (i32.add (local.get $wout) (local.get $i)) (local.get $nw))
+            (v128.store32_lane 0 (i32.add (local.get $mout) (local.get $i)) (local.get $nm))
+            (v128.store32_lane 0 (i32.add (local.get $vout) (local.get $i)) (local.get $nv))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))))
+        (br $each)))))

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
-import { withDefaults, type ResolvedTraining } from '../../../spec';
+import { withDefaults, type ResolvedTraining, type Training } from '../../../spec';
 import { makeOptimizer } from '../optimizer';
 import { randomValues, seededRandom, setUpBackends, useBackend } from './test-util';
 
@@ -35,7 +35,7 @@ async function train(backend: 'cpu' | 'wasm', t: ResolvedTraining, reference: bo
     else {
       for (const k of kernels) if (t.l2 > 0) grads[k.name] = tf.add(grads[k.name], tf.mul(k, t.l2));
       if (t.optimizer === 'adamw') for (const k of kernels) k.assign(tf.mul(k, 1 - lr * t['weight-decay']));
-      theirs!.applyGradients(grads);
+      theirs!.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
     }
   }
   const out = Object.fromEntries(Object.entries(vars).map(([name, v]) => [name, v.dataSync() as Float32Array]));
@@ -45,11 +45,12 @@ async function train(backend: 'cpu' | 'wasm', t: ResolvedTraining, reference: bo
   return out;
 }
 
-for (const [what, options] of [
+const CASES: [string, Training][] = [
   ['Adam', { optimizer: 'adam', 'learning-rate': 0.01 }],
   ['Adam with L2', { optimizer: 'adam', 'learning-rate': 0.01, l2: 0.05 }],
   ['AdamW', { optimizer: 'adamw', 'learning-rate': 0.01, 'weight-decay': 0.1, beta1: 0.8, beta2: 0.99, epsilon: 1e-6 }],
-] as const) {
+];
+for (const [what, options] of CASES) {
   test(`${what}: the fused step gives tf.train.adam's bits, on cpu and on wasm (one SIMD pass)`, async () => {
     const t = withDefaults('Training', options) as ResolvedTraining;
     const expected = await train('cpu', t, true);

@@ -28,6 +28,7 @@ for (const { a, b, transposeA, transposeB } of matmuls) {
 const pools: { x: number[]; size: [number, number]; strides: [number, number]; pad: 'valid' | 'same' }[] = [
   { x: [64, 28, 28, 6], size: [2, 2], strides: [2, 2], pad: 'valid' }, // LeNet-5's S2
   { x: [2, 10, 10, 16], size: [2, 2], strides: [2, 2], pad: 'valid' },
+  { x: [2, 28, 28, 6], size: [2, 2], strides: [2, 2], pad: 'valid' }, // a vector and two floats per pixel
   { x: [1, 7, 9, 3], size: [3, 2], strides: [2, 1], pad: 'valid' }, // overlapping windows, odd sizes
   { x: [1, 5, 5, 2], size: [2, 2], strides: [2, 2], pad: 'valid' }, // last row and column unused
   { x: [2, 5, 5, 2], size: [3, 3], strides: [2, 2], pad: 'same' }, // delegated to the built-in

@@ -7,6 +7,7 @@ import {
   BatchMatMul,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
+  Identity,
   Sum,
   getKernel,
   registerKernel,
@@ -21,6 +22,7 @@ import { registerScaledTanh } from './scaled-tanh';
 import { registerAdam } from './adam';
 import { makeAvgPoolGradConfig } from './avg-pool-grad';
 import { makeAddConfig, makeSumConfig } from './bias';
+import { makeIdentityConfig } from './identity';
 
 export { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
 export { builtinConv2DBackpropInput, conv2DBackpropInputViaConv } from './conv2d-backprop-input';
@@ -41,7 +43,8 @@ function mark(config: KernelConfig): KernelConfig {
 /**
  * Registers, for the 'wasm' backend only, a Conv2DBackpropFilter (which tfjs-backend-wasm lacks),
  * faster kernels for the cases training hits (Conv2DBackpropInput, BatchMatMul, AvgPoolGrad, a bias's
- * Add and Sum; the built-ins keep the other cases) and the fused scaled tanh. Other backends ('cpu',
+ * Add and Sum, an Identity that shares its input's data; the built-ins keep the other cases), the fused
+ * scaled tanh and Adam. Other backends ('cpu',
  * tfjs-node's 'tensorflow') are untouched. Safe to call more than once.
  */
 export function registerWasmKernels(): void {
@@ -58,6 +61,7 @@ export function registerWasmKernels(): void {
   wrapBuiltin(AvgPoolGrad, makeAvgPoolGradConfig);
   wrapBuiltin(Add, makeAddConfig);
   wrapBuiltin(Sum, makeSumConfig);
+  wrapBuiltin(Identity, makeIdentityConfig);
   registerScaledTanh();
   registerAdam();
 }

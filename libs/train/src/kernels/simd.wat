@@ -274,4 +274,96 @@
         (br $oy_loop)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $n_loop))))
+
+  ;; The filter gradient of a stride-1 conv without padding, from channel-major operands:
+  ;; dw[p, q, ci, co] = sum over n, i, j of x[n, ci, i + p, j + q] * dy[n, co, i, j], with x [N, Cin, H, W]
+  ;; and dy [N, Cout, Ho, Wo]. Each sum runs along rows, four (and eight) columns at a time; two
+  ;; accumulators keep additions from waiting on each other. Sizes count floats; pointers are bytes.
+  (func (export "convFilterGrad") (param $x i32) (param $dy i32) (param $dw i32)
+    (param $batch i32) (param $cin i32) (param $h i32) (param $w i32) (param $cout i32) (param $ho i32) (param $wo i32)
+    (param $kh i32) (param $kw i32)
+    (local $ci i32) (local $co i32) (local $p i32) (local $q i32) (local $n i32) (local $i i32) (local $j i32)
+    (local $xrow i32) (local $drow i32) (local $eights i32) (local $quads i32) (local $end i32)
+    (local $acc0 v128) (local $acc1 v128) (local $accs f32) (local $sum v128)
+    (local $xstep i32) (local $xskip i32) (local $dplane i32) (local $dskip i32)
+    ;; bytes: a row of x; from past x's last row used in an image to the same spot in the next; one
+    ;; channel of dy; from past dy's channel co in an image to channel co of the next
+    (local.set $xstep (i32.shl (local.get $w) (i32.const 2)))
+    (local.set $xskip (i32.sub (i32.mul (i32.mul (i32.mul (local.get $cin) (local.get $h)) (local.get $w)) (i32.const 4))
+      (i32.mul (local.get $ho) (local.get $xstep))))
+    (local.set $dplane (i32.shl (i32.mul (local.get $ho) (local.get $wo)) (i32.const 2)))
+    (local.set $dskip (i32.mul (i32.sub (local.get $cout) (i32.const 1)) (local.get $dplane)))
+    (local.set $eights (i32.shl (i32.and (local.get $wo) (i32.const -8)) (i32.const 2)))
+    (local.set $quads (i32.shl (i32.and (local.get $wo) (i32.const -4)) (i32.const 2)))
+    (local.set $end (i32.shl (local.get $wo) (i32.const 2)))
+    (local.set $p (i32.const 0))
+    (block $p_done (loop $p_loop
+      (br_if $p_done (i32.ge_u (local.get $p) (local.get $kh)))
+      (local.set $q (i32.const 0))
+      (block $q_done (loop $q_loop
+        (br_if $q_done (i32.ge_u (local.get $q) (local.get $kw)))
+        (local.set $ci (i32.const 0))
+        (block $ci_done (loop $ci_loop
+          (br_if $ci_done (i32.ge_u (local.get $ci) (local.get $cin)))
+          (local.set $co (i32.const 0))
+          (block $co_done (loop $co_loop
+            (br_if $co_done (i32.ge_u (local.get $co) (local.get $cout)))
+            (local.set $acc0 (v128.const i32x4 0 0 0 0))
+            (local.set $acc1 (v128.const i32x4 0 0 0 0))
+            (local.set $accs (f32.const 0))
+            ;; x[0, ci, p, q] and dy[0, co, 0, 0], moved a row at a time
+            (local.set $xrow (i32.add (local.get $x) (i32.shl
+              (i32.add (i32.mul (i32.add (i32.mul (local.get $ci) (local.get $h)) (local.get $p)) (local.get $w)) (local.get $q)) (i32.const 2))))
+            (local.set $drow (i32.add (local.get $dy) (i32.mul (local.get $co) (local.get $dplane))))
+            (local.set $n (i32.const 0))
+            (block $n_done (loop $n_loop
+              (br_if $n_done (i32.ge_u (local.get $n) (local.get $batch)))
+              (local.set $i (i32.const 0))
+              (block $i_done (loop $i_loop
+                (br_if $i_done (i32.ge_u (local.get $i) (local.get $ho)))
+                (local.set $j (i32.const 0))
+                (block $e_done (loop $e_loop
+                  (br_if $e_done (i32.ge_u (local.get $j) (local.get $eights)))
+                  (local.set $acc0 (f32x4.add (local.get $acc0)
+                    (f32x4.mul (v128.load (i32.add (local.get $xrow) (local.get $j))) (v128.load (i32.add (local.get $drow) (local.get $j))))))
+                  (local.set $acc1 (f32x4.add (local.get $acc1)
+                    (f32x4.mul (v128.load offset=16 (i32.add (local.get $xrow) (local.get $j))) (v128.load offset=16 (i32.add (local.get $drow) (local.get $j))))))
+                  (local.set $j (i32.add (local.get $j) (i32.const 32)))
+                  (br $e_loop)))
+                (if (i32.lt_u (local.get $j) (local.get $quads))
+                  (then
+                    (local.set $acc0 (f32x4.add (local.get $acc0)
+                      (f32x4.mul (v128.load (i32.add (local.get $xrow) (local.get $j))) (v128.load (i32.add (local.get $drow) (local.get $j))))))
+                    (local.set $j (i32.add (local.get $j) (i32.const 16)))))
+                (block $s_done (loop $s_loop
+                  (br_if $s_done (i32.ge_u (local.get $j) (local.get $end)))
+                  (local.set $accs (f32.add (local.get $accs)
+                    (f32.mul (f32.load (i32.add (local.get $xrow) (local.get $j))) (f32.load (i32.add (local.get $drow) (local.get $j))))))
+                  (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                  (br $s_loop)))
+                (local.set $xrow (i32.add (local.get $xrow) (local.get $xstep)))
+                (local.set $drow (i32.add (local.get $drow) (local.get $end)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $i_loop)))
+              ;; on to the next image: past its other rows and channels
+              (local.set $xrow (i32.add (local.get $xrow) (local.get $xskip)))
+              (local.set $drow (i32.add (local.get $drow) (local.get $dskip)))
+              (local.set $n (i32.add (local.get $n) (i32.const 1)))
+              (br $n_loop)))
+            (local.set $sum (f32x4.add (local.get $acc0) (local.get $acc1)))
+            (f32.store
+              (i32.add (local.get $dw) (i32.shl
+                (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $p) (local.get $kw)) (local.get $q)) (local.get $cin)) (local.get $ci)) (local.get $cout)) (local.get $co))
+                (i32.const 2)))
+              (f32.add (local.get $accs)
+                (f32.add (f32.add (f32x4.extract_lane 0 (local.get $sum)) (f32x4.extract_lane 1 (local.get $sum)))
+                         (f32.add (f32x4.extract_lane 2 (local.get $sum)) (f32x4.extract_lane 3 (local.get $sum))))))
+            (local.set $co (i32.add (local.get $co) (i32.const 1)))
+            (br $co_loop)))
+          (local.set $ci (i32.add (local.get $ci) (i32.const 1)))
+          (br $ci_loop)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $q_loop)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $p_loop))))
 )

@@ -20,7 +20,7 @@ export function makeAvgPoolGradConfig(builtin: KernelConfig): KernelConfig {
     b.typedArrayFromHeap(dx).fill(0);
     const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
     if (batchSize * outHeight * outWidth * inChannels > 0) {
-      simd(b).avgPoolGrad(offset(b, dy), offset(b, dx), batchSize, outHeight, outWidth, inHeight, inWidth, inChannels, strideHeight, strideWidth, filterHeight, filterWidth, 1 / (filterHeight * filterWidth));
+      simd(b).spreadWindows(offset(b, dy), offset(b, dx), batchSize, outHeight, outWidth, inHeight, inWidth, inChannels, strideHeight, strideWidth, filterHeight, filterWidth, 1 / (filterHeight * filterWidth), 0);
     }
     return dx;
   };

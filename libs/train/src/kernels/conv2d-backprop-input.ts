@@ -22,6 +22,7 @@ import {
   type Pad4,
   type RefCountedBackend,
 } from './wasm-ops';
+import { offset, simd, type MemoryBackend } from './simd';
 
 type Shape4 = [number, number, number, number];
 
@@ -35,9 +36,12 @@ export interface InputGradPlan {
   /**
    * 'matmul' when the filter covers the whole input (dx = dy times the filter transposed);
    * 'depthwise' for one input channel, where a conv with a single output channel uses the
-   * GEMM poorly (depthwise conv per dy channel, then a sum over them); 'conv' otherwise.
+   * GEMM poorly (depthwise conv per dy channel, then a sum over them); 'col2im' without padding:
+   * dy times the filter transposed gives each window's share, which one SIMD pass adds up (the
+   * conv below spends half its work on the zeros around dy: about 1.5x faster on LeNet-5's C3);
+   * 'conv' otherwise.
    */
-  method: 'matmul' | 'depthwise' | 'conv';
+  method: 'matmul' | 'depthwise' | 'col2im' | 'conv';
   strides: [number, number];
   /** Conv padding of the stride-dilated dy; negative sides are cropped instead. */
   pad: Pad4;
@@ -67,7 +71,8 @@ export function inputGradPlan(
   const [batch, outHeight, outWidth, outChannels] = dyShape;
   if (outHeight !== info.outHeight || outWidth !== info.outWidth) return null;
   const { inHeight, inWidth, inChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
-  const method = isFullWindow(info) ? 'matmul' : inChannels === 1 ? 'depthwise' : 'conv';
+  const unpadded = padInfo.top + padInfo.bottom + padInfo.left + padInfo.right === 0;
+  const method = isFullWindow(info) ? 'matmul' : inChannels === 1 ? 'depthwise' : unpadded ? 'col2im' : 'conv';
   // dx = conv(dy dilated by the stride and zero padded, flipped filter), with padded length
   // H + kh - 1 per axis. The zero insertion leaves stride-1 extra zeros at the end, which
   // count toward the bottom/right pad.
@@ -129,6 +134,19 @@ export function conv2DBackpropInputViaConv(args: Args): TensorInfo | null {
       const dy2 = tmp.track(reshapeView(backend, dy, [1, batch, outChannels]));
       const dx = tmp.track(matMul(backend, dy2, tmp.track(reshapeView(backend, wT, [1, outChannels, k]))));
       return reshapeView(backend, dx, [batch, filterHeight, filterWidth, inChannels]);
+    }
+    if (plan.method === 'col2im') {
+      const k = filterHeight * filterWidth * inChannels;
+      const wT = tmp.track(transpose(backend, tmp.track(reshapeView(backend, filter, [k, outChannels])), [1, 0]));
+      const rows = batch * outHeight * outWidth;
+      const dy2 = tmp.track(reshapeView(backend, dy, [1, rows, outChannels]));
+      const cols = tmp.track(matMul(backend, dy2, tmp.track(reshapeView(backend, wT, [1, outChannels, k]))));
+      const b = backend as unknown as MemoryBackend;
+      const { inputShape } = attrs;
+      const dx = b.makeOutput([...inputShape], 'float32');
+      b.typedArrayFromHeap(dx).fill(0);
+      simd(b).spreadWindows(offset(b, cols), offset(b, dx), batch, outHeight, outWidth, inputShape[1], inputShape[2], inChannels, sh, sw, filterHeight, filterWidth, 1, 4 * inChannels);
+      return dx;
     }
     let dyd = dy;
     if (sh > 1 || sw > 1) {

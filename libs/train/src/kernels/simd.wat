@@ -215,18 +215,25 @@
             (local.set $i (i32.add (local.get $i) (i32.const 4)))))
         (br $each))))
 
-  ;; AvgPoolGrad without padding: every window holds fh x fw inputs, so each dy (pixels of c floats, in
-  ;; order) adds dy * scale (1 / (fh fw)) to each input of its window. dx must be zeroed first. Sizes are
-  ;; in floats and pixels; pointers in bytes.
-  (func (export "avgPoolGrad") (param $dy i32) (param $dx i32) (param $batch i32) (param $outH i32) (param $outW i32)
+  ;; Spreads windows of values back over an input, without padding: window (oy, ox) of pixel positions
+  ;; (oy sh + fy, ox sw + fx), fy < fh, fx < fw, gets src * scale added, pixels of c floats. With $tap 0
+  ;; one pixel of src serves its whole window (AvgPoolGrad: src = dy, scale = 1 / (fh fw)); with $tap = c
+  ;; src holds one pixel per window element in (fy, fx) order (col2im: a conv's input gradient from
+  ;; dy times the filter transposed). dx must be zeroed first. Sizes count floats and pixels; pointers
+  ;; and $tap are bytes.
+  (func (export "spreadWindows") (param $dy i32) (param $dx i32) (param $batch i32) (param $outH i32) (param $outW i32)
     (param $inH i32) (param $inW i32) (param $c i32) (param $sh i32) (param $sw i32) (param $fh i32) (param $fw i32) (param $scale f32)
+    (param $tap i32)
     (local $vscale v128) (local $pix i32) (local $row i32) (local $img i32) (local $quads i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $fy i32) (local $fx i32) (local $k i32) (local $base i32) (local $to i32)
+    (local $from i32) (local $window i32)
     (local.set $vscale (f32x4.splat (local.get $scale)))
     (local.set $pix (i32.shl (local.get $c) (i32.const 2)))
     (local.set $row (i32.mul (local.get $inW) (local.get $pix)))
     (local.set $img (i32.mul (local.get $inH) (local.get $row)))
     (local.set $quads (i32.shl (i32.and (local.get $c) (i32.const -4)) (i32.const 2)))
+    ;; bytes of src per window
+    (local.set $window (i32.add (local.get $pix) (i32.mul (i32.sub (i32.mul (local.get $fh) (local.get $fw)) (i32.const 1)) (local.get $tap))))
     (block $n_done (loop $n_loop
       (br_if $n_done (i32.ge_u (local.get $n) (local.get $batch)))
       (local.set $oy (i32.const 0))
@@ -240,6 +247,7 @@
             (i32.add (i32.mul (local.get $n) (local.get $img))
               (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $sh)) (local.get $row))
                 (i32.mul (i32.mul (local.get $ox) (local.get $sw)) (local.get $pix))))))
+          (local.set $from (local.get $dy))
           (local.set $fy (i32.const 0))
           (block $fy_done (loop $fy_loop
             (br_if $fy_done (i32.ge_u (local.get $fy) (local.get $fh)))
@@ -253,21 +261,22 @@
                 (br_if $q_done (i32.ge_u (local.get $k) (local.get $quads)))
                 (v128.store (i32.add (local.get $to) (local.get $k))
                   (f32x4.add (v128.load (i32.add (local.get $to) (local.get $k)))
-                    (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $k))) (local.get $vscale))))
+                    (f32x4.mul (v128.load (i32.add (local.get $from) (local.get $k))) (local.get $vscale))))
                 (local.set $k (i32.add (local.get $k) (i32.const 16)))
                 (br $q_loop)))
               (block $s_done (loop $s_loop
                 (br_if $s_done (i32.ge_u (local.get $k) (local.get $pix)))
                 (f32.store (i32.add (local.get $to) (local.get $k))
                   (f32.add (f32.load (i32.add (local.get $to) (local.get $k)))
-                    (f32.mul (f32.load (i32.add (local.get $dy) (local.get $k))) (local.get $scale))))
+                    (f32.mul (f32.load (i32.add (local.get $from) (local.get $k))) (local.get $scale))))
                 (local.set $k (i32.add (local.get $k) (i32.const 4)))
                 (br $s_loop)))
+              (local.set $from (i32.add (local.get $from) (local.get $tap)))
               (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
               (br $fx_loop)))
             (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
             (br $fy_loop)))
-          (local.set $dy (i32.add (local.get $dy) (local.get $pix)))
+          (local.set $dy (i32.add (local.get $dy) (local.get $window)))
           (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
           (br $ox_loop)))
         (local.set $oy (i32.add (local.get $oy) (i32.const 1)))

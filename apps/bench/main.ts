@@ -31,7 +31,8 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '40' },
     repeats: { type: 'string', default: '5' },
     batch: { type: 'string', default: '64' },
-    'torch-threads': { type: 'string', default: String(availableParallelism()) },
+    // PyTorch runs on as many threads as the measurement it is compared with, unless this fixes its count.
+    'torch-threads': { type: 'string' },
     threads: { type: 'string', default: [...new Set([1, availableParallelism()])].join(',') },
     only: { type: 'string' },
   },
@@ -41,6 +42,7 @@ const STEPS = Number(args.steps);
 const REPEATS = Number(args.repeats);
 const BATCH = Number(args.batch);
 const WARMUP = 5;
+const torchThreads = (ours: number) => (args['torch-threads'] ? Number(args['torch-threads']) : ours);
 /**
  * Our steps run before measuring, at least WARMUP of them: V8 compiles wasm with a quick baseline compiler
  * first and optimizes hot functions in the background (a worker thread's copy on its own), so a LeNet-5
@@ -85,14 +87,14 @@ class TorchReference {
   }
 
   /** Undefined when /usr/bin/python3 cannot import torch. */
-  static async start(threads: number): Promise<{ torch: TorchReference; version: string } | undefined> {
+  static async start(): Promise<{ torch: TorchReference; version: string } | undefined> {
     const python = '/usr/bin/python3';
     if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
       console.log('torch not importable by /usr/bin/python3 (apt-get install python3-torch): no PyTorch comparison');
       return undefined;
     }
     const torch = new TorchReference(spawn(python, [join(__dirname, 'torch_reference.py')]));
-    torch.child.stdin.write(`${JSON.stringify({ threads, batch: BATCH, warmup: WARMUP, steps: STEPS, models })}\n`);
+    torch.child.stdin.write(`${JSON.stringify({ batch: BATCH, warmup: WARMUP, steps: STEPS, models })}\n`);
     const { torch: version } = JSON.parse(await torch.next()) as { torch: string };
     return { torch, version };
   }
@@ -103,9 +105,9 @@ class TorchReference {
     return line;
   }
 
-  /** Samples/s of one repeat of STEPS steps of the named model. */
-  async repeat(model: string): Promise<number> {
-    this.child.stdin.write(`${model}\n`);
+  /** Samples/s of one repeat of STEPS steps of the named model on `threads` threads. */
+  async repeat(model: string, threads: number): Promise<number> {
+    this.child.stdin.write(`${model} ${threads}\n`);
     return Number(await this.next());
   }
 
@@ -135,7 +137,7 @@ async function benchTraining(name: string, spec: ModelSpec, threads: number, t: 
     const start = performance.now();
     for (let i = 0; i < steps; i++) one();
     rates.push((steps * batch) / ((performance.now() - start) / 1000));
-    if (torch) torchRates.push(await torch.repeat(name));
+    if (torch) torchRates.push(await torch.repeat(name, torchThreads(threads)));
   }
   const profile = await tf.profile(() => {
     one();
@@ -215,9 +217,9 @@ async function main() {
   console.log(`# Trainyard bench: backend ${backend}, batch ${BATCH}, Adam, ${STEPS} steps x ${REPEATS} repeats (median), after ${WARMUP_MS / 1000} s of warm-up steps (PyTorch: ${WARMUP})`);
   checkQuiet();
   if (!only || only === 'training') {
-    const torchThreads = Number(args['torch-threads']);
-    const reference = await TorchReference.start(torchThreads);
-    if (reference) console.log(`# PyTorch ${reference.version}, ${torchThreads} threads, its repeats alternating with ours`);
+    const reference = await TorchReference.start();
+    const count = args['torch-threads'] ? `${args['torch-threads']} threads` : 'as many threads as ours';
+    if (reference) console.log(`# PyTorch ${reference.version}, ${count}, its repeats alternating with ours`);
     const results = [];
     try {
       for (const [name, spec] of Object.entries(models)) for (const threads of THREADS) results.push(await benchTraining(name, spec, threads, training, STEPS, reference?.torch));
@@ -227,7 +229,7 @@ async function main() {
     for (const r of results) {
       spread(`${r.name} ${r.threads} thread(s)`, r.rates);
       if (r.torchRates.length) spread(`PyTorch ${r.name} beside ${r.threads} thread(s)`, r.torchRates);
-      const vs = r.ratio !== undefined ? ` (torch ${torchThreads} threads ${Math.round(median(r.torchRates))}, ratio ${r.ratio.toFixed(2)})` : '';
+      const vs = r.ratio !== undefined ? ` (torch ${torchThreads(r.threads)} thread${torchThreads(r.threads) > 1 ? 's' : ''} ${Math.round(median(r.torchRates))}, ratio ${r.ratio.toFixed(2)})` : '';
       console.log(`train ${r.name} ${backend} ${r.threads} thread${r.threads > 1 ? 's' : ''} ${Math.round(r.rate)} samples/s${vs}`);
     }
     for (const r of results.filter((x) => x.threads === 1)) {

@@ -1,7 +1,7 @@
 """PyTorch reference for `npm run bench`: trains the same graphs (from the job JSON Trainyard writes as
-the first line on stdin), then answers each further line, a model's name, with the samples/s of one
-repeat of that model. The bench asks between its own repeats, so both runtimes see the same machine
-(a shared VM's speed drifts within a minute).
+the first line on stdin), then answers each further line, a model's name and a thread count, with the
+samples/s of one repeat of that model on that many threads. The bench asks between its own repeats, so
+both runtimes see the same machine (a shared VM's speed drifts within a minute).
 
 Only a comparison for the benchmark; never part of a pipeline."""
 import json
@@ -43,7 +43,6 @@ def build(model):
 def main():
     job = json.loads(sys.stdin.readline())
     torch.manual_seed(1)
-    torch.set_num_threads(job["threads"])
     steps = {}
     for name, model in job["models"].items():
         net = build(model)
@@ -62,9 +61,12 @@ def main():
         for _ in range(job["warmup"]):
             step()
         steps[name] = step
-    print(json.dumps({"torch": torch.__version__, "threads": job["threads"]}), flush=True)
+    print(json.dumps({"torch": torch.__version__}), flush=True)
     for line in sys.stdin:
-        step = steps[line.strip()]
+        name, threads = line.split()
+        step = steps[name]
+        torch.set_num_threads(int(threads))
+        step()  # once on the new thread count before timing
         start = time.perf_counter()
         for _ in range(job["steps"]):
             step()

@@ -226,12 +226,16 @@
     (param $tap i32)
     (local $vscale v128) (local $pix i32) (local $row i32) (local $img i32) (local $quads i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $fy i32) (local $fx i32) (local $k i32) (local $base i32) (local $to i32)
-    (local $from i32) (local $window i32)
+    (local $from i32) (local $window i32) (local $run i32) (local $reps i32)
     (local.set $vscale (f32x4.splat (local.get $scale)))
     (local.set $pix (i32.shl (local.get $c) (i32.const 2)))
     (local.set $row (i32.mul (local.get $inW) (local.get $pix)))
     (local.set $img (i32.mul (local.get $inH) (local.get $row)))
-    (local.set $quads (i32.shl (i32.and (local.get $c) (i32.const -4)) (i32.const 2)))
+    ;; With $tap = c the fw pixels of a window row are contiguous in src as in dx: one run of fw c floats.
+    (if (i32.eq (local.get $tap) (local.get $pix))
+      (then (local.set $run (i32.mul (local.get $fw) (local.get $pix))) (local.set $reps (i32.const 1)))
+      (else (local.set $run (local.get $pix)) (local.set $reps (local.get $fw))))
+    (local.set $quads (i32.and (local.get $run) (i32.const -16)))
     ;; bytes of src per window
     (local.set $window (i32.add (local.get $pix) (i32.mul (i32.sub (i32.mul (local.get $fh) (local.get $fw)) (i32.const 1)) (local.get $tap))))
     (block $n_done (loop $n_loop
@@ -253,7 +257,7 @@
             (br_if $fy_done (i32.ge_u (local.get $fy) (local.get $fh)))
             (local.set $fx (i32.const 0))
             (block $fx_done (loop $fx_loop
-              (br_if $fx_done (i32.ge_u (local.get $fx) (local.get $fw)))
+              (br_if $fx_done (i32.ge_u (local.get $fx) (local.get $reps)))
               (local.set $to (i32.add (local.get $base)
                 (i32.add (i32.mul (local.get $fy) (local.get $row)) (i32.mul (local.get $fx) (local.get $pix)))))
               (local.set $k (i32.const 0))
@@ -265,13 +269,13 @@
                 (local.set $k (i32.add (local.get $k) (i32.const 16)))
                 (br $q_loop)))
               (block $s_done (loop $s_loop
-                (br_if $s_done (i32.ge_u (local.get $k) (local.get $pix)))
+                (br_if $s_done (i32.ge_u (local.get $k) (local.get $run)))
                 (f32.store (i32.add (local.get $to) (local.get $k))
                   (f32.add (f32.load (i32.add (local.get $to) (local.get $k)))
                     (f32.mul (f32.load (i32.add (local.get $from) (local.get $k))) (local.get $scale))))
                 (local.set $k (i32.add (local.get $k) (i32.const 4)))
                 (br $s_loop)))
-              (local.set $from (i32.add (local.get $from) (local.get $tap)))
+              (local.set $from (i32.add (local.get $from) (i32.mul (local.get $tap) (i32.div_u (local.get $run) (local.get $pix)))))
               (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
               (br $fx_loop)))
             (local.set $fy (i32.add (local.get $fy) (i32.const 1)))

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { size as shapeSize, type ModelSpec, type ParamSpec } from '../../graph';
 import type { ResolvedTraining } from '../../spec';
+import { crossEntropy } from './kernels';
 import type { TrainableModel } from './model';
 
 /** Control words of one worker, in a shared Int32Array: `batch` is the whole batch's size, `n` the worker's slice. */
@@ -76,8 +77,7 @@ export function sliceGradients(model: TrainableModel, x: tf.Tensor, y: tf.Tensor
   const { value, grads } = tf.variableGrads(() => {
     const logits = model.forward(x, true, seed);
     predicted = tf.keep(tf.argMax(logits, 1));
-    const loss = tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-    return share === 1 ? loss : (tf.mul(loss, share) as tf.Scalar);
+    return crossEntropy(y, logits, share);
   }, model.trainableVariables);
   const loss = value.dataSync()[0];
   const pred = predicted!.dataSync();

@@ -3,6 +3,7 @@ import seedrandom from 'seedrandom';
 import type { EpochRecord, ProbeFile, RunStatus, Weights } from '../../artifacts';
 import { size as shapeSize, type ModelSpec, type ModelSummary } from '../../graph';
 import type { ResolvedTraining } from '../../spec';
+import { crossEntropy } from './kernels';
 import { learningRateAt } from './schedule';
 import { makeTrainStep } from './step';
 import type { Progress } from './progress';
@@ -264,7 +265,7 @@ export function evaluate(forward: Forward, split: Split, size: number, classes: 
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classes));
     const [l, p] = tf.tidy(() => {
       const logits = forward(x, false);
-      return [tf.mul(tf.losses.softmaxCrossEntropy(y, logits), to - from), tf.argMax(logits, 1)];
+      return [crossEntropy(y, logits, to - from), tf.argMax(logits, 1)];
     });
     loss += l.dataSync()[0];
     const pred = p.dataSync();

@@ -5,6 +5,7 @@ import {
   Add,
   AvgPoolGrad,
   BatchMatMul,
+  Cast,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
   Identity,
@@ -20,13 +21,15 @@ import { WASM } from './wasm-ops';
 import { makeBatchMatMulConfig } from './batch-mat-mul';
 import { registerScaledTanh } from './scaled-tanh';
 import { registerAdam } from './adam';
+import { registerCrossEntropy } from './cross-entropy';
 import { makeAvgPoolGradConfig } from './avg-pool-grad';
 import { makeAddConfig, makeSumConfig } from './bias';
-import { makeIdentityConfig } from './identity';
+import { makeCastConfig, makeIdentityConfig } from './views';
 
 export { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
 export { builtinConv2DBackpropInput, conv2DBackpropInputViaConv } from './conv2d-backprop-input';
 export { scaledTanh } from './scaled-tanh';
+export { crossEntropy } from './cross-entropy';
 
 // The kernel registry is process-global, so the marker lives on the registered configs
 // rather than in module state.
@@ -43,8 +46,8 @@ function mark(config: KernelConfig): KernelConfig {
 /**
  * Registers, for the 'wasm' backend only, a Conv2DBackpropFilter (which tfjs-backend-wasm lacks),
  * faster kernels for the cases training hits (Conv2DBackpropInput, BatchMatMul, AvgPoolGrad, a bias's
- * Add and Sum, an Identity that shares its input's data; the built-ins keep the other cases), the fused
- * scaled tanh and Adam. Other backends ('cpu',
+ * Add and Sum, an Identity and a same-dtype Cast that share their input's data; the built-ins keep the other cases), the fused
+ * scaled tanh, the softmax cross-entropy and Adam. Other backends ('cpu',
  * tfjs-node's 'tensorflow') are untouched. Safe to call more than once.
  */
 export function registerWasmKernels(): void {
@@ -62,8 +65,10 @@ export function registerWasmKernels(): void {
   wrapBuiltin(Add, makeAddConfig);
   wrapBuiltin(Sum, makeSumConfig);
   wrapBuiltin(Identity, makeIdentityConfig);
+  wrapBuiltin(Cast, makeCastConfig);
   registerScaledTanh();
   registerAdam();
+  registerCrossEntropy();
 }
 
 /** Replaces a built-in wasm kernel by one that handles the slow cases itself and delegates the rest. */

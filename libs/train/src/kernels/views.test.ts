@@ -19,3 +19,15 @@ test('on wasm a clone shares its data (no copy), and outlives the original', asy
   const strings = tf.clone(tf.tensor(['a', 'b']));
   assert.deepEqual(strings.dataSync(), ['a', 'b']);
 });
+
+test('on wasm a cast to the same dtype shares its data; to another it converts', async () => {
+  await useBackend('wasm');
+  const backend = tf.backend() as unknown as MemoryBackend;
+  const x = tf.tensor([1.5, -2.5, 3]);
+  const same = tf.cast(x, 'float32');
+  assert.equal(offset(backend, same), offset(backend, x));
+  const ints = tf.cast(x, 'int32');
+  assert.notEqual(offset(backend, ints), offset(backend, x));
+  assert.deepEqual([...ints.dataSync()], [1, -2, 3]);
+  tf.dispose([x, same, ints]);
+});

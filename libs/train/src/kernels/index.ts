@@ -6,6 +6,7 @@ import {
   AvgPoolGrad,
   BatchMatMul,
   Cast,
+  Conv2D,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
   Identity,
@@ -25,6 +26,7 @@ import { registerCrossEntropy } from './cross-entropy';
 import { makeAvgPoolGradConfig } from './avg-pool-grad';
 import { makeAddConfig, makeSumConfig } from './bias';
 import { makeCastConfig, makeIdentityConfig } from './views';
+import { makeConv2DConfig } from './conv-gray';
 
 export { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
 export { builtinConv2DBackpropInput, conv2DBackpropInputViaConv } from './conv2d-backprop-input';
@@ -44,11 +46,11 @@ function mark(config: KernelConfig): KernelConfig {
 }
 
 /**
- * Registers, for the 'wasm' backend only, a Conv2DBackpropFilter (which tfjs-backend-wasm lacks),
- * faster kernels for the cases training hits (Conv2DBackpropInput, BatchMatMul, AvgPoolGrad, a bias's
- * Add and Sum, an Identity and a same-dtype Cast that share their input's data; the built-ins keep the other cases), the fused
- * scaled tanh, the softmax cross-entropy and Adam. Other backends ('cpu',
- * tfjs-node's 'tensorflow') are untouched. Safe to call more than once.
+ * Registers, for the 'wasm' backend only, a Conv2DBackpropFilter (which tfjs-backend-wasm lacks), faster
+ * kernels for the cases training hits (Conv2D on grayscale input, Conv2DBackpropInput, BatchMatMul,
+ * AvgPoolGrad, a bias's Add and Sum, an Identity and a same-dtype Cast that share their input's data; the
+ * built-ins keep the other cases), the fused scaled tanh, the softmax cross-entropy and Adam. Other
+ * backends ('cpu', tfjs-node's 'tensorflow') are untouched. Safe to call more than once.
  */
 export function registerWasmKernels(): void {
   const filter = getKernel(Conv2DBackpropFilter, WASM);
@@ -60,6 +62,7 @@ export function registerWasmKernels(): void {
     if (input !== undefined) unregisterKernel(Conv2DBackpropInput, WASM);
     registerKernel(mark(makeConv2DBackpropInputConfig(input)));
   }
+  wrapBuiltin(Conv2D, makeConv2DConfig);
   wrapBuiltin(BatchMatMul, makeBatchMatMulConfig);
   wrapBuiltin(AvgPoolGrad, makeAvgPoolGradConfig);
   wrapBuiltin(Add, makeAddConfig);

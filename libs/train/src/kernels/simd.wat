@@ -379,4 +379,102 @@
         (br $q_loop)))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
       (br $p_loop))))
+
+  ;; A stride-1 conv without padding of a one-channel input x [N, H, W] with w [kh, kw, 1, Cout], into
+  ;; y [N, Ho, Wo, Cout]: four output columns at a time, two output channels per pass so that each load
+  ;; of x serves both (an odd last channel is computed twice and stored once); columns past the last
+  ;; multiple of four one at a time. Sizes count floats; pointers are bytes.
+  (func (export "convGray") (param $x i32) (param $w i32) (param $y i32)
+    (param $batch i32) (param $h i32) (param $wd i32) (param $cout i32) (param $ho i32) (param $wo i32) (param $kh i32) (param $kw i32)
+    (local $n i32) (local $i i32) (local $j i32) (local $co i32) (local $co2 i32) (local $p i32) (local $q i32)
+    (local $xrow i32) (local $xp i32) (local $wp i32) (local $wp2 i32) (local $out i32) (local $quads i32)
+    (local $a v128) (local $b v128) (local $v v128) (local $sa f32)
+    (local $row i32) (local $pix i32)
+    (local.set $row (i32.shl (local.get $wd) (i32.const 2)))
+    (local.set $pix (i32.shl (local.get $cout) (i32.const 2)))
+    (local.set $quads (i32.and (local.get $wo) (i32.const -4)))
+    (block $n_done (loop $n_loop
+      (br_if $n_done (i32.ge_u (local.get $n) (local.get $batch)))
+      (local.set $i (i32.const 0))
+      (block $i_done (loop $i_loop
+        (br_if $i_done (i32.ge_u (local.get $i) (local.get $ho)))
+        ;; x[n, i, 0] and y[n, i, 0, 0]
+        (local.set $xrow (i32.add (local.get $x) (i32.mul (i32.add (i32.mul (local.get $n) (local.get $h)) (local.get $i)) (local.get $row))))
+        (local.set $out (i32.add (local.get $y) (i32.mul (i32.mul (i32.add (i32.mul (local.get $n) (local.get $ho)) (local.get $i)) (local.get $wo)) (local.get $pix))))
+        (local.set $j (i32.const 0))
+        (block $j_done (loop $j_loop
+          (br_if $j_done (i32.ge_u (local.get $j) (local.get $quads)))
+          (local.set $co (i32.const 0))
+          (block $co_done (loop $co_loop
+            (br_if $co_done (i32.ge_u (local.get $co) (local.get $cout)))
+            (local.set $co2 (select (i32.add (local.get $co) (i32.const 1)) (local.get $co)
+              (i32.lt_u (i32.add (local.get $co) (i32.const 1)) (local.get $cout))))
+            (local.set $a (v128.const i32x4 0 0 0 0))
+            (local.set $b (v128.const i32x4 0 0 0 0))
+            (local.set $wp (i32.add (local.get $w) (i32.shl (local.get $co) (i32.const 2))))
+            (local.set $wp2 (i32.add (local.get $w) (i32.shl (local.get $co2) (i32.const 2))))
+            (local.set $p (i32.const 0))
+            (block $p_done (loop $p_loop
+              (br_if $p_done (i32.ge_u (local.get $p) (local.get $kh)))
+              (local.set $xp (i32.add (i32.add (local.get $xrow) (i32.mul (local.get $p) (local.get $row))) (i32.shl (local.get $j) (i32.const 2))))
+              (local.set $q (i32.const 0))
+              (block $q_done (loop $q_loop
+                (br_if $q_done (i32.ge_u (local.get $q) (local.get $kw)))
+                (local.set $v (v128.load (local.get $xp)))
+                (local.set $a (f32x4.add (local.get $a) (f32x4.mul (local.get $v) (v128.load32_splat (local.get $wp)))))
+                (local.set $b (f32x4.add (local.get $b) (f32x4.mul (local.get $v) (v128.load32_splat (local.get $wp2)))))
+                (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                (local.set $wp (i32.add (local.get $wp) (local.get $pix)))
+                (local.set $wp2 (i32.add (local.get $wp2) (local.get $pix)))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $q_loop)))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (br $p_loop)))
+            ;; y[n, i, j, co]
+            (local.set $xp (i32.add (i32.add (local.get $out) (i32.mul (local.get $j) (local.get $pix))) (i32.shl (local.get $co) (i32.const 2))))
+            (v128.store32_lane 0 (local.get $xp) (local.get $a))
+            (v128.store32_lane 1 (i32.add (local.get $xp) (local.get $pix)) (local.get $a))
+            (v128.store32_lane 2 (i32.add (local.get $xp) (i32.shl (local.get $pix) (i32.const 1))) (local.get $a))
+            (v128.store32_lane 3 (i32.add (local.get $xp) (i32.mul (local.get $pix) (i32.const 3))) (local.get $a))
+            (if (i32.ne (local.get $co2) (local.get $co))
+              (then
+                (v128.store32_lane offset=4 0 (local.get $xp) (local.get $b))
+                (v128.store32_lane offset=4 1 (i32.add (local.get $xp) (local.get $pix)) (local.get $b))
+                (v128.store32_lane offset=4 2 (i32.add (local.get $xp) (i32.shl (local.get $pix) (i32.const 1))) (local.get $b))
+                (v128.store32_lane offset=4 3 (i32.add (local.get $xp) (i32.mul (local.get $pix) (i32.const 3))) (local.get $b))))
+            (local.set $co (i32.add (local.get $co) (i32.const 2)))
+            (br $co_loop)))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $j_loop)))
+        ;; the last Wo mod 4 columns
+        (block $t_done (loop $t_loop
+          (br_if $t_done (i32.ge_u (local.get $j) (local.get $wo)))
+          (local.set $co (i32.const 0))
+          (block $tc_done (loop $tc_loop
+            (br_if $tc_done (i32.ge_u (local.get $co) (local.get $cout)))
+            (local.set $sa (f32.const 0))
+            (local.set $wp (i32.add (local.get $w) (i32.shl (local.get $co) (i32.const 2))))
+            (local.set $p (i32.const 0))
+            (block $tp_done (loop $tp_loop
+              (br_if $tp_done (i32.ge_u (local.get $p) (local.get $kh)))
+              (local.set $xp (i32.add (i32.add (local.get $xrow) (i32.mul (local.get $p) (local.get $row))) (i32.shl (local.get $j) (i32.const 2))))
+              (local.set $q (i32.const 0))
+              (block $tq_done (loop $tq_loop
+                (br_if $tq_done (i32.ge_u (local.get $q) (local.get $kw)))
+                (local.set $sa (f32.add (local.get $sa) (f32.mul (f32.load (local.get $xp)) (f32.load (local.get $wp)))))
+                (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                (local.set $wp (i32.add (local.get $wp) (local.get $pix)))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $tq_loop)))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (br $tp_loop)))
+            (f32.store (i32.add (i32.add (local.get $out) (i32.mul (local.get $j) (local.get $pix))) (i32.shl (local.get $co) (i32.const 2))) (local.get $sa))
+            (local.set $co (i32.add (local.get $co) (i32.const 1)))
+            (br $tc_loop)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $t_loop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $i_loop)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $n_loop))))
 )

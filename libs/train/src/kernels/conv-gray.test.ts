@@ -1,0 +1,38 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { strict as assert } from 'node:assert';
+import { before, test } from 'node:test';
+import { simd, type MemoryBackend } from './simd';
+import { randomValues, relativeError, runKernelOn, seededRandom, setUpBackends, sizeOf, useBackend } from './test-util';
+
+before(setUpBackends);
+
+const cases: Array<{ x: number[]; w: number[]; strides: number; pad: 'valid' | 'same'; ours: boolean }> = [
+  { x: [64, 32, 32, 1], w: [5, 5, 1, 6], strides: 1, pad: 'valid', ours: true }, // LeNet-5's C1
+  { x: [2, 9, 11, 1], w: [3, 2, 1, 5], strides: 1, pad: 'valid', ours: true }, // an odd channel count, 10 columns: a tail of 2
+  { x: [1, 4, 3, 1], w: [2, 2, 1, 1], strides: 1, pad: 'valid', ours: true }, // fewer columns than a vector
+  { x: [2, 9, 9, 1], w: [3, 3, 1, 4], strides: 2, pad: 'valid', ours: false },
+  { x: [2, 9, 9, 1], w: [3, 3, 1, 4], strides: 1, pad: 'same', ours: false },
+  { x: [2, 9, 9, 3], w: [3, 3, 3, 4], strides: 1, pad: 'valid', ours: false },
+];
+
+for (const c of cases) {
+  test(`Conv2D x=[${c.x}] w=[${c.w}] stride ${c.strides} ${c.pad} on wasm matches cpu (${c.ours ? 'one SIMD pass' : 'the built-in'})`, async () => {
+    const rand = seededRandom(sizeOf(c.x));
+    const inputs = { x: { values: randomValues(sizeOf(c.x), rand), shape: c.x }, filter: { values: randomValues(sizeOf(c.w), rand), shape: c.w } };
+    const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: 1 };
+    const cpu = await runKernelOn('cpu', 'Conv2D', inputs, attrs);
+    await useBackend('wasm');
+    const kernels = simd(tf.backend() as unknown as MemoryBackend);
+    const original = kernels.convGray;
+    let calls = 0;
+    kernels.convGray = (...a) => (calls++, original(...a));
+    try {
+      const wasm = await runKernelOn('wasm', 'Conv2D', inputs, attrs);
+      assert.deepEqual(wasm.shape, cpu.shape);
+      assert.ok(relativeError(wasm.values, cpu.values) < 1e-5, `relative error ${relativeError(wasm.values, cpu.values)}`);
+    } finally {
+      kernels.convGray = original;
+    }
+    assert.equal(calls, c.ours ? 1 : 0);
+  });
+}

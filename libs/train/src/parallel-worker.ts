@@ -5,7 +5,7 @@ import { size as shapeSize } from '../../graph';
 import { useBackend } from './backend';
 import type { BackendName } from './backend-choice';
 import { buildModel } from './model';
-import { CTRL, ERROR_BYTES, layout, sliceGradients, sliceSeed, STATUS, STOP, type WorkerData } from './parallel';
+import { CTRL, ERROR_BYTES, layout, sliceGradients, sliceSeed, spinWhileEqual, STATUS, STOP, type WorkerData } from './parallel';
 
 const { spec, training: t, classes, backend, slice, buffers } = workerData as WorkerData;
 const ctrl = new Int32Array(buffers.ctrl);
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   Atomics.notify(ctrl, CTRL.status);
 
   for (let seen = 0; ; ) {
+    spinWhileEqual(ctrl, CTRL.seq, seen);
     Atomics.wait(ctrl, CTRL.seq, seen);
     seen = Atomics.load(ctrl, CTRL.seq);
     if (seen === STOP) return;

@@ -25,6 +25,19 @@ export const STOP = -1;
 /** A worker waits this long for its first step (tfjs and wasm to load) and for each later one. */
 const TIMEOUT_MS = 120_000;
 
+/**
+ * Waits of a step (a worker for the next batch, this thread for the workers) spin this long before
+ * they sleep: waking a sleeping thread costs a few hundred microseconds on a VM, a few percent of a
+ * LeNet-5 step, while these waits rarely last a millisecond.
+ */
+const SPIN_MS = 2;
+
+/** Returns once `word` of `ctrl` differs from `value` or SPIN_MS have passed. */
+export function spinWhileEqual(ctrl: Int32Array, word: number, value: number): void {
+  const until = performance.now() + SPIN_MS;
+  while (Atomics.load(ctrl, word) === value && performance.now() < until);
+}
+
 export interface WorkerBuffers {
   ctrl: SharedArrayBuffer;
   images: SharedArrayBuffer;
@@ -129,6 +142,8 @@ export function startHelpers(spec: ModelSpec, t: ResolvedTraining, classes: numb
   });
   const waitFor = (h: (typeof helpers)[number], word: number, value: number) => {
     const deadline = Date.now() + TIMEOUT_MS;
+    const before = Atomics.load(h.ctrl, word);
+    if (before !== value) spinWhileEqual(h.ctrl, word, before);
     while (Atomics.load(h.ctrl, word) !== value) {
       if (Atomics.load(h.ctrl, CTRL.status) === STATUS.failed) throw new Error(`training thread ${helpers.indexOf(h) + 1} failed${h.error() ? `: ${h.error()}` : ''}`);
       if (Date.now() > deadline) throw new Error(`training thread ${helpers.indexOf(h) + 1} did not answer within ${TIMEOUT_MS / 1000} s`);

@@ -35,6 +35,15 @@ const pools: { x: number[]; size: [number, number]; strides: [number, number]; p
 ];
 
 for (const { x, size, strides, pad } of pools) {
+  test(`AvgPool x=[${x}] f=[${size}] s=[${strides}] p=${pad} matches cpu`, async () => {
+    const inputs = { x: { values: randomValues(sizeOf(x), seededRandom(sizeOf(x) + 7)), shape: x } };
+    const attrs = { filterSize: size, strides, pad };
+    const cpu = await runKernelOn('cpu', 'AvgPool', inputs, attrs);
+    const wasm = await runKernelOn('wasm', 'AvgPool', inputs, attrs);
+    assert.deepEqual(wasm.shape, cpu.shape);
+    assert.ok(relativeError(wasm.values, cpu.values) < 1e-6, `relative error ${relativeError(wasm.values, cpu.values)}`);
+  });
+
   test(`AvgPoolGrad x=[${x}] f=[${size}] s=[${strides}] p=${pad} matches cpu`, async () => {
     const rand = seededRandom(sizeOf(x));
     const info = { outH: pad === 'same' ? Math.ceil(x[1] / strides[0]) : Math.floor((x[1] - size[0]) / strides[0]) + 1, outW: pad === 'same' ? Math.ceil(x[2] / strides[1]) : Math.floor((x[2] - size[1]) / strides[1]) + 1 };

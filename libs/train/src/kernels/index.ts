@@ -3,6 +3,7 @@
 import '@tensorflow/tfjs-backend-wasm';
 import {
   Add,
+  AvgPool,
   AvgPoolGrad,
   BatchMatMul,
   Cast,
@@ -23,7 +24,7 @@ import { makeBatchMatMulConfig } from './batch-mat-mul';
 import { registerScaledTanh } from './scaled-tanh';
 import { registerAdam } from './adam';
 import { registerCrossEntropy } from './cross-entropy';
-import { makeAvgPoolGradConfig } from './avg-pool-grad';
+import { makeAvgPoolConfig, makeAvgPoolGradConfig } from './avg-pool';
 import { makeAddConfig, makeSumConfig } from './bias';
 import { makeCastConfig, makeIdentityConfig } from './views';
 import { makeConv2DConfig } from './conv-gray';
@@ -48,7 +49,7 @@ function mark(config: KernelConfig): KernelConfig {
 /**
  * Registers, for the 'wasm' backend only, a Conv2DBackpropFilter (which tfjs-backend-wasm lacks), faster
  * kernels for the cases training hits (Conv2D on grayscale input, Conv2DBackpropInput, BatchMatMul,
- * AvgPoolGrad, a bias's Add and Sum, an Identity and a same-dtype Cast that share their input's data; the
+ * AvgPool and AvgPoolGrad, a bias's Add and Sum, an Identity and a same-dtype Cast that share their input's data; the
  * built-ins keep the other cases), the fused scaled tanh, the softmax cross-entropy and Adam. Other
  * backends ('cpu', tfjs-node's 'tensorflow') are untouched. Safe to call more than once.
  */
@@ -64,6 +65,7 @@ export function registerWasmKernels(): void {
   }
   wrapBuiltin(Conv2D, makeConv2DConfig);
   wrapBuiltin(BatchMatMul, makeBatchMatMulConfig);
+  wrapBuiltin(AvgPool, makeAvgPoolConfig);
   wrapBuiltin(AvgPoolGrad, makeAvgPoolGradConfig);
   wrapBuiltin(Add, makeAddConfig);
   wrapBuiltin(Sum, makeSumConfig);

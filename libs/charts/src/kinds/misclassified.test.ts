@@ -30,6 +30,19 @@ test("the best run's misclassified images, each titled true → predicted (confi
   assert.ok(svg!.includes('0 → 1 (50%)'));
 });
 
+test('with a variant named baseline that is not the best, its images follow the best run\'s', async () => {
+  const baseline = withMistakes('baseline', 0.9, 3);
+  baseline.run = { ...baseline.run!, values: { variant: 'baseline' } };
+  const spec = JSON.parse(JSON.stringify(misclassifiedSpec([baseline, withMistakes('dropout', 0.95, 2)])));
+  assert.equal(spec.vconcat.length, 2);
+  assert.deepEqual(spec.vconcat.map((g: { title: { text: string } }) => g.title.text.split(':')[0]), ['the best run, dropout', 'the baseline']);
+  assert.deepEqual(spec.vconcat.map((g: { data: { values: unknown[] } }) => g.data.values.length), [2 * 16, 3 * 16]);
+  const { svg } = await renderChart(spec, { formats: ['svg'] });
+  assert.ok(svg!.includes('2 → 3 (52%)'), "the baseline's third image");
+  // The baseline as the best run: one grid.
+  assert.equal(JSON.parse(JSON.stringify(misclassifiedSpec([baseline]))).vconcat, undefined);
+});
+
 test('no run with misclassified images: a clear error', () => {
   assert.ok(!hasMisclassified([syntheticRun()]));
   assert.throws(() => misclassifiedSpec([syntheticRun()]), (e: unknown) => e instanceof ChartsError && e.code === 'NO_MISCLASSIFIED');

@@ -1,6 +1,7 @@
 /** Test support: runs an exported file with onnxruntime-node and compares it with a reference. */
 import { strict as assert } from 'node:assert';
 import * as ort from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
 import type { Weights } from '../../../artifacts';
 import { describeModel, size, type ModelSpec } from '../../../graph';
 import { exportOnnx } from '../export';
@@ -14,6 +15,18 @@ export function openSession(bytes: Uint8Array): Promise<ort.InferenceSession> {
 export async function runLogits(session: ort.InferenceSession, images: Float32Array, dims: number[]): Promise<ort.Tensor> {
   const result = await session.run({ input: new ort.Tensor('float32', images, dims) });
   return result.logits as ort.Tensor;
+}
+
+/** The same file's logits from onnxruntime-web (its wasm build, here under Node, one thread: as in a browser without cross-origin isolation). */
+export async function runLogitsWeb(bytes: Uint8Array, images: Float32Array, dims: number[]): Promise<Float32Array> {
+  ortWeb.env.wasm.numThreads = 1;
+  const session = await ortWeb.InferenceSession.create(bytes);
+  try {
+    const result = await session.run({ input: new ortWeb.Tensor('float32', images, dims) });
+    return result.logits.data as Float32Array;
+  } finally {
+    await session.release();
+  }
 }
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

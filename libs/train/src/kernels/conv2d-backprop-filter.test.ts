@@ -81,6 +81,8 @@ const lenetCases: Array<[string, Case, number]> = [
   ['LeNet-5 C3', { x: [64, 14, 14, 6], k: [5, 5], cout: 16, strides: [1, 1], pad: 'valid' }, 2],
   ['LeNet-5 C5', { x: [64, 5, 5, 16], k: [5, 5], cout: 120, strides: [1, 1], pad: 'valid' }, 3],
   ["LeNet-5 C1, 28x28 'same'", { x: [64, 28, 28, 1], k: [5, 5], cout: 6, strides: [1, 1], pad: 'same' }, 4],
+  // The NHWC pass takes channels in pairs and sixteens: two passes over the output channels here.
+  ['4 channels in, 32 out, 3x2 filter', { x: [2, 9, 7, 4], k: [3, 2], cout: 32, strides: [1, 1], pad: 'valid' }, 5],
 ];
 
 describe('Conv2DBackpropFilter on wasm matches tfjs-backend-cpu', () => {

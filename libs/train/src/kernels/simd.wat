@@ -549,4 +549,91 @@
         (br $oy_loop)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $n_loop))))
+
+  ;; The filter gradient of a stride-1 conv without padding straight from NHWC operands, for an even Cin
+  ;; and Cout a multiple of 16: dw[p, q, ci, co] = sum over n, i, j of x[n, i + p, j + q, ci] * dy[n, i, j, co].
+  ;; Each pass keeps two input channels by sixteen output channels in eight vector accumulators, so
+  ;; every load of dy serves two channels of x. Sizes count floats; pointers are bytes.
+  (func (export "convFilterGradNhwc") (param $x i32) (param $dy i32) (param $dw i32)
+    (param $batch i32) (param $h i32) (param $w i32) (param $cin i32) (param $ho i32) (param $wo i32) (param $cout i32)
+    (param $kh i32) (param $kw i32)
+    (local $p i32) (local $q i32) (local $ci i32) (local $co i32) (local $n i32) (local $i i32) (local $j i32)
+    (local $xp i32) (local $dp i32) (local $out i32) (local $pixi i32) (local $pixo i32)
+    (local $xa v128) (local $xb v128) (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
+    (local.set $pixi (i32.shl (local.get $cin) (i32.const 2)))
+    (local.set $pixo (i32.shl (local.get $cout) (i32.const 2)))
+    (block $p_done (loop $p_loop
+      (br_if $p_done (i32.ge_u (local.get $p) (local.get $kh)))
+      (local.set $q (i32.const 0))
+      (block $q_done (loop $q_loop
+        (br_if $q_done (i32.ge_u (local.get $q) (local.get $kw)))
+        (local.set $ci (i32.const 0))
+        (block $ci_done (loop $ci_loop
+          (br_if $ci_done (i32.ge_u (local.get $ci) (local.get $cin)))
+          (local.set $co (i32.const 0))
+          (block $co_done (loop $co_loop
+            (br_if $co_done (i32.ge_u (local.get $co) (local.get $cout)))
+            (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $b0 (v128.const i32x4 0 0 0 0))
+            (local.set $a1 (v128.const i32x4 0 0 0 0)) (local.set $b1 (v128.const i32x4 0 0 0 0))
+            (local.set $a2 (v128.const i32x4 0 0 0 0)) (local.set $b2 (v128.const i32x4 0 0 0 0))
+            (local.set $a3 (v128.const i32x4 0 0 0 0)) (local.set $b3 (v128.const i32x4 0 0 0 0))
+            (local.set $n (i32.const 0))
+            (block $n_done (loop $n_loop
+              (br_if $n_done (i32.ge_u (local.get $n) (local.get $batch)))
+              (local.set $i (i32.const 0))
+              (block $i_done (loop $i_loop
+                (br_if $i_done (i32.ge_u (local.get $i) (local.get $ho)))
+                ;; x[n, i + p, q, ci] and dy[n, i, 0, co]
+                (local.set $xp (i32.add (local.get $x) (i32.add
+                  (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $h)) (i32.add (local.get $i) (local.get $p))) (local.get $w)) (local.get $q)) (local.get $pixi))
+                  (i32.shl (local.get $ci) (i32.const 2)))))
+                (local.set $dp (i32.add (local.get $dy) (i32.add
+                  (i32.mul (i32.mul (i32.add (i32.mul (local.get $n) (local.get $ho)) (local.get $i)) (local.get $wo)) (local.get $pixo))
+                  (i32.shl (local.get $co) (i32.const 2)))))
+                (local.set $j (i32.const 0))
+                (block $j_done (loop $j_loop
+                  (br_if $j_done (i32.ge_u (local.get $j) (local.get $wo)))
+                    (local.set $xa (v128.load32_splat (local.get $xp)))
+                    (local.set $xb (v128.load32_splat offset=4 (local.get $xp)))
+                    (local.set $d0 (v128.load offset=0 (local.get $dp)))
+                    (local.set $d1 (v128.load offset=16 (local.get $dp)))
+                    (local.set $d2 (v128.load offset=32 (local.get $dp)))
+                    (local.set $d3 (v128.load offset=48 (local.get $dp)))
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $xa) (local.get $d0))))
+                    (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $xb) (local.get $d0))))
+                    (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $xa) (local.get $d1))))
+                    (local.set $b1 (f32x4.add (local.get $b1) (f32x4.mul (local.get $xb) (local.get $d1))))
+                    (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $xa) (local.get $d2))))
+                    (local.set $b2 (f32x4.add (local.get $b2) (f32x4.mul (local.get $xb) (local.get $d2))))
+                    (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $xa) (local.get $d3))))
+                    (local.set $b3 (f32x4.add (local.get $b3) (f32x4.mul (local.get $xb) (local.get $d3))))
+                  (local.set $xp (i32.add (local.get $xp) (local.get $pixi)))
+                  (local.set $dp (i32.add (local.get $dp) (local.get $pixo)))
+                  (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                  (br $j_loop)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $i_loop)))
+              (local.set $n (i32.add (local.get $n) (i32.const 1)))
+              (br $n_loop)))
+            ;; dw[p, q, ci, co] and dw[p, q, ci + 1, co]
+            (local.set $out (i32.add (local.get $dw) (i32.shl
+              (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $p) (local.get $kw)) (local.get $q)) (local.get $cin)) (local.get $ci)) (local.get $cout)) (local.get $co))
+              (i32.const 2))))
+            (v128.store offset=0 (local.get $out) (local.get $a0))
+            (v128.store offset=16 (local.get $out) (local.get $a1))
+            (v128.store offset=32 (local.get $out) (local.get $a2))
+            (v128.store offset=48 (local.get $out) (local.get $a3))
+            (v128.store offset=0 (i32.add (local.get $out) (local.get $pixo)) (local.get $b0))
+            (v128.store offset=16 (i32.add (local.get $out) (local.get $pixo)) (local.get $b1))
+            (v128.store offset=32 (i32.add (local.get $out) (local.get $pixo)) (local.get $b2))
+            (v128.store offset=48 (i32.add (local.get $out) (local.get $pixo)) (local.get $b3))
+            (local.set $co (i32.add (local.get $co) (i32.const 16)))
+            (br $co_loop)))
+          (local.set $ci (i32.add (local.get $ci) (i32.const 2)))
+          (br $ci_loop)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $q_loop)))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $p_loop))))
 )

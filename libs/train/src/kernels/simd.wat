@@ -4,51 +4,53 @@
 (module
   (import "env" "memory" (memory 1))
 
-  ;; a * tanh(s * x) on two vectors of four lanes, computed side by side (one alone leaves the CPU waiting
+  ;; a * tanh(s * x) on four vectors of four lanes, computed side by side (one alone leaves the CPU waiting
   ;; on its chain of dependent operations). tanh z = z P(z^2) / Q(z^2), a rational minimax fit on
-  ;; |z| <= 7.905 (as in Eigen's fast float tanh; |error| < 5e-7, and tanh rounds to 1 beyond), z itself
-  ;; below |z| = 4e-4.
-  (func $tanh8 (param $x0 v128) (param $x1 v128) (param $s v128) (param $a v128) (result v128 v128)
-    (local $z0 v128) (local $c0 v128) (local $q0 v128) (local $r0 v128)
-    (local $z1 v128) (local $c1 v128) (local $q1 v128) (local $r1 v128)
-    (local.set $z0 (f32x4.mul (local.get $x0) (local.get $s)))
-    (local.set $z1 (f32x4.mul (local.get $x1) (local.get $s)))
-    (local.set $c0 (f32x4.pmax (f32x4.pmin (local.get $z0) (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805)) (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805)))
+  ;; |z| <= 7.905 (as in Eigen's fast float tanh; |error| < 5e-7, and tanh rounds to 1 beyond); near 0 it
+  ;; is z times 1 - 1.3e-7, and it keeps the sign of zero.
+  (func $tanh16 (param $x0 v128) (param $x1 v128) (param $x2 v128) (param $x3 v128) (param $s v128) (param $a v128) (result v128 v128 v128 v128)
+    (local $c0 v128) (local $q0 v128) (local $c1 v128) (local $q1 v128) (local $c2 v128) (local $q2 v128) (local $c3 v128) (local $q3 v128)
+    (local.set $c0 (f32x4.pmax (f32x4.pmin (f32x4.mul (local.get $x0) (local.get $s)) (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805)) (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805)))
     (local.set $q0 (f32x4.mul (local.get $c0) (local.get $c0)))
-    (local.set $r0 (f32x4.div (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16) (local.get $q0)) (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)) (local.get $q0)) (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)) (local.get $q0)) (v128.const f32x4 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08)) (local.get $q0)) (v128.const f32x4 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05)) (local.get $q0)) (v128.const f32x4 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04)) (local.get $q0)) (v128.const f32x4 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03)) (local.get $c0)) (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06) (local.get $q0)) (v128.const f32x4 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04)) (local.get $q0)) (v128.const f32x4 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03)) (local.get $q0)) (v128.const f32x4 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03))))
-    (local.set $r0 (f32x4.mul (local.get $a)
-      (v128.bitselect (local.get $z0) (local.get $r0) (f32x4.lt (f32x4.abs (local.get $z0)) (v128.const f32x4 0.0004 0.0004 0.0004 0.0004)))))
-    (local.set $c1 (f32x4.pmax (f32x4.pmin (local.get $z1) (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805)) (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805)))
+    (local.set $x0 (f32x4.mul (local.get $a) (f32x4.div (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16) (local.get $q0)) (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)) (local.get $q0)) (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)) (local.get $q0)) (v128.const f32x4 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08)) (local.get $q0)) (v128.const f32x4 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05)) (local.get $q0)) (v128.const f32x4 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04)) (local.get $q0)) (v128.const f32x4 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03)) (local.get $c0)) (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06) (local.get $q0)) (v128.const f32x4 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04)) (local.get $q0)) (v128.const f32x4 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03)) (local.get $q0)) (v128.const f32x4 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03)))))
+    (local.set $c1 (f32x4.pmax (f32x4.pmin (f32x4.mul (local.get $x1) (local.get $s)) (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805)) (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805)))
     (local.set $q1 (f32x4.mul (local.get $c1) (local.get $c1)))
-    (local.set $r1 (f32x4.div (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16) (local.get $q1)) (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)) (local.get $q1)) (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)) (local.get $q1)) (v128.const f32x4 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08)) (local.get $q1)) (v128.const f32x4 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05)) (local.get $q1)) (v128.const f32x4 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04)) (local.get $q1)) (v128.const f32x4 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03)) (local.get $c1)) (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06) (local.get $q1)) (v128.const f32x4 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04)) (local.get $q1)) (v128.const f32x4 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03)) (local.get $q1)) (v128.const f32x4 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03))))
-    (local.set $r1 (f32x4.mul (local.get $a)
-      (v128.bitselect (local.get $z1) (local.get $r1) (f32x4.lt (f32x4.abs (local.get $z1)) (v128.const f32x4 0.0004 0.0004 0.0004 0.0004)))))
-    (local.get $r0)
-    (local.get $r1))
+    (local.set $x1 (f32x4.mul (local.get $a) (f32x4.div (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16) (local.get $q1)) (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)) (local.get $q1)) (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)) (local.get $q1)) (v128.const f32x4 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08)) (local.get $q1)) (v128.const f32x4 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05)) (local.get $q1)) (v128.const f32x4 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04)) (local.get $q1)) (v128.const f32x4 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03)) (local.get $c1)) (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06) (local.get $q1)) (v128.const f32x4 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04)) (local.get $q1)) (v128.const f32x4 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03)) (local.get $q1)) (v128.const f32x4 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03)))))
+    (local.set $c2 (f32x4.pmax (f32x4.pmin (f32x4.mul (local.get $x2) (local.get $s)) (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805)) (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805)))
+    (local.set $q2 (f32x4.mul (local.get $c2) (local.get $c2)))
+    (local.set $x2 (f32x4.mul (local.get $a) (f32x4.div (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16) (local.get $q2)) (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)) (local.get $q2)) (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)) (local.get $q2)) (v128.const f32x4 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08)) (local.get $q2)) (v128.const f32x4 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05)) (local.get $q2)) (v128.const f32x4 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04)) (local.get $q2)) (v128.const f32x4 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03)) (local.get $c2)) (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06) (local.get $q2)) (v128.const f32x4 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04)) (local.get $q2)) (v128.const f32x4 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03)) (local.get $q2)) (v128.const f32x4 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03)))))
+    (local.set $c3 (f32x4.pmax (f32x4.pmin (f32x4.mul (local.get $x3) (local.get $s)) (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805)) (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805)))
+    (local.set $q3 (f32x4.mul (local.get $c3) (local.get $c3)))
+    (local.set $x3 (f32x4.mul (local.get $a) (f32x4.div (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16) (local.get $q3)) (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)) (local.get $q3)) (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)) (local.get $q3)) (v128.const f32x4 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08)) (local.get $q3)) (v128.const f32x4 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05)) (local.get $q3)) (v128.const f32x4 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04)) (local.get $q3)) (v128.const f32x4 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03)) (local.get $c3)) (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06) (local.get $q3)) (v128.const f32x4 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04)) (local.get $q3)) (v128.const f32x4 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03)) (local.get $q3)) (v128.const f32x4 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03)))))
+    (local.get $x0) (local.get $x1) (local.get $x2) (local.get $x3))
 
   ;; y = a * tanh(s * x)
   (func (export "scaledTanh") (param $x i32) (param $y i32) (param $n i32) (param $s f32) (param $a f32)
-    (local $end i32) (local $vs v128) (local $va v128) (local $y0 v128) (local $y1 v128)
+    (local $end i32) (local $vs v128) (local $va v128) (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128)
     (local.set $vs (f32x4.splat (local.get $s)))
     (local.set $va (f32x4.splat (local.get $a)))
-    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 2))))
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -16)) (i32.const 2))))
     (block $done
-      (loop $eights
+      (loop $sixteens
         (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-        (call $tanh8 (v128.load (local.get $x)) (v128.load offset=16 (local.get $x)) (local.get $vs) (local.get $va))
-        (local.set $y1) (local.set $y0)
+        (call $tanh16 (v128.load (local.get $x)) (v128.load offset=16 (local.get $x)) (v128.load offset=32 (local.get $x))
+          (v128.load offset=48 (local.get $x)) (local.get $vs) (local.get $va))
+        (local.set $y3) (local.set $y2) (local.set $y1) (local.set $y0)
         (v128.store (local.get $y) (local.get $y0))
         (v128.store offset=16 (local.get $y) (local.get $y1))
-        (local.set $x (i32.add (local.get $x) (i32.const 32)))
-        (local.set $y (i32.add (local.get $y) (i32.const 32)))
-        (br $eights)))
-    ;; the last n mod 8 elements, one lane at a time
-    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const 7)) (i32.const 2))))
+        (v128.store offset=32 (local.get $y) (local.get $y2))
+        (v128.store offset=48 (local.get $y) (local.get $y3))
+        (local.set $x (i32.add (local.get $x) (i32.const 64)))
+        (local.set $y (i32.add (local.get $y) (i32.const 64)))
+        (br $sixteens)))
+    ;; the last n mod 16 elements, one lane at a time
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const 15)) (i32.const 2))))
     (block $tail_done
       (loop $tail
         (br_if $tail_done (i32.ge_u (local.get $x) (local.get $end)))
-        (call $tanh8 (v128.load32_zero (local.get $x)) (v128.const i32x4 0 0 0 0) (local.get $vs) (local.get $va))
-        (drop)
+        (call $tanh16 (v128.load32_zero (local.get $x)) (v128.const i32x4 0 0 0 0) (v128.const i32x4 0 0 0 0) (v128.const i32x4 0 0 0 0)
+          (local.get $vs) (local.get $va))
+        (drop) (drop) (drop)
         (local.set $y0)
         (v128.store32_lane 0 (local.get $y) (local.get $y0))
         (local.set $x (i32.add (local.get $x) (i32.const 4)))

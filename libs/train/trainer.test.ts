@@ -160,13 +160,22 @@ test('a few steps on wasm and on cpu from the same seed give the same weights wi
 test('a training long enough gets one estimate of its duration, from steps measured after the first few; a short one none', async () => {
   const estimates: Estimate[] = [];
   const t = withDefaults('Training', { epochs: 8, 'batch-size': 16 }) as ResolvedTraining;
-  await train({ model, training: t, classes: 3, ...data, progress: quiet, onEstimate: (e) => estimates.push(e) });
+  // These trainings take well under the 2 s that a real one leaves out first.
+  await train({ model, training: t, classes: 3, ...data, progress: quiet, onEstimate: (e) => estimates.push(e), estimateAfterSeconds: 0 });
   assert.equal(estimates.length, 1);
   const [e] = estimates;
   assert.ok(e.measured >= 1 && e.measured <= 30, `measured ${e.measured}`);
+  assert.ok(e.after >= 0 && e.after < 5, `after ${e.after} s`);
   assert.ok(e.samplesPerSecond > 0 && Number.isFinite(e.samplesPerSecond));
   assert.ok(Math.abs(e.seconds - (96 * 8) / e.samplesPerSecond) < 1e-9, 'every epoch of every sample at the measured speed');
   const short = withDefaults('Training', { epochs: 2, 'batch-size': 16 }) as ResolvedTraining;
-  await train({ model, training: short, classes: 3, ...data, progress: quiet, onEstimate: (x) => estimates.push(x) });
+  await train({ model, training: short, classes: 3, ...data, progress: quiet, onEstimate: (x) => estimates.push(x), estimateAfterSeconds: 0 });
   assert.equal(estimates.length, 1, 'twelve steps are over before an estimate could help');
+});
+
+test('the estimate leaves out the first seconds of a training: none when the training ends before them', async () => {
+  const estimates: Estimate[] = [];
+  const t = withDefaults('Training', { epochs: 8, 'batch-size': 16 }) as ResolvedTraining;
+  await train({ model, training: t, classes: 3, ...data, progress: quiet, onEstimate: (e) => estimates.push(e), estimateAfterSeconds: 60 });
+  assert.equal(estimates.length, 0);
 });

@@ -46,10 +46,10 @@ export async function runTrain(ctx: StageContext): Promise<void> {
     progress: makeProgress(),
     onStart: (summary) =>
       ctx.log(`training ${modelName}${several ? ` (run ${ctx.stage.run!.id}: ${ctx.stage.run!.label})` : ''}: ${summary.paramCount.toLocaleString('en-US')} parameters${matchedText(summary.paramCount)}, backend ${backend}, ${threads} thread${threads > 1 ? 's' : ''}, ${loaded.train.count} samples, batch ${training['batch-size']}, ${training.epochs} epochs, seed ${training.seed}`),
-    onEstimate: ({ seconds, samplesPerSecond, measured }) => {
+    onEstimate: ({ seconds, samplesPerSecond, measured, after }) => {
       // A long training started by mistake is worth a hint at the quick profile.
       const hint = seconds > LONG_SECONDS && !ctx.profile ? `; --configuration=quick (Nx) or --profile quick runs it in seconds` : '';
-      ctx.log(`expected training time: about ${duration(seconds)} (${training.epochs} epochs at ${Math.round(samplesPerSecond).toLocaleString('en-US')} samples/s, measured over ${measured} steps; validation not included)${hint}`);
+      ctx.log(`expected training time: about ${duration(seconds)} (${training.epochs} epochs at ${Math.round(samplesPerSecond).toLocaleString('en-US')} samples/s, measured over ${measured} steps after the first ${after.toFixed(1)} s; validation not included)${hint}`);
     },
   });
 

@@ -30,6 +30,8 @@ export interface TrainOptions {
   onStart?(summary: ModelSummary): void;
   /** Called once, early in a training long enough to need it, with the expected time of all its steps. */
   onEstimate?(estimate: Estimate): void;
+  /** Seconds of training before the estimate's steps are measured (default 2; tests of short trainings set 0). */
+  estimateAfterSeconds?: number;
 }
 
 export interface Estimate {
@@ -38,10 +40,16 @@ export interface Estimate {
   samplesPerSecond: number;
   /** The steps measured, after the first ones (which compile and warm caches). */
   measured: number;
+  /** Seconds of training before the measured steps. */
+  after: number;
 }
 
-/** Steps left out of the estimate, then at most this many steps or seconds measured. */
-const ESTIMATE = { skip: 3, steps: 30, seconds: 3 };
+/**
+ * Left out of the estimate: the first `skip` steps and the first `afterSeconds` of training (V8 optimizes the
+ * wasm code in the background meanwhile: LeNet-5's first steps run at about half the speed of the rest).
+ * Then at most `steps` steps or `seconds` are measured.
+ */
+const ESTIMATE = { skip: 3, afterSeconds: 2, steps: 30, seconds: 3 };
 
 export interface TrainResult {
   summary: ModelSummary;
@@ -112,7 +120,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let lastGood = model.weights();
   let nextYield = Date.now() + YIELD_EVERY_MS;
   const totalSteps = batches * t.epochs;
+  const trainStart = performance.now();
+  const estimateAfter = opts.estimateAfterSeconds ?? ESTIMATE.afterSeconds;
+  let estimate: 'waiting' | 'measuring' | 'done' = opts.onEstimate && totalSteps > ESTIMATE.skip + ESTIMATE.steps ? 'waiting' : 'done';
   let measureFrom = 0;
+  let measureStep = 0;
   let measuredSamples = 0;
 
   try {
@@ -135,15 +147,19 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         const { loss: lossValue, correct: right } = stepper.run(images, labels, step);
         correct += right;
         step++;
-        if (opts.onEstimate && totalSteps > ESTIMATE.skip + ESTIMATE.steps && step > ESTIMATE.skip && measureFrom >= 0) {
-          if (step === ESTIMATE.skip + 1) measureFrom = performance.now();
-          else measuredSamples += labels.length;
+        if (estimate === 'waiting' && step >= ESTIMATE.skip && performance.now() - trainStart >= estimateAfter * 1000) {
+          estimate = 'measuring';
+          measureFrom = performance.now();
+          measureStep = step;
+        } else if (estimate === 'measuring') {
+          measuredSamples += labels.length;
           const seconds = (performance.now() - measureFrom) / 1000;
-          const measured = step - ESTIMATE.skip - 1;
-          if (measured >= ESTIMATE.steps || (measured > 0 && seconds >= ESTIMATE.seconds)) {
+          const measured = step - measureStep;
+          if (measured >= ESTIMATE.steps || seconds >= ESTIMATE.seconds) {
             const samplesPerSecond = measuredSamples / seconds;
-            opts.onEstimate({ seconds: (opts.train.count * t.epochs) / samplesPerSecond, samplesPerSecond, measured });
-            measureFrom = -1;
+            const after = (measureFrom - trainStart) / 1000;
+            opts.onEstimate!({ seconds: (opts.train.count * t.epochs) / samplesPerSecond, samplesPerSecond, measured, after });
+            estimate = 'done';
           }
         }
         if (!Number.isFinite(lossValue)) {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { getKernel, registerKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import { offset, simd, type MemoryBackend } from './simd';
-import { WASM } from './wasm-ops';
+import { registerOnce, WASM } from './wasm-ops';
 
 const ADAM = 'TrainyardAdam';
 
@@ -35,7 +35,7 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
 const config: KernelConfig = { kernelName: ADAM, backendName: WASM, kernelFunc: forward };
 
 export function registerAdam(): void {
-  if (getKernel(ADAM, WASM) === undefined) registerKernel(config);
+  registerOnce([config]);
 }
 
 /**

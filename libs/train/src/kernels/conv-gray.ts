@@ -1,6 +1,6 @@
 import { backend_util, Conv2D, type Conv2DAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { offset, simd, type MemoryBackend } from './simd';
-import { WASM } from './wasm-ops';
+import { isUnpadded, WASM } from './wasm-ops';
 
 /**
  * Conv2D for wasm on one-channel (grayscale) input at stride 1 without padding, LeNet-5's C1: one SIMD
@@ -15,8 +15,7 @@ export function makeConv2DConfig(builtin: KernelConfig): KernelConfig {
       return builtin.kernelFunc(args);
     }
     const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, false, 'channelsLast');
-    const { top, bottom, left, right } = info.padInfo;
-    if (info.strideHeight !== 1 || info.strideWidth !== 1 || info.dilationHeight !== 1 || info.dilationWidth !== 1 || top + bottom + left + right !== 0) {
+    if (info.strideHeight !== 1 || info.strideWidth !== 1 || info.dilationHeight !== 1 || info.dilationWidth !== 1 || !isUnpadded(info.padInfo)) {
       return builtin.kernelFunc(args);
     }
     const b = args.backend as unknown as MemoryBackend;

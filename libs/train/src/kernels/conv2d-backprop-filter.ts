@@ -10,6 +10,7 @@ import {
   conv2d,
   Intermediates,
   isFullWindow,
+  isUnpadded,
   matMul,
   reshapeView,
   slice,
@@ -74,8 +75,7 @@ export function conv2DBackpropFilterWasm(args: {
 
   const tmp = new Intermediates(backend);
   try {
-    const { top, bottom: padBottom, left, right: padRight } = padInfo;
-    const direct = strideHeight === 1 && strideWidth === 1 && top + padBottom + left + padRight === 0 && !isFullWindow(info);
+    const direct = strideHeight === 1 && strideWidth === 1 && isUnpadded(padInfo) && !isFullWindow(info);
     const b = backend as unknown as MemoryBackend;
     if (direct && inChannels % 2 === 0 && outChannels % 16 === 0) {
       // Stride 1 without padding, channels in pairs and sixteens (LeNet-5's C3): one SIMD pass over the NHWC

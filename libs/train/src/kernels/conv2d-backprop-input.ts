@@ -11,6 +11,7 @@ import {
   depthwiseConv2d,
   Intermediates,
   isFullWindow,
+  isUnpadded,
   matMul,
   padConstant,
   reshapeView,
@@ -71,8 +72,7 @@ export function inputGradPlan(
   const [batch, outHeight, outWidth, outChannels] = dyShape;
   if (outHeight !== info.outHeight || outWidth !== info.outWidth) return null;
   const { inHeight, inWidth, inChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
-  const unpadded = padInfo.top + padInfo.bottom + padInfo.left + padInfo.right === 0;
-  const method = isFullWindow(info) ? 'matmul' : inChannels === 1 ? 'depthwise' : unpadded ? 'col2im' : 'conv';
+  const method = isFullWindow(info) ? 'matmul' : inChannels === 1 ? 'depthwise' : isUnpadded(padInfo) ? 'col2im' : 'conv';
   // dx = conv(dy dilated by the stride and zero padded, flipped filter), with padded length
   // H + kh - 1 per axis. The zero insertion leaves stride-1 extra zeros at the end, which
   // count toward the bottom/right pad.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { getGradient, getKernel, registerGradient, registerKernel, type GradConfig, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
-import { WASM, type HeapBackend } from './wasm-ops';
+import { getKernel, type GradConfig, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { registerOnce, WASM, type HeapBackend } from './wasm-ops';
 
 /**
  * scale × the mean over a batch of the softmax cross-entropy of logits [N, C] against labels [N, C]
@@ -79,8 +79,7 @@ const gradient: GradConfig = {
 
 /** Registers the two wasm kernels and the gradient; safe to call more than once. */
 export function registerCrossEntropy(): void {
-  for (const config of configs) if (getKernel(config.kernelName, WASM) === undefined) registerKernel(config);
-  if (getGradient(CROSS_ENTROPY) === undefined) registerGradient(gradient);
+  registerOnce(configs, gradient);
 }
 
 /** scale × mean softmax cross-entropy of `logits` against `labels` (one-hot or soft): the fused kernel where the backend has it. */

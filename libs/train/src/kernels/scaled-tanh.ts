@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { getGradient, getKernel, registerGradient, registerKernel, type GradConfig, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, type GradConfig, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import { offset, simd, type MemoryBackend } from './simd';
-import { WASM } from './wasm-ops';
+import { registerOnce, WASM } from './wasm-ops';
 
 /**
  * a · tanh(s · x), the tanh of every model here (s = a = 1 for plain tanh, LeNet-5's 1.7159 · tanh(2x/3)),
@@ -52,8 +52,7 @@ const gradient: GradConfig = {
 
 /** Registers the two wasm kernels and the gradient; safe to call more than once. */
 export function registerScaledTanh(): void {
-  for (const config of configs) if (getKernel(config.kernelName, WASM) === undefined) registerKernel(config);
-  if (getGradient(SCALED_TANH) === undefined) registerGradient(gradient);
+  registerOnce(configs, gradient);
 }
 
 /** a · tanh(s · x): the fused kernel where the active backend has it, built-ins elsewhere. */

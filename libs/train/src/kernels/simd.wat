@@ -228,7 +228,7 @@
     (param $tap i32)
     (local $vscale v128) (local $pix i32) (local $row i32) (local $img i32) (local $quads i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $fy i32) (local $fx i32) (local $k i32) (local $base i32) (local $to i32)
-    (local $from i32) (local $window i32) (local $run i32) (local $reps i32)
+    (local $from i32) (local $window i32) (local $run i32) (local $reps i32) (local $runTap i32)
     (local.set $vscale (f32x4.splat (local.get $scale)))
     (local.set $pix (i32.shl (local.get $c) (i32.const 2)))
     (local.set $row (i32.mul (local.get $inW) (local.get $pix)))
@@ -237,6 +237,8 @@
     (if (i32.eq (local.get $tap) (local.get $pix))
       (then (local.set $run (i32.mul (local.get $fw) (local.get $pix))) (local.set $reps (i32.const 1)))
       (else (local.set $run (local.get $pix)) (local.set $reps (local.get $fw))))
+    ;; bytes src moves per run: the run's pixels' share of it
+    (local.set $runTap (i32.mul (local.get $tap) (i32.div_u (local.get $run) (local.get $pix))))
     (local.set $quads (i32.and (local.get $run) (i32.const -16)))
     ;; bytes of src per window
     (local.set $window (i32.add (local.get $pix) (i32.mul (i32.sub (i32.mul (local.get $fh) (local.get $fw)) (i32.const 1)) (local.get $tap))))
@@ -277,7 +279,7 @@
                     (f32.mul (f32.load (i32.add (local.get $from) (local.get $k))) (local.get $scale))))
                 (local.set $k (i32.add (local.get $k) (i32.const 4)))
                 (br $s_loop)))
-              (local.set $from (i32.add (local.get $from) (i32.mul (local.get $tap) (i32.div_u (local.get $run) (local.get $pix)))))
+              (local.set $from (i32.add (local.get $from) (local.get $runTap)))
               (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
               (br $fx_loop)))
             (local.set $fy (i32.add (local.get $fy) (i32.const 1)))

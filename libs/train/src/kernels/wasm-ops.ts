@@ -1,6 +1,11 @@
 import {
+  getGradient,
   getKernel,
+  registerGradient,
+  registerKernel,
   type DataId,
+  type GradConfig,
+  type KernelConfig,
   type NamedAttrMap,
   type NamedTensorInfoMap,
   type TensorInfo,
@@ -133,6 +138,17 @@ export function sumLastAxis(backend: RefCountedBackend, x: TensorInfo): TensorIn
   return runWasmKernel('Sum', backend, { x }, { axis: [x.shape.length - 1], keepDims: true });
 }
 
+/** Registers the kernels (and the gradient) not registered yet: safe to call more than once. */
+export function registerOnce(configs: KernelConfig[], gradient?: GradConfig): void {
+  for (const config of configs) if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
+  if (gradient !== undefined && getGradient(gradient.kernelName) === undefined) registerGradient(gradient);
+}
+
+/** True when a conv or pool pads no side. */
+export function isUnpadded({ top, bottom, left, right }: { top: number; bottom: number; left: number; right: number }): boolean {
+  return top === 0 && bottom === 0 && left === 0 && right === 0;
+}
+
 /**
  * True when the filter covers the whole (unpadded) input, so the conv is a matrix product:
  * y[n, co] = sum over (p, q, ci) of x[n, p, q, ci] * w[p, q, ci, co].
@@ -144,13 +160,5 @@ export function isFullWindow(info: {
   filterWidth: number;
   padInfo: { top: number; bottom: number; left: number; right: number };
 }): boolean {
-  const { top, bottom, left, right } = info.padInfo;
-  return (
-    info.inHeight === info.filterHeight &&
-    info.inWidth === info.filterWidth &&
-    top === 0 &&
-    bottom === 0 &&
-    left === 0 &&
-    right === 0
-  );
+  return info.inHeight === info.filterHeight && info.inWidth === info.filterWidth && isUnpadded(info.padInfo);
 }

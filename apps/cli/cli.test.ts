@@ -86,7 +86,7 @@ test('unknown commands and stages are usage errors', () => {
   assert.equal(cli('frobnicate').status, 2);
   const r = cli('stage', 'pipelines/lenet-l2.yaml', 'nope');
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /has no stage 'nope' \(it has data, train, export, evaluate, charts\)/);
+  assert.match(r.stderr, /has no stage 'nope' \(it has data, train, export, evaluate, features, charts\)/);
 });
 
 test('output cut short by its reader (plan | head) ends quietly', () => {

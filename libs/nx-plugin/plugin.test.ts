@@ -33,7 +33,7 @@ test('every pipelines/*.yaml becomes targets of the project "pipeline"; each sta
   assert.equal(PIPELINES_GLOB, 'pipelines/*.yaml');
   assert.equal(PROJECT, 'pipeline');
   const targets = await infer({ 'lenet-l2.yaml': lenet, 'other.yaml': lenet });
-  const stages = ['data', 'train', 'export', 'evaluate', 'charts'];
+  const stages = ['data', 'train', 'export', 'evaluate', 'features', 'charts'];
   assert.deepEqual(
     Object.keys(targets).sort(),
     [...['lenet-l2', 'other'].flatMap((p) => [`pipeline:${p}`, ...stages.map((s) => `pipeline:${p}.${s}`), ...stages.map((s) => `${p}.${s}:${s}`)])].sort(),

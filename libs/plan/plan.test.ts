@@ -8,15 +8,30 @@ const base = TINY_PIPELINE;
 
 const plan = (text: string) => planPipeline(parsePipeline(text, 'pipelines/p.yaml'));
 
-test('one run: data, train, export, evaluate, charts with plain ids', () => {
+test('one run: data, train, export, evaluate, features, charts with plain ids', () => {
   const p = plan(base);
   assert.deepEqual(p.stages.map((s) => [s.id, s.needs]), [
     ['data', []],
     ['train', ['data']],
     ['export', ['data', 'train']],
     ['evaluate', ['data', 'train', 'export']],
-    ['charts', ['train', 'evaluate']],
+    ['features', ['data', 'export', 'evaluate']],
+    ['charts', ['train', 'evaluate', 'features']],
   ]);
+});
+
+test('no features stage when the charts leave out its map', () => {
+  const p = plan(`${base}charts:\n  include: [loss, misclassified]\n`);
+  assert.deepEqual(p.stages.map((s) => s.id), ['data', 'train', 'export', 'evaluate', 'charts']);
+  assert.deepEqual(p.stages.at(-1)!.needs, ['train', 'evaluate']);
+});
+
+test("the features stage reads its settings and the runs' ids: a new seed for the map re-runs it and charts only", () => {
+  const before = plan(`${base}charts:\n  features: { seed: 1 }\n`);
+  const after = plan(`${base}charts:\n  features: { seed: 2 }\n`);
+  assert.deepEqual(before.stages.find((s) => s.kind === 'features')!.reads, { features: { points: 2000, neighbors: 15, seed: 1 }, runs: ['default'] });
+  const changed = before.stages.filter((s, i) => s.fingerprint !== after.stages[i].fingerprint).map((s) => s.id);
+  assert.deepEqual(changed, ['features', 'charts']);
 });
 
 test('a sweep: train, export and evaluate per run, one data and one charts stage over all runs', () => {
@@ -27,7 +42,9 @@ test('a sweep: train, export and evaluate per run, one data and one charts stage
   const charts = p.stages.at(-1)!;
   assert.equal(charts.id, 'charts');
   assert.equal(charts.runs?.length, 4);
-  assert.equal(charts.needs.length, 8);
+  assert.equal(charts.needs.length, 9);
+  // The map needs every run: which is best is known only once all are evaluated.
+  assert.equal(p.stages.find((s) => s.id === 'features')?.needs.length, 1 + 4 + 4);
 });
 
 test('changing one sweep value changes the fingerprints of the runs it touches only', () => {

@@ -37,7 +37,8 @@ test('a valid file gets every default filled in', () => {
   assert.equal(config.training.epochs, 2);
   assert.equal(config.dataset.validation, 0.1);
   assert.deepEqual(config.export, { opset: 13 });
-  assert.deepEqual(config.charts?.include, ['loss', 'accuracy', 'confusion', 'test-accuracy', 'sweep', 'learning-rate', 'misclassified']);
+  assert.deepEqual(config.charts?.include, ['loss', 'accuracy', 'confusion', 'test-accuracy', 'sweep', 'learning-rate', 'misclassified', 'features']);
+  assert.deepEqual(config.charts?.features, { points: 2000, neighbors: 15, seed: 1 });
   assert.deepEqual(config.dataset.transforms?.[0], { type: 'pad', to: 32, value: 0 });
 });
 

@@ -123,3 +123,28 @@ export interface MisclassifiedFile {
   imageShape: number[];
   images: (Misclassified & { pixels: number[] })[];
 }
+
+/** One run's 2-D map of its test images' penultimate-layer features. */
+export interface FeatureMap {
+  /** The run's id in the plan (`m0-s0`, or `default` for a pipeline of one run). */
+  run: string;
+  role: 'best' | 'baseline';
+  /** The ONNX tensor mapped (the classifier's input) and its width. */
+  tensor: string;
+  width: number;
+  /** Per test image, the first ones in order: its coordinates, true class and predicted class (indices into `classes`). */
+  x: number[];
+  y: number[];
+  label: number[];
+  predicted: number[];
+}
+
+/** `artifacts/<pipeline>/features/features.json`: UMAP maps for the best run and the baseline. */
+export interface FeaturesFile {
+  method: 'umap';
+  points: number;
+  neighbors: number;
+  seed: number;
+  classes: string[];
+  maps: FeatureMap[];
+}

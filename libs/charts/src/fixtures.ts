@@ -17,7 +17,7 @@ export function syntheticRun(
     params?: number;
     seed?: number;
   } = {},
-): Required<Omit<ChartRun, 'misclassified'>> {
+): Required<Omit<ChartRun, 'misclassified' | 'features'>> {
   const name = opts.name ?? 'lenet-mnist';
   const n = opts.epochs ?? 10;
   const classes = opts.classes ?? ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];

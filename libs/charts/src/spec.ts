@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { accuracySpec } from './kinds/accuracy';
 import { confusionSpec } from './kinds/confusion';
+import { featuresSpec } from './kinds/features';
 import { lossSpec } from './kinds/loss';
 import { sweepSpec } from './kinds/sweep';
 import { learningRateSpec } from './kinds/learning-rate';
@@ -16,6 +17,7 @@ const builders: Record<ChartKind, (runs: ChartRun[]) => TopLevelSpec> = {
   sweep: sweepSpec,
   'learning-rate': learningRateSpec,
   misclassified: misclassifiedSpec,
+  features: featuresSpec,
 };
 
 /** The Vega-Lite spec of one chart kind. */

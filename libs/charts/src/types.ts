@@ -1,4 +1,4 @@
-import type { History, Metrics, MisclassifiedFile, RunInfo } from '../../artifacts';
+import type { FeatureMap, History, Metrics, MisclassifiedFile, RunInfo } from '../../artifacts';
 import type { Charts } from '../../spec';
 
 /** What a chart kind draws from: one training run's artifacts, read from its JSON files. */
@@ -17,9 +17,11 @@ export interface ChartRun {
   run?: RunInfo;
   /** The test images it got wrong, with their pixels (evaluate/misclassified.json): the misclassified chart only. */
   misclassified?: MisclassifiedFile;
+  /** Its test images' features in 2-D (features/features.json), for the best run and the baseline: the features chart only. */
+  features?: FeatureMap & { classes: string[] };
 }
 
 export type ChartKind = NonNullable<Charts['include']>[number];
 
 /** Every kind, in the order the report lists them. */
-export const CHART_KINDS = ['sweep', 'loss', 'accuracy', 'learning-rate', 'test-accuracy', 'confusion', 'misclassified'] as const satisfies readonly ChartKind[];
+export const CHART_KINDS = ['sweep', 'loss', 'accuracy', 'learning-rate', 'test-accuracy', 'confusion', 'misclassified', 'features'] as const satisfies readonly ChartKind[];

@@ -4,6 +4,7 @@ import { withDefaults, type Charts } from '../../spec';
 import { renderChart } from './render';
 import { hasSchedule } from './kinds/learning-rate';
 import { hasMisclassified } from './kinds/misclassified';
+import { hasFeatures } from './kinds/features';
 import { sweptKeys } from './kinds/sweep';
 import { chartSpec } from './spec';
 import type { ChartRun } from './types';
@@ -20,7 +21,7 @@ export async function writeCharts(runs: ChartRun[], charts: Charts, outDir: stri
   // Per-epoch curves need an epoch: a pipeline whose every run diverged in its first epoch gets the other charts.
   const noCurves = runs.every((r) => r.history.epochs.length === 0);
   // The sweep chart needs runs that vary something besides their seed, the learning-rate chart a schedule.
-  const skip = new Set([...(noCurves ? ['loss', 'accuracy', 'learning-rate'] : []), ...(sweptKeys(runs).length ? [] : ['sweep']), ...(hasSchedule(runs) ? [] : ['learning-rate']), ...(hasMisclassified(runs) ? [] : ['misclassified'])]);
+  const skip = new Set([...(noCurves ? ['loss', 'accuracy', 'learning-rate'] : []), ...(sweptKeys(runs).length ? [] : ['sweep']), ...(hasSchedule(runs) ? [] : ['learning-rate']), ...(hasMisclassified(runs) ? [] : ['misclassified']), ...(hasFeatures(runs) ? [] : ['features'])]);
   const specs = include
     .filter((kind) => !skip.has(kind))
     .map((kind) => ({ kind, spec: chartSpec(kind, runs) }));

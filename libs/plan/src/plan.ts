@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
-import type { LoadedPipeline } from '../../spec';
+import { withDefaults, type Charts, type LoadedPipeline } from '../../spec';
 
-export type StageKind = 'data' | 'train' | 'export' | 'evaluate' | 'charts';
+export type StageKind = 'data' | 'train' | 'export' | 'evaluate' | 'features' | 'charts';
 
 export interface RunRef {
   id: string;
@@ -19,11 +19,11 @@ export interface Stage {
   /** Ids of the stages whose outputs this one reads. */
   needs: string[];
   /** The stage that plays each upstream role for this one (`data`, `train`, `export`, `evaluate`). */
-  uses: Partial<Record<Exclude<StageKind, 'charts'>, string>>;
+  uses: Partial<Record<Exclude<StageKind, 'features' | 'charts'>, string>>;
   /** The run a train, export or evaluate stage belongs to. */
   run?: RunRef;
-  /** For charts: every run, with its train and evaluate stages. */
-  runs?: (RunRef & { train: string; evaluate: string })[];
+  /** For features and charts: every run, with its stages. */
+  runs?: (RunRef & { data: string; train: string; export: string; evaluate: string })[];
   /** The slice of the pipeline's config this stage reads, defaults filled in. */
   reads: Record<string, unknown>;
   /** Hash of `reads`: changes exactly when what the stage reads changes. */
@@ -54,12 +54,14 @@ const DESCRIPTIONS: Record<StageKind, string> = {
   train: 'Train the model with TensorFlow.js',
   export: 'Write the trained model as an ONNX file',
   evaluate: 'Run the ONNX file with onnxruntime on the test split; check parity with TensorFlow.js',
+  features: "Map the test images' penultimate-layer features to 2-D (UMAP) for the best run and the baseline",
   charts: 'Render the charts and the report',
 };
 
 /**
  * The stages of a pipeline, in an order where every stage comes after the ones it needs: one data
- * stage per distinct dataset, train, export and evaluate per run, and one charts stage over all runs.
+ * stage per distinct dataset, train, export and evaluate per run, one features stage over all runs when
+ * the charts include its map, and one charts stage over all runs.
  * A pipeline with one run keeps the plain ids (`train`, not `train-default`).
  */
 export function planPipeline({ name, file, config, runs }: LoadedPipeline): Plan {
@@ -93,9 +95,15 @@ export function planPipeline({ name, file, config, runs }: LoadedPipeline): Plan
     // The train fingerprint is written into the ONNX metadata, so it is part of what export reads.
     const exported = add(`export${suffix}`, 'export', { data, train: train.id }, { pipeline: name, model: c.model, export: c.export, train: train.fingerprint }, of('export'));
     const evaluate = add(`evaluate${suffix}`, 'evaluate', { data, train: train.id, export: exported.id }, { dataset: c.dataset, evaluate: c.evaluate }, of('evaluate'));
-    charted.push({ ...ref, train: train.id, evaluate: evaluate.id });
+    charted.push({ ...ref, data, train: train.id, export: exported.id, evaluate: evaluate.id });
   }
+  // Which run is best is known only once every run is evaluated, so the map is one stage over all of them.
+  const chartsConfig = withDefaults('Charts', config.charts) as Required<Charts>;
+  const features = chartsConfig.include.includes('features')
+    ? add('features', 'features', {}, { features: chartsConfig.features, runs: charted.map(({ id }) => id) }, { runs: charted })
+    : undefined;
+  if (features) features.needs = [...new Set(charted.flatMap((r) => [r.data, r.export, r.evaluate]))];
   const charts = add('charts', 'charts', {}, { pipeline: name, description: config.description ?? null, model: config.model.name ?? name, charts: config.charts, runs: charted.map(({ id, label, group }) => ({ id, label, group })) }, { runs: charted });
-  charts.needs = charted.flatMap((r) => [r.train, r.evaluate]);
+  charts.needs = [...charted.flatMap((r) => [r.train, r.evaluate]), ...(features ? [features.id] : [])];
   return { pipeline: name, file, description: config.description, stages };
 }

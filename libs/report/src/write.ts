@@ -13,6 +13,7 @@ const CHART_TITLES: Record<ChartKind, string> = {
   sweep: 'The sweep: test accuracy by setting',
   'learning-rate': 'Learning rate per epoch',
   misclassified: 'Misclassified test images',
+  features: 'What the model learned: test-set features in 2-D (UMAP)',
 };
 
 /**

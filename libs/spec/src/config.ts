@@ -421,7 +421,9 @@ export interface Evaluate {
   tolerance?: number;
 }
 export interface Charts {
-  include?: ('loss' | 'accuracy' | 'confusion' | 'test-accuracy' | 'sweep' | 'learning-rate' | 'misclassified')[];
+  include?: (
+    'loss' | 'accuracy' | 'confusion' | 'test-accuracy' | 'sweep' | 'learning-rate' | 'misclassified' | 'features'
+  )[];
   /**
    * @minItems 1
    */
@@ -430,6 +432,23 @@ export interface Charts {
    * PNG pixels per SVG pixel.
    */
   scale?: number;
+  /**
+   * The 'features' chart: a 2-D UMAP map of the test images' penultimate-layer features (the input of the last layer with weights), for the best run and the baseline.
+   */
+  features?: {
+    /**
+     * Test images mapped: the first ones of the test split.
+     */
+    points?: number;
+    /**
+     * UMAP's neighbourhood size: larger keeps more of the global structure, smaller more of the local.
+     */
+    neighbors?: number;
+    /**
+     * Seed of UMAP's random generator: the same seed gives the same map.
+     */
+    seed?: number;
+  };
 }
 /**
  * Sections of a pipeline to merge over the base; each run's merged configuration is checked in full. A dotted key sets one value, naming list items as matrix keys do: model.layers.DROP.rate: 0.5.

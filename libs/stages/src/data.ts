@@ -14,13 +14,14 @@ export async function runData(ctx: StageContext): Promise<void> {
 }
 
 /**
- * Rebuilds the data the data stage described and checks it is the same, bit for bit: stages after
+ * Rebuilds the data the data stage described (this stage's, or the one given) and checks it is the same, bit for bit: stages after
  * data recompute it (cheap) rather than cache hundreds of megabytes of tensors.
  */
-export function loadCheckedData(ctx: StageContext): { loaded: LoadedDataset; manifest: DataManifest } {
-  const manifest = upstream<DataManifest>(ctx, 'data', 'manifest.json');
-  const loaded = loadDataset(ctx.config.dataset, { workspace: ctx.workspace });
-  const rebuilt = describeDataset(loaded, ctx.config.dataset);
+export function loadCheckedData(ctx: StageContext, data?: { id: string; dataset: StageContext['config']['dataset'] }): { loaded: LoadedDataset; manifest: DataManifest } {
+  const manifest = upstream<DataManifest>(ctx, data ?? 'data', 'manifest.json');
+  const dataset = data?.dataset ?? ctx.config.dataset;
+  const loaded = loadDataset(dataset, { workspace: ctx.workspace });
+  const rebuilt = describeDataset(loaded, dataset);
   for (const split of ['train', 'validation', 'test'] as const) {
     if (rebuilt.splits[split].sha256 !== manifest.splits[split].sha256) {
       throw new Error(`the ${split} split differs from the one the data stage described (a dataset file changed?): run the pipeline again`);

@@ -12,6 +12,7 @@ const runners: Record<StageKind, () => Runner> = {
   train: () => (require('./train') as typeof import('./train')).runTrain,
   export: () => (require('./export') as typeof import('./export')).runExport,
   evaluate: () => (require('./evaluate') as typeof import('./evaluate')).runEvaluate,
+  features: () => (require('./features') as typeof import('./features')).runFeatures,
   charts: () => (require('./charts') as typeof import('./charts')).runCharts,
 };
 

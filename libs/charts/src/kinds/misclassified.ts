@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { bestAndBaseline } from '../../../artifacts';
 import { ChartsError } from '../errors';
 import { chartTitle, config, VEGA_LITE_SCHEMA } from '../theme';
 import type { ChartRun } from '../types';
@@ -11,9 +12,6 @@ export function hasMisclassified(runs: ChartRun[]): boolean {
 const COLUMNS = 8;
 const CELL = 72;
 
-/** The variant a pipeline calls `baseline`, the run the others are measured against. */
-export const isBaseline = (r: ChartRun): boolean => r.run?.values?.variant === 'baseline';
-
 /**
  * The test images the best run (highest test accuracy) got wrong, as the model saw them (after the
  * transforms; the first channel of a colour image), each titled "true → predicted (confidence)"; below
@@ -22,8 +20,7 @@ export const isBaseline = (r: ChartRun): boolean => r.run?.values?.variant === '
 export function misclassifiedSpec(runs: ChartRun[]): TopLevelSpec {
   const shown = runs.filter((r) => (r.misclassified?.images.length ?? 0) > 0);
   if (shown.length === 0) throw new ChartsError('NO_MISCLASSIFIED', "misclassified chart: no run has misclassified.json (or every run got every test image right); leave 'misclassified' out of charts -> include");
-  const best = shown.reduce((a, b) => ((b.metrics?.accuracy ?? 0) > (a.metrics?.accuracy ?? 0) ? b : a));
-  const baseline = shown.find((r) => isBaseline(r) && r !== best);
+  const { best, baseline } = bestAndBaseline(shown);
   const title = chartTitle('misclassified test images', [best]);
   const grid = (r: ChartRun, role: string) => {
     const n = r.misclassified!.images.length;

@@ -1,0 +1,57 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { ChartsError } from '../errors';
+import { chartTitle, config, VEGA_LITE_SCHEMA } from '../theme';
+import type { ChartRun } from '../types';
+
+/** Whether the features stage mapped some run (the pipeline's charts include 'features'). */
+export function hasFeatures(runs: ChartRun[]): boolean {
+  return runs.some((r) => r.features !== undefined);
+}
+
+const SIZE = 340;
+
+/**
+ * The test images' penultimate-layer features in 2-D (UMAP), one panel for the best run and one for the
+ * baseline: a point per image coloured by its true class, a cross where the model got it wrong. Clicking
+ * a class in the legend picks it out. UMAP's axes carry no units, so the panels have none.
+ */
+export function featuresSpec(runs: ChartRun[]): TopLevelSpec {
+  const mapped = runs.filter((r) => r.features !== undefined).sort((a, b) => (a.features!.role === 'best' ? -1 : 0) - (b.features!.role === 'best' ? -1 : 0));
+  if (mapped.length === 0) throw new ChartsError('NO_FEATURES', "features chart: no run has a feature map (the features stage did not run); leave 'features' out of charts -> include");
+  const best = mapped[0];
+  const classes = best.features!.classes;
+  const panels = mapped.map((r) => (runs.length > 1 ? `${r.features!.role === 'best' ? 'the best run' : 'the baseline'}, ${r.name}` : r.name));
+  const values = mapped.flatMap((r, m) => {
+    const f = r.features!;
+    const panel = panels[m];
+    return f.x.map((x, i) => ({ panel, x, y: f.y[i], class: f.classes[f.label[i]], predicted: f.classes[f.predicted[i]], result: f.label[i] === f.predicted[i] ? 'right' : 'wrong', image: i }));
+  });
+  const { tensor, width, x } = best.features!;
+  const title = chartTitle('test-set features in 2-D (UMAP)', [best]);
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: { ...title, subtitle: `'${tensor}', the ${width} values the last layer reads, of the first ${x.length} test images; a cross: misclassified` },
+    config,
+    data: { values },
+    facet: { column: { field: 'panel', type: 'nominal', title: null, sort: panels, header: { labelFontSize: 12, labelAnchor: 'start' } } },
+    resolve: { scale: { x: 'independent', y: 'independent' } },
+    spec: {
+      width: SIZE,
+      height: SIZE,
+      params: [{ name: 'picked', select: { type: 'point', fields: ['class'] }, bind: 'legend' }],
+      mark: { type: 'point', filled: true, size: 14 },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', axis: null, scale: { zero: false, nice: false } },
+        y: { field: 'y', type: 'quantitative', axis: null, scale: { zero: false, nice: false } },
+        color: { field: 'class', type: 'nominal', title: 'True class', sort: classes, scale: { scheme: 'tableau10' } },
+        shape: { field: 'result', type: 'nominal', title: 'Prediction', scale: { domain: ['right', 'wrong'], range: ['circle', 'cross'] } },
+        opacity: { condition: { param: 'picked', value: 0.75 }, value: 0.06 },
+        tooltip: [
+          { field: 'image', type: 'quantitative', title: 'Test image' },
+          { field: 'class', type: 'nominal', title: 'True class' },
+          { field: 'predicted', type: 'nominal', title: 'Predicted' },
+        ],
+      },
+    },
+  } as TopLevelSpec;
+}

@@ -1,0 +1,49 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bestAndBaseline, readJson, stageDir, type FeatureMap, type FeaturesFile, type Metrics, type RunInfo } from '../../artifacts';
+import { embed, testFeatures } from '../../evaluate';
+import type { Charts, ResolvedPipeline } from '../../spec';
+import { upstreamDir, type StageContext } from './context';
+import { loadCheckedData } from './data';
+
+const round = (v: number) => Math.round(v * 1000) / 1000;
+
+/** UMAP maps of the test images' penultimate-layer features, for the best run and the baseline. */
+export async function runFeatures(ctx: StageContext): Promise<void> {
+  const settings = ctx.stage.reads.features as Required<NonNullable<Charts['features']>>;
+  const runs = ctx.stage.runs!.map((r) => ({
+    ...r,
+    metrics: readJson<Metrics>(join(stageDir(ctx.plan.pipeline, r.evaluate, ctx.workspace), 'metrics.json')),
+    run: readJson<RunInfo>(join(stageDir(ctx.plan.pipeline, r.train, ctx.workspace), 'run.json')),
+  }));
+  const { best, baseline } = bestAndBaseline(runs);
+  const maps: FeatureMap[] = [];
+  let classes: string[] = [];
+  for (const [role, r] of [['best', best], ['baseline', baseline]] as const) {
+    if (!r) continue;
+    const dataset = ctx.plan.stages.find((s) => s.id === r.data)!.reads.dataset as ResolvedPipeline['dataset'];
+    const { loaded } = loadCheckedData(ctx, { id: r.data, dataset });
+    classes = loaded.classes;
+    const count = Math.min(settings.points, loaded.test.count);
+    const started = Date.now();
+    const { tensor, width, features, predicted } = await testFeatures({ modelPath: join(upstreamDir(ctx, { id: r.export }), 'model.onnx'), images: loaded.test.images, count, imageShape: loaded.imageShape });
+    const xy = embed(features, width, {
+      neighbors: settings.neighbors,
+      seed: settings.seed,
+      onEpoch: (epoch, epochs) => epoch < epochs && ctx.log(`${role} run ${r.id}: UMAP epoch ${epoch}/${epochs}`),
+    });
+    maps.push({
+      run: r.id,
+      role,
+      tensor,
+      width,
+      x: Array.from({ length: count }, (_, i) => round(xy[2 * i])),
+      y: Array.from({ length: count }, (_, i) => round(xy[2 * i + 1])),
+      label: Array.from(loaded.test.labels.subarray(0, count)),
+      predicted: Array.from(predicted),
+    });
+    ctx.log(`${role} run ${r.id} (${r.label}): mapped '${tensor}' (${width} features) of the first ${count} test images to 2-D in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const file: FeaturesFile = { method: 'umap', points: settings.points, neighbors: settings.neighbors, seed: settings.seed, classes, maps };
+  writeFileSync(join(ctx.out, 'features.json'), JSON.stringify(file) + '\n');
+}

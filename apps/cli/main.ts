@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stageKey, stageProject } from '../../libs/nx-plugin';
@@ -22,6 +23,9 @@ const USAGE = `usage: trainyard <command>
                                                'npx nx run pipeline:<name>' anywhere replays them
   results <pipeline.yaml> [--json|--csv|--md]  the runs' results from artifacts/, best test
                                                accuracy first (a table, or as data)
+  diff <pipeline.yaml> [<git ref>] [--run]     settings and results that changed between the working
+       [--json|--md]                           tree and a commit (default HEAD), each replayed from
+                                               Nx's caches; --run runs what is not cached
   backend                                      print the training backend 'auto' resolves to here
 
 --profile quick (every command that reads a file) reduces every run to the sizes the tests use
@@ -64,6 +68,7 @@ async function main(argv: string[]): Promise<void> {
       json: { type: 'boolean' },
       csv: { type: 'boolean' },
       md: { type: 'boolean' },
+      run: { type: 'boolean' },
     },
   });
   profile = values.profile;
@@ -146,6 +151,34 @@ async function main(argv: string[]): Promise<void> {
       }
       if (runs.length) process.stdout.write(formatResults(resultRows(runs), formats[0] ?? 'text'));
       if (!runs.length) process.exitCode = 1;
+      return;
+    }
+    case 'diff': {
+      if (rest.length < 1 || rest.length > 2) throw new UsageError('diff needs a pipeline file and at most one git ref');
+      const [file, ref = 'HEAD'] = rest;
+      const formats = (['json', 'md'] as const).filter((f) => values[f]);
+      if (formats.length > 1) throw new UsageError('diff takes one of --json, --md');
+      load(file);
+      const { replay, inWorktree, DiffError } = require('./diff') as typeof import('./diff');
+      const { diffResults, formatDiff } = require('../../libs/report') as typeof import('../../libs/report');
+      const options = {
+        run: values.run ?? false,
+        cacheDir: process.env.NX_CACHE_DIRECTORY ?? join(workspace, '.nx', 'cache'),
+        dataDir: process.env.NX_WORKSPACE_DATA_DIRECTORY ?? join(workspace, '.nx', 'workspace-data'),
+        nx: realpathSync(join(workspace, 'node_modules', '.bin', 'nx')),
+        log: (line: string) => console.error(line),
+      };
+      const now = await replay(workspace, file, options);
+      const [commit, then] = await inWorktree(workspace, ref, async (tree, commit) => {
+        if (!existsSync(join(tree, file))) throw new DiffError(`diff: ${file} does not exist at ${ref} (${commit.slice(0, 7)})`);
+        return [commit, await replay(tree, file, options)] as const;
+      });
+      const old = `${ref} (${commit.slice(0, 7)})`;
+      for (const [side, { uncached }] of [[old, then], ['working tree', now]] as const) {
+        if (uncached.length) console.error(`${side}: ${uncached.length} stage${uncached.length > 1 ? 's' : ''} not in the cache (${uncached.slice(0, 4).join(', ')}${uncached.length > 4 ? ', ...' : ''}), so ${uncached.length > 1 ? 'their' : 'its'} runs are left out; --run runs ${uncached.length > 1 ? 'them' : 'it'}`);
+      }
+      process.stdout.write(formatDiff(diffResults(then.runs, now.runs, { old, new: 'working tree' }), formats[0] ?? 'text'));
+      if (!then.runs.length || !now.runs.length) process.exitCode = 1;
       return;
     }
     case 'backend':

@@ -235,6 +235,13 @@ function bestValEpoch(r: ReportRun): EpochRecord | undefined {
   return best;
 }
 
+/** The same table for a terminal: columns padded to their widest cell, two spaces apart. */
+export function textTable(header: string[], rows: string[][], align: ('l' | 'r')[]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+  const line = (row: string[]) => row.map((v, c) => (align[c] === 'r' ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
 export function table(header: string[], rows: string[][], align: ('l' | 'r')[]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(align.map((a) => (a === 'r' ? '--:' : ':--'))), ...rows.map(line)].join('\n');

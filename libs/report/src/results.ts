@@ -1,5 +1,5 @@
 import { integer, loss, percent } from './format';
-import { keptEpoch, table } from './report';
+import { keptEpoch, table, textTable } from './report';
 import type { ReportRun } from './types';
 
 /** One run's results as data: what `trainyard results` prints, in every format. */
@@ -82,8 +82,5 @@ export function formatResults(rows: ResultRow[], format: ResultFormat): string {
     r.testLoss === null ? none : loss(r.testLoss),
     r.parity === null ? none : r.parity ? 'pass' : 'FAIL',
   ]);
-  if (format === 'md') return `${table(header, cells, align)}\n`;
-  const widths = header.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c].length)));
-  const line = (row: string[]) => row.map((v, c) => (align[c] === 'r' ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join('  ').trimEnd();
-  return `${[line(header), ...cells.map(line)].join('\n')}\n`;
+  return `${(format === 'md' ? table : textTable)(header, cells, align)}\n`;
 }

@@ -21,13 +21,13 @@ test('one panel per mapped run, the best first, each point with its true and pre
   const runs = [mapped('baseline', 'baseline', 5), syntheticRun({ name: 'unmapped' }), mapped('dropout', 'best', 6)];
   assert.ok(hasFeatures(runs));
   const spec = JSON.parse(JSON.stringify(featuresSpec(runs)));
-  assert.deepEqual(spec.facet.column.sort, ['the best run, dropout', 'the baseline, baseline']);
+  assert.deepEqual(spec.facet.column.sort, ['the best run: dropout', 'the baseline']);
   assert.equal(spec.data.values.length, 6 + 5);
-  assert.deepEqual(spec.data.values[4], { panel: 'the best run, dropout', x: 4, y: -4, class: 'one', predicted: 'two', result: 'wrong', image: 4 });
+  assert.deepEqual(spec.data.values[4], { panel: 'the best run: dropout', x: 4, y: -4, class: 'one', predicted: 'two', result: 'wrong', image: 4 });
   assert.equal(spec.data.values.filter((v: { result: string }) => v.result === 'wrong').length, 2 + 2);
   assert.match(spec.title.subtitle, /^'F6\/Tanh', the 84 values the last layer reads, of the first 6 test images/);
   const { svg } = await renderChart(spec, { formats: ['svg'] });
-  assert.ok(svg!.includes('the baseline, baseline') && svg!.includes('True class'));
+  assert.ok(svg!.includes('the baseline') && svg!.includes('True class'));
 });
 
 test('no mapped run: a clear error, and the chart is left out', () => {

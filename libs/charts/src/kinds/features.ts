@@ -20,7 +20,11 @@ export function featuresSpec(runs: ChartRun[]): TopLevelSpec {
   if (mapped.length === 0) throw new ChartsError('NO_FEATURES', "features chart: no run has a feature map (the features stage did not run); leave 'features' out of charts -> include");
   const best = mapped[0];
   const classes = best.features!.classes;
-  const panels = mapped.map((r) => (runs.length > 1 ? `${r.features!.role === 'best' ? 'the best run' : 'the baseline'}, ${r.name}` : r.name));
+  const panels = mapped.map((r) => {
+    if (runs.length === 1) return r.name;
+    const role = r.features!.role === 'best' ? 'the best run' : 'the baseline';
+    return r.name === 'baseline' ? role : `${role}: ${r.name}`;
+  });
   const values = mapped.flatMap((r, m) => {
     const f = r.features!;
     const panel = panels[m];

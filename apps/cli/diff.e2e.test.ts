@@ -47,15 +47,19 @@ test('diff: settings and results against HEAD, the other side replayed from the 
   assert.match(ran.output, /^default\s+training\.l2\s+0\.0001\s+0\.001$/m);
   assert.match(ran.output, /^default\s+test accuracy\s+\d+\.\d\d%\s+\d+\.\d\d%\s+(0|[+−]\d+\.\d\d pt)$/m);
 
-  const replayed = await diff(dir, '--json');
+  const replayed = await diff(dir, '--json', '--report');
   assert.equal(replayed.status, 0, replayed.output);
   assert.doesNotMatch(replayed.output, /not in the cache|^epoch /m, 'both sides from the cache');
-  const json = JSON.parse(replayed.output.slice(replayed.output.indexOf('{')));
+  const json = JSON.parse(replayed.output.slice(replayed.output.indexOf('{'), replayed.output.lastIndexOf('}') + 1));
   assert.deepEqual(json.params, [{ run: 'default', param: 'training.l2', old: 0.0001, new: 0.001 }]);
   const accuracy = json.metrics.find((m: { metric: string }) => m.metric === 'test accuracy');
   const metrics = JSON.parse(readFileSync(join(dir, 'artifacts', 'small', 'evaluate', 'metrics.json'), 'utf8'));
   assert.equal(accuracy.new, metrics.accuracy, "the working tree's side is its evaluate stage's result");
   assert.notEqual(accuracy.old, undefined);
+  // Both sides' curves in one page.
+  assert.match(replayed.output, /^wrote artifacts\/small\/diff\/report\.html$/m);
+  const loss = readFileSync(join(dir, 'artifacts', 'small', 'diff', 'loss.vl.json'), 'utf8');
+  assert.ok(loss.includes(` · HEAD (${head})`) && loss.includes(' · working tree'), 'both sides in the loss chart');
 
   const bad = await diff(dir, 'no-such-ref');
   assert.equal(bad.status, 1);

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stageKey, stageProject } from '../../libs/nx-plugin';
 import { planPipeline, shardPlan, type Plan } from '../../libs/plan';
+import type { ReportRun } from '../../libs/report';
 import { loadPipeline } from '../../libs/spec';
 import { runStage } from '../../libs/stages';
 // Not the train lib's index: this must answer without loading TensorFlow.js.
@@ -24,8 +25,9 @@ const USAGE = `usage: trainyard <command>
   results <pipeline.yaml> [--json|--csv|--md]  the runs' results from artifacts/, best test
                                                accuracy first (a table, or as data)
   diff <pipeline.yaml> [<git ref>] [--run]     settings and results that changed between the working
-       [--json|--md]                           tree and a commit (default HEAD), each replayed from
-                                               Nx's caches; --run runs what is not cached
+       [--json|--md] [--report]                tree and a commit (default HEAD), each replayed from
+                                               Nx's caches; --run runs what is not cached; --report
+                                               draws both sides' curves in artifacts/<name>/diff/
   backend                                      print the training backend 'auto' resolves to here
 
 --profile quick (every command that reads a file) reduces every run to the sizes the tests use
@@ -69,6 +71,7 @@ async function main(argv: string[]): Promise<void> {
       csv: { type: 'boolean' },
       md: { type: 'boolean' },
       run: { type: 'boolean' },
+      report: { type: 'boolean' },
     },
   });
   profile = values.profile;
@@ -158,7 +161,7 @@ async function main(argv: string[]): Promise<void> {
       const [file, ref = 'HEAD'] = rest;
       const formats = (['json', 'md'] as const).filter((f) => values[f]);
       if (formats.length > 1) throw new UsageError('diff takes one of --json, --md');
-      load(file);
+      const { name } = load(file);
       const { replay, inWorktree, DiffError } = require('./diff') as typeof import('./diff');
       const { diffResults, formatDiff } = require('../../libs/report') as typeof import('../../libs/report');
       const options = {
@@ -179,6 +182,7 @@ async function main(argv: string[]): Promise<void> {
       }
       process.stdout.write(formatDiff(diffResults(then.runs, now.runs, { old, new: 'working tree' }), formats[0] ?? 'text'));
       if (!then.runs.length || !now.runs.length) process.exitCode = 1;
+      else if (values.report) console.error(`wrote ${relative(workspace, await writeDiffReport(name, { old, then: then.runs, now: now.runs }, join(workspace, 'artifacts', name, 'diff')))}`);
       return;
     }
     case 'backend':
@@ -199,6 +203,17 @@ function endWithParent(): void {
   setInterval(() => {
     if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
   }, 500).unref();
+}
+
+/** Both sides' runs in one report, each run and group named with its side: their curves overlaid. Returns the HTML page's path. */
+async function writeDiffReport(pipeline: string, sides: { old: string; then: ReportRun[]; now: ReportRun[] }, out: string): Promise<string> {
+  const { writeCharts } = require('../../libs/charts') as typeof import('../../libs/charts');
+  const { writeReport } = require('../../libs/report') as typeof import('../../libs/report');
+  const tag = (runs: ReportRun[], side: string) => runs.map((r) => ({ ...r, name: `${r.name} · ${side}`, group: `${r.group ?? r.name} · ${side}` }));
+  const runs = [...tag(sides.now, 'working tree'), ...tag(sides.then, sides.old)];
+  await writeCharts(runs, { include: ['loss', 'accuracy', 'test-accuracy'] }, out);
+  writeReport({ pipeline: `${pipeline}: the working tree against ${sides.old}`, runs, chartsDir: out }, out);
+  return join(out, 'report.html');
 }
 
 function whole(value: string | undefined, flag: string, min: number): number {

@@ -4,6 +4,7 @@
 //   libs/spec/pipeline.schema.json          the schema editors load for pipelines/*.yaml   } from libs/spec/schema.json
 //   libs/spec/part.schema.json              the one for the parts in pipelines/shared/     }
 //   libs/train/src/kernels/simd-binary.ts   the wasm binary      from libs/train/src/kernels/simd.wat
+//   libs/artifacts/src/model-card.ts        TypeScript types     from libs/artifacts/model-card.schema.json
 // `npm run generate` writes them; `--check` fails when a committed copy is out of date (a test runs it).
 import { compile } from 'json-schema-to-typescript';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,8 @@ export const README = join(root, 'README.md');
 const WAT_FILE = join(root, 'libs/train/src/kernels/simd.wat');
 export const EDITOR_SCHEMAS = { pipeline: join(root, 'libs/spec/pipeline.schema.json'), part: join(root, 'libs/spec/part.schema.json') };
 export const SIMD_FILE = join(root, 'libs/train/src/kernels/simd-binary.ts');
+export const CARD_SCHEMA = join(root, 'libs/artifacts/model-card.schema.json');
+export const CARD_TYPES_FILE = join(root, 'libs/artifacts/src/model-card.ts');
 const START = '<!-- reference:start (generated from libs/spec/schema.json by `npm run generate`) -->';
 const END = '<!-- reference:end -->';
 
@@ -49,6 +52,17 @@ export async function generateTypes(): Promise<string> {
     additionalProperties: false,
     style: { singleQuote: true, printWidth: 120 },
     unreachableDefinitions: false,
+  });
+}
+
+export async function generateCardTypes(): Promise<string> {
+  return compile(JSON.parse(readFileSync(CARD_SCHEMA, 'utf8')) as object, 'ModelCard', {
+    bannerComment: '/* Generated from libs/artifacts/model-card.schema.json by scripts/generate.ts: edit the schema, then `npm run generate`. */',
+    additionalProperties: false,
+    style: { singleQuote: true, printWidth: 120 },
+    unreachableDefinitions: true,
+    // Arrays as arrays: the schema checks their lengths, the code builds them from lists.
+    ignoreMinAndMaxItems: true,
   });
 }
 
@@ -137,11 +151,13 @@ if (require.main === module) {
     const readme = readmeWithReference(readFileSync(README, 'utf8'));
     const simd = await generateSimdBinary();
     const editor = generateEditorSchemas();
+    const card = await generateCardTypes();
     if (process.argv.includes('--check')) {
       const stale = [
         readFileSync(TYPES_FILE, 'utf8') !== types && 'libs/spec/src/config.ts',
         readFileSync(README, 'utf8') !== readme && 'the YAML reference in README.md',
         readFileSync(SIMD_FILE, 'utf8') !== simd && 'libs/train/src/kernels/simd-binary.ts',
+        readFileSync(CARD_TYPES_FILE, 'utf8') !== card && 'libs/artifacts/src/model-card.ts',
         ...(['pipeline', 'part'] as const).map((k) => readFileSync(EDITOR_SCHEMAS[k], 'utf8') !== editor[k] && EDITOR_SCHEMAS[k]),
       ].filter(Boolean);
       for (const what of stale) console.error(`${what} is out of date: run \`npm run generate\``);
@@ -150,6 +166,7 @@ if (require.main === module) {
       writeFileSync(TYPES_FILE, types);
       writeFileSync(README, readme);
       writeFileSync(SIMD_FILE, simd);
+      writeFileSync(CARD_TYPES_FILE, card);
       for (const k of ['pipeline', 'part'] as const) writeFileSync(EDITOR_SCHEMAS[k], editor[k]);
     }
   })();

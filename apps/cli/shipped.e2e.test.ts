@@ -8,7 +8,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Metrics, RunInfo } from '../../libs/artifacts';
+import Ajv from 'ajv';
+import type { Metrics, ModelCard, RunInfo } from '../../libs/artifacts';
+import { CARD_KEY } from '../../libs/onnx';
+import { decode } from '../../libs/onnx/src/testing/decode';
 import { loadPipeline } from '../../libs/spec';
 import { copyWorkspace, nx, repo } from './workspace';
 
@@ -16,6 +19,8 @@ const names = readdirSync(join(repo, 'pipelines'))
   .filter((f) => f.endsWith('.yaml'))
   .map((f) => basename(f, '.yaml'))
   .sort();
+
+const validCard = new Ajv({ allErrors: true, strictTuples: false }).compile(JSON.parse(readFileSync(join(repo, 'libs', 'artifacts', 'model-card.schema.json'), 'utf8')));
 
 let root: string;
 let dir: string;
@@ -51,6 +56,12 @@ for (const name of names) {
       const metrics = JSON.parse(readFileSync(join(a, `evaluate${suffix}`, 'metrics.json'), 'utf8')) as Metrics;
       assert.equal(metrics.samples, 300);
       assert.ok(metrics.parity.ok, `${name} ${run.id}: parity ${JSON.stringify(metrics.parity)}`);
+      // The model card beside the evaluated file, and the same JSON inside it.
+      const card = JSON.parse(readFileSync(join(a, `evaluate${suffix}`, 'model.json'), 'utf8')) as ModelCard;
+      assert.ok(validCard(card), `${name} ${run.id}: model.json: ${JSON.stringify(validCard.errors)}`);
+      assert.deepEqual([card.pipeline, card.run, card.model.parameters, card.metrics.test.accuracy], [name, run.id, info.paramCount, metrics.accuracy]);
+      const inside = decode(readFileSync(join(a, `evaluate${suffix}`, 'model.onnx'))).model.metadataProps.find((p) => p.key === CARD_KEY);
+      assert.deepEqual(JSON.parse(inside?.value ?? 'null'), card, `${name} ${run.id}: the ONNX metadata carries model.json`);
     }
     const report = readFileSync(join(a, 'charts', 'report.md'), 'utf8');
     assert.match(report, /^> Quick run: profile `quick` .* Run it without `--configuration=quick` for those\.$/m);

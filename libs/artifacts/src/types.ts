@@ -1,3 +1,5 @@
+import type { PreprocessingStep } from './model-card';
+
 /**
  * The files stages hand each other. Every stage reads its inputs from these files only,
  * so each type here is a contract between two libs.
@@ -14,9 +16,14 @@ export interface DataManifest {
   splits: Record<'train' | 'validation' | 'test', SplitInfo>;
   /** The transforms as declared (defaults filled in). */
   transforms: unknown[];
-  /** What a consumer of the model applies to raw pixels in [0, 255]: everything but noise. */
+  /** Shape of one image as the files store it, before the transforms: [C, H, W]. */
+  sourceShape: number[];
+  /** What a consumer of the model applies to an image's raw pixels, in order: everything but noise. */
+  steps: PreprocessingStep[];
+  /** The same steps as one line of prose. */
   preprocessing: string;
 }
+
 
 export interface SplitInfo {
   count: number;

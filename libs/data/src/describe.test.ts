@@ -40,6 +40,13 @@ test('manifest: counts, class counts in class order, shape, transforms with defa
     { type: 'normalize', mean: 0.5, std: 0.25 },
   ]);
   assert.equal(m.preprocessing, 'x = pixel / 255; pad 3x3 to 4x4 with 0; x = (x - 0.5) / 0.25');
+  // The same steps as data, noise left out (training only), for model.json.
+  assert.deepEqual(m.sourceShape, [1, 3, 3]);
+  assert.deepEqual(m.steps, [
+    { type: 'scale', divide: 255 },
+    { type: 'pad', top: 0, bottom: 1, left: 0, right: 1, value: 0 },
+    { type: 'normalize', mean: 0.5, std: 0.25 },
+  ]);
   assert.deepEqual(m.files.map((f) => f.path), ['d/train-images-idx3-ubyte', 'd/train-labels-idx1-ubyte', 'd/t10k-images-idx3-ubyte', 'd/t10k-labels-idx1-ubyte']);
 });
 

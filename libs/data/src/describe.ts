@@ -3,7 +3,7 @@ import type { DataManifest, SplitInfo } from '../../artifacts/src/types';
 import type { Dataset } from '../../spec/src/config';
 import { resolved } from './config';
 import { DataError } from './errors';
-import { describePreprocessing, transformedShape } from './transforms/apply';
+import { describePreprocessing, preprocessingSteps, transformedShape } from './transforms/apply';
 import type { LoadedDataset, Split } from './types';
 
 /** Count, per-class counts and a digest of the transformed images (float32 bytes, little-endian on every platform Node runs on) and labels. */
@@ -34,6 +34,8 @@ export function describeDataset(loaded: LoadedDataset, config: Dataset): DataMan
       test: describeSplit(loaded.test, n),
     },
     transforms: cfg.transforms,
+    sourceShape: [...loaded.sourceShape],
+    steps: preprocessingSteps(loaded.sourceShape, cfg.transforms),
     preprocessing: describePreprocessing(loaded.sourceShape, cfg.transforms),
   };
 }

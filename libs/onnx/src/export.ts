@@ -28,6 +28,8 @@ export interface ExportOnnxOptions {
 
 export const INPUT_NAME = 'input';
 export const OUTPUT_NAME = 'logits';
+/** The metadata key under which an evaluated model carries its model card (model.json) as JSON. */
+export const CARD_KEY = 'trainyard.card';
 
 /** The lowest IR version that carries each opset (ONNX's release table): older runtimes reject newer IR versions. */
 const IR_VERSION_BY_OPSET: Record<number, number> = {
@@ -114,5 +116,13 @@ export function exportOnnx(opts: ExportOnnxOptions): Uint8Array {
     graph: graph.build(graphName, { name: INPUT_NAME, shape: summary.input }, tensor, { name: OUTPUT_NAME, shape: summary.output }),
     metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value: String(value) })),
   };
+  return onnx.ModelProto.encode(proto).finish();
+}
+
+/** The model with these metadata_props set (replacing any of the same key): the graph is untouched. */
+export function withMetadata(model: Uint8Array, props: Record<string, string>): Uint8Array {
+  const proto = onnx.ModelProto.decode(model);
+  const kept = (proto.metadataProps ?? []).filter((p) => !(p.key! in props));
+  proto.metadataProps = [...kept, ...Object.entries(props).map(([key, value]) => onnx.StringStringEntryProto.create({ key, value }))];
   return onnx.ModelProto.encode(proto).finish();
 }

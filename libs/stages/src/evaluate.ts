@@ -1,15 +1,17 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MisclassifiedFile, ProbeFile } from '../../artifacts';
+import type { DataManifest, Metrics, MisclassifiedFile, ModelCard, ProbeFile, RunInfo } from '../../artifacts';
 import { assertParity, evaluateOnnx } from '../../evaluate';
+import { CARD_KEY, INPUT_NAME, OUTPUT_NAME, withMetadata } from '../../onnx';
 import { upstream, upstreamDir, type StageContext } from './context';
 import { loadCheckedData } from './data';
 
 export async function runEvaluate(ctx: StageContext): Promise<void> {
-  const { loaded } = loadCheckedData(ctx);
+  const { loaded, manifest } = loadCheckedData(ctx);
   const probe = upstream<ProbeFile>(ctx, 'train', 'probe.json');
+  const modelPath = join(upstreamDir(ctx, 'export'), 'model.onnx');
   const metrics = await evaluateOnnx({
-    modelPath: join(upstreamDir(ctx, 'export'), 'model.onnx'),
+    modelPath,
     images: loaded.test.images,
     labels: loaded.test.labels,
     count: loaded.test.count,
@@ -28,7 +30,31 @@ export async function runEvaluate(ctx: StageContext): Promise<void> {
     images: (metrics.misclassified ?? []).map((m) => ({ ...m, pixels: Array.from(loaded.test.images.subarray(m.index * pixels, (m.index + 1) * pixels), (v) => Math.round(v * 1000) / 1000) })),
   };
   writeFileSync(join(ctx.out, 'misclassified.json'), JSON.stringify(misclassified) + '\n');
+  // The model as it leaves the project: the file just judged, with its card inside and beside it.
+  const card = modelCard(ctx, manifest, upstream<RunInfo>(ctx, 'train', 'run.json'), metrics);
+  writeFileSync(join(ctx.out, 'model.json'), JSON.stringify(card, null, 2) + '\n');
+  writeFileSync(join(ctx.out, 'model.onnx'), withMetadata(readFileSync(modelPath), { [CARD_KEY]: JSON.stringify(card) }));
   ctx.log(
     `${metrics.runtime}: test accuracy ${(100 * metrics.accuracy).toFixed(2)}% (${metrics.samples} images), loss ${metrics.loss.toFixed(4)}; parity max |diff| ${metrics.parity.maxAbsDiff.toExponential(2)} <= ${metrics.parity.tolerance}`,
   );
+}
+
+/** model.json: what a program that loads the model needs, from the stages' files (libs/artifacts/model-card.schema.json). */
+function modelCard(ctx: StageContext, manifest: DataManifest, run: RunInfo, metrics: Metrics): ModelCard {
+  const train = ctx.plan.stages.find((s) => s.id === ctx.stage.uses.train)!;
+  return {
+    card: 1,
+    pipeline: ctx.plan.pipeline,
+    run: run.run,
+    ...(run.label !== undefined && { label: run.label }),
+    ...(run.values !== undefined && { values: run.values }),
+    fingerprint: train.fingerprint,
+    model: { name: run.model, parameters: run.paramCount },
+    opset: ctx.config.export.opset,
+    input: { name: INPUT_NAME, layout: 'NCHW', shape: ['batch', ...manifest.imageShape], dtype: 'float32' },
+    output: { name: OUTPUT_NAME, holds: 'logits', shape: ['batch', manifest.classes.length], dtype: 'float32' },
+    classes: manifest.classes,
+    preprocessing: { source: { shape: manifest.sourceShape, layout: 'HWC', dtype: 'uint8' }, steps: manifest.steps },
+    metrics: { test: { accuracy: metrics.accuracy, loss: metrics.loss, samples: metrics.samples, runtime: metrics.runtime } },
+  };
 }

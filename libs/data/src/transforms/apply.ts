@@ -4,6 +4,7 @@ import { DataError } from '../errors';
 import { noise } from './noise';
 import { normalize } from './normalize';
 import { pad } from './pad';
+import type { PreprocessingStep } from '../../../artifacts/src/model-card';
 import type { ImageBatch, ImageShape, SplitName, TransformOp } from './types';
 
 type Ops = { [K in Transform['type']]: TransformOp<Extract<ResolvedTransform, { type: K }>> };
@@ -43,16 +44,32 @@ export function applyTransforms(batch: ImageBatch, transforms: readonly Resolved
   return b;
 }
 
-/** What a consumer does to raw pixels in [0, 255] to feed the model: every step but those (noise) that only serve training. */
-export function describePreprocessing(shape: ImageShape, transforms: readonly ResolvedTransform[]): string {
-  const steps = ['x = pixel / 255'];
+/**
+ * What a consumer does to an image's raw pixels (bytes, 0 to 255) to feed the model, in order: the
+ * loader's scaling, then every transform but those (noise) that only serve training.
+ */
+export function preprocessingSteps(shape: ImageShape, transforms: readonly ResolvedTransform[]): PreprocessingStep[] {
+  const steps: PreprocessingStep[] = [{ type: 'scale', divide: 255 }];
   let s = shape;
   transforms.forEach((t, i) =>
     inTransform(t, i, (op) => {
-      const step = op.describe(t, s);
+      const step = op.step(t, s);
       if (step !== undefined) steps.push(step);
       s = op.outputShape(t, s);
     }),
   );
-  return steps.join('; ');
+  return steps;
+}
+
+/** The steps as one line of prose: `x = pixel / 255; pad 28x28 to 32x32 with 0; x = (x - 0.1307) / 0.3081`. */
+export function describePreprocessing(shape: ImageShape, transforms: readonly ResolvedTransform[]): string {
+  let [h, w] = [shape[1], shape[2]];
+  return preprocessingSteps(shape, transforms)
+    .map((step) => {
+      if (step.type === 'scale') return `x = pixel / ${step.divide}`;
+      if (step.type === 'normalize') return `x = (x - ${step.mean}) / ${step.std}`;
+      const [from, to] = [`${h}x${w}`, `${(h += step.top + step.bottom)}x${(w += step.left + step.right)}`];
+      return `pad ${from} to ${to} with ${step.value}`;
+    })
+    .join('; ');
 }

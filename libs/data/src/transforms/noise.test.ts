@@ -67,5 +67,5 @@ test('noise std=0.5 over 200k pixels has mean ~0 and standard deviation ~0.5', (
 
 test('std=0 changes nothing; noise is left out of the preprocessing a consumer applies', () => {
   assert.deepEqual(Array.from(noisy(4, { type: 'noise', std: 0 }, 'train')), [0, 0, 0, 0]);
-  assert.equal(noise.describe(defaulted({ type: 'noise', std: 0.1 }), [1, 2, 2]), undefined);
+  assert.equal(noise.step(defaulted({ type: 'noise', std: 0.1 }), [1, 2, 2]), undefined);
 });

@@ -27,7 +27,7 @@ export const noise: TransformOp<Required<NoiseTransform>> = {
     return batch;
   },
 
-  describe: () => undefined,
+  step: () => undefined,
 
   skips: (t, split) => t.std === 0 || !t.splits.includes(split),
 };

@@ -21,5 +21,5 @@ export const normalize: TransformOp<NormalizeTransform> = {
     return batch;
   },
 
-  describe: (t) => `x = (x - ${t.mean}) / ${t.std}`,
+  step: (t) => ({ type: 'normalize', mean: t.mean, std: t.std }),
 };

@@ -64,6 +64,7 @@ test('pad to the same size is the identity; to smaller than the image is refused
   });
 });
 
-test('pad describes itself with the sizes it sees and fills value=0 by default', () => {
-  assert.equal(pad.describe(defaulted({ type: 'pad', to: 32 }), [1, 28, 28]), 'pad 28x28 to 32x32 with 0');
+test("pad's step gives each margin for the size it sees (an odd margin's extra pixel bottom/right) and fills value=0 by default", () => {
+  assert.deepEqual(pad.step(defaulted({ type: 'pad', to: 32 }), [1, 28, 28]), { type: 'pad', top: 2, bottom: 2, left: 2, right: 2, value: 0 });
+  assert.deepEqual(pad.step(defaulted({ type: 'pad', to: 6, value: -1 }), [1, 3, 5]), { type: 'pad', top: 1, bottom: 2, left: 0, right: 1, value: -1 });
 });

@@ -41,5 +41,8 @@ export const pad: TransformOp<Required<PadTransform>> = {
     return { data: out, count: batch.count, shape };
   },
 
-  describe: (t, [, h, w]) => `pad ${h}x${w} to ${t.to}x${t.to} with ${t.value}`,
+  step(t, shape) {
+    const { top, left, fill } = pad.place!(t, shape);
+    return { type: 'pad', top, bottom: t.to - shape[1] - top, left, right: t.to - shape[2] - left, value: fill };
+  },
 };

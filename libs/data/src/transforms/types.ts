@@ -1,3 +1,5 @@
+import type { PreprocessingStep } from '../../../artifacts/src/model-card';
+
 export type SplitName = 'train' | 'validation' | 'test';
 
 /** Shape of one image, channels-first as everywhere in Trainyard: [C, H, W]. */
@@ -16,8 +18,8 @@ export interface TransformOp<T> {
   outputShape(t: T, shape: ImageShape): ImageShape;
   /** May work in place; returns the batch to hand to the next transform. */
   apply(batch: ImageBatch, t: T, split: SplitName): ImageBatch;
-  /** Step of the preprocessing line, or undefined when a consumer of the model must not repeat it. */
-  describe(t: T, shape: ImageShape): string | undefined;
+  /** The step a consumer of the model repeats (model.json), or undefined when it must not (noise). */
+  step(t: T, shape: ImageShape): PreprocessingStep | undefined;
   /**
    * The same function of each value wherever it sits: `apply` may then run on any flat array
    * (the byte lookup table, a fill value), which lets the loader fold it into its first pass.

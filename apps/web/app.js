@@ -1,0 +1,211 @@
+// The page: pick an exported model (or drop a .onnx with its model.json), draw or drop an image, see the
+// class probabilities. onnxruntime-web runs the model in the page; nothing leaves it.
+import { preprocess, softmax } from './preprocess.js';
+
+const ort = window.ort;
+// The wasm files sit beside ort.min.js, served from our node_modules; one thread needs no cross-origin isolation.
+ort.env.wasm.wasmPaths = new URL('../ort/', location.href).href;
+ort.env.wasm.numThreads = 1;
+
+const $ = (id) => document.getElementById(id);
+const canvas = $('canvas');
+const pen = canvas.getContext('2d', { willReadFrequently: true });
+let model; // { card, session, name }
+
+function clearCanvas() {
+  pen.fillStyle = 'black';
+  pen.fillRect(0, 0, canvas.width, canvas.height);
+  showProbabilities(undefined);
+}
+
+function status(text, isError = false) {
+  $('status').textContent = text;
+  $('status').className = isError ? 'error' : '';
+}
+
+async function useModel(bytes, card, name) {
+  const session = await ort.InferenceSession.create(bytes);
+  model = { card, session, name };
+  const test = card.metrics?.test;
+  $('model-info').textContent = `${card.model.name} · ${card.model.parameters.toLocaleString('en')} parameters · input [${card.input.shape.join(', ')}]` + (test ? ` · test accuracy ${(100 * test.accuracy).toFixed(2)}% on ${test.samples.toLocaleString('en')} images` : '');
+  status(`${name} loaded`);
+  showProbabilities(undefined);
+  if (hasInk()) update();
+}
+
+/** Predicted class index and probabilities of `count` images, raw values as model.json's source describes them. */
+async function classify(raw, count = 1) {
+  const [c, h, w] = model.card.preprocessing.source.shape;
+  const size = c * h * w;
+  const images = [];
+  for (let i = 0; i < count; i++) images.push(preprocess(raw.subarray(i * size, (i + 1) * size), model.card));
+  const per = images[0].length;
+  const input = new Float32Array(per * count);
+  images.forEach((x, i) => input.set(x, i * per));
+  const result = await model.session.run({ [model.card.input.name]: new ort.Tensor('float32', input, [count, ...model.card.input.shape.slice(1)]) });
+  const logits = result[model.card.output.name].data;
+  const k = model.card.classes.length;
+  return Array.from({ length: count }, (_, i) => {
+    const p = softmax(logits.subarray(i * k, (i + 1) * k));
+    return { predicted: p.indexOf(Math.max(...p)), probabilities: p };
+  });
+}
+
+function hasInk() {
+  const d = pen.getImageData(0, 0, canvas.width, canvas.height).data;
+  for (let i = 0; i < d.length; i += 4) if (d[i] > 0) return true;
+  return false;
+}
+
+/**
+ * The drawing as the dataset stores an image: the ink's bounding box scaled to fit 20/28 of the image
+ * (MNIST's digits sit in a 20x20 box of a 28x28 image), centred, light on dark.
+ */
+function canvasToSource() {
+  const [c, h, w] = model.card.preprocessing.source.shape;
+  const { data } = pen.getImageData(0, 0, canvas.width, canvas.height);
+  let [top, left, bottom, right] = [canvas.height, canvas.width, -1, -1];
+  for (let y = 0; y < canvas.height; y++) {
+    for (let x = 0; x < canvas.width; x++) {
+      if (data[(y * canvas.width + x) * 4] > 0) [top, left, bottom, right] = [Math.min(top, y), Math.min(left, x), Math.max(bottom, y), Math.max(right, x)];
+    }
+  }
+  const small = document.createElement('canvas');
+  [small.width, small.height] = [w, h];
+  const out = small.getContext('2d', { willReadFrequently: true });
+  out.fillStyle = 'black';
+  out.fillRect(0, 0, w, h);
+  if (bottom >= 0) {
+    const [bw, bh] = [right - left + 1, bottom - top + 1];
+    const scale = Math.min((w * 20) / 28 / bw, (h * 20) / 28 / bh);
+    out.imageSmoothingQuality = 'high';
+    out.drawImage(canvas, left, top, bw, bh, (w - bw * scale) / 2, (h - bh * scale) / 2, bw * scale, bh * scale);
+  }
+  const rgba = out.getImageData(0, 0, w, h).data;
+  const raw = new Uint8Array(h * w * c);
+  for (let p = 0; p < h * w; p++) for (let ch = 0; ch < c; ch++) raw[p * c + ch] = rgba[p * 4 + (c === 1 ? 0 : ch)];
+  return raw;
+}
+
+function showProbabilities(result) {
+  const list = $('probabilities');
+  list.replaceChildren();
+  $('prediction').textContent = result ? model.card.classes[result.predicted] : '–';
+  if (!model) return;
+  model.card.classes.forEach((name, i) => {
+    const p = result ? result.probabilities[i] : 0;
+    const row = document.createElement('li');
+    row.className = result && i === result.predicted ? 'top' : '';
+    row.innerHTML = `<span class="name"></span><span class="bar"><span style="width:${(100 * p).toFixed(1)}%"></span></span><span class="value">${result ? (100 * p).toFixed(1) + '%' : ''}</span>`;
+    row.querySelector('.name').textContent = name;
+    list.append(row);
+  });
+}
+
+let pending = false;
+function update() {
+  if (!model || pending) return;
+  pending = true;
+  requestAnimationFrame(async () => {
+    try {
+      const [result] = await classify(canvasToSource());
+      showProbabilities(result);
+    } catch (e) {
+      status(String(e.message ?? e), true);
+    } finally {
+      pending = false;
+    }
+  });
+}
+
+// Drawing: white strokes on black, as the datasets store their images.
+let last;
+canvas.addEventListener('pointerdown', (e) => {
+  canvas.setPointerCapture(e.pointerId);
+  last = [e.offsetX, e.offsetY];
+  stroke(last);
+});
+canvas.addEventListener('pointermove', (e) => {
+  if (!last) return;
+  stroke([e.offsetX, e.offsetY]);
+});
+canvas.addEventListener('pointerup', () => (last = undefined));
+function stroke(to) {
+  pen.strokeStyle = 'white';
+  pen.lineWidth = 20;
+  pen.lineCap = 'round';
+  pen.lineJoin = 'round';
+  pen.beginPath();
+  pen.moveTo(...last);
+  pen.lineTo(...to);
+  pen.stroke();
+  last = to;
+  update();
+}
+$('clear').addEventListener('click', clearCanvas);
+
+// A dropped image is drawn on the canvas (dark ink on light paper turned light on dark); a dropped .onnx
+// with its model.json becomes the model.
+async function dropped(files) {
+  const onnx = files.find((f) => f.name.endsWith('.onnx'));
+  const json = files.find((f) => f.name.endsWith('.json'));
+  const image = files.find((f) => f.type.startsWith('image/'));
+  try {
+    if (onnx || json) {
+      if (!onnx || !json) throw new Error('drop the .onnx file together with its model.json');
+      await useModel(new Uint8Array(await onnx.arrayBuffer()), JSON.parse(await json.text()), onnx.name);
+    }
+    if (image) await drawImage(image);
+  } catch (e) {
+    status(String(e.message ?? e), true);
+  }
+}
+async function drawImage(file) {
+  const bitmap = await createImageBitmap(file);
+  clearCanvas();
+  const scale = Math.min(canvas.width / bitmap.width, canvas.height / bitmap.height);
+  pen.drawImage(bitmap, (canvas.width - bitmap.width * scale) / 2, (canvas.height - bitmap.height * scale) / 2, bitmap.width * scale, bitmap.height * scale);
+  const img = pen.getImageData(0, 0, canvas.width, canvas.height);
+  const d = img.data;
+  let sum = 0;
+  for (let i = 0; i < d.length; i += 4) sum += (d[i] + d[i + 1] + d[i + 2]) / 3;
+  const invert = sum / (d.length / 4) > 127;
+  for (let i = 0; i < d.length; i += 4) {
+    const g = (d[i] + d[i + 1] + d[i + 2]) / 3;
+    d[i] = d[i + 1] = d[i + 2] = invert ? 255 - g : g;
+  }
+  pen.putImageData(img, 0, 0);
+  update();
+}
+for (const type of ['dragover', 'drop']) {
+  document.addEventListener(type, (e) => {
+    e.preventDefault();
+    if (type === 'drop') dropped([...e.dataTransfer.files]);
+  });
+}
+$('files').addEventListener('change', (e) => dropped([...e.target.files]));
+
+// The exported models `npm run web` found.
+async function loadList() {
+  const response = await fetch('../models.json');
+  const models = await response.json();
+  const select = $('models');
+  for (const [i, m] of models.entries()) select.add(new Option(`${m.pipeline}${m.run === 'default' ? '' : ` · ${m.label}`} (${(100 * m.accuracy).toFixed(2)}%)`, String(i)));
+  select.addEventListener('change', () => pick(models[Number(select.value)]));
+  if (models.length === 0) status('No exported model yet: run npx nx run pipeline:lenet-l2, then npm run web again; or drop a .onnx with its model.json here.', true);
+  else await pick(models[0]);
+  return models;
+}
+async function pick(m) {
+  status(`loading ${m.pipeline} ${m.run}…`);
+  const [bytes, card] = await Promise.all([fetch(`../${m.onnx}`).then((r) => r.arrayBuffer()), fetch(`../${m.card}`).then((r) => r.json())]);
+  await useModel(new Uint8Array(bytes), card, `${m.pipeline} ${m.run}`);
+}
+
+clearCanvas();
+// For tests and the console: the same paths the page uses.
+window.trainyard = {
+  ready: loadList(),
+  classify: async (raw, count) => (await classify(raw, count)).map((r) => r.predicted),
+  pick: async (i) => pick((await window.trainyard.ready)[i]),
+};

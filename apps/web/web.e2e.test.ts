@@ -1,0 +1,133 @@
+/**
+ * The model page as a user gets it: `npm run web` (sirv) on a free 127.0.0.1 port over a small pipeline's
+ * exported model, opened in Debian's chromium through puppeteer-core. The first 200 test images go through
+ * the page's own preprocessing (model.json's steps) and onnxruntime-web; onnxruntime-node must predict the
+ * same on the images as the data stage prepared them. A stroke drawn with the mouse must give probabilities.
+ */
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { ModelCard } from '../../libs/artifacts';
+import { loadDataset } from '../../libs/data';
+import { readIdx } from '../../libs/data/src/idx';
+import { locateSource } from '../../libs/data/src/sources';
+import { loadPipeline } from '../../libs/spec';
+import { copyWorkspace, repo, SMALL_PIPELINE } from '../cli/workspace';
+import { preprocess } from './preprocess.js';
+
+const CHROMIUM = process.env.TRAINYARD_CHROMIUM ?? '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? false : `needs Debian's chromium at ${CHROMIUM} (apt-get install chromium)`;
+const SCREENSHOTS = join(repo, 'artifacts', 'screenshots');
+const COUNT = 200;
+
+let root: string;
+let dir: string;
+let server: ChildProcess | undefined;
+let address: string;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+const offsite: string[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => done(port));
+    });
+  });
+}
+
+before(async () => {
+  root = mkdtempSync(join(tmpdir(), 'trainyard-web-e2e-'));
+  dir = copyWorkspace(join(root, 'ws'), { pipelines: false });
+  writeFileSync(join(dir, 'pipelines', 'small.yaml'), SMALL_PIPELINE.replace('limit: { train: 3000, test: 500 }', 'limit: { train: 1000, test: 300 }').replace(/include: \[.*\]/, 'include: [loss]'));
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/main.ts', 'run', 'pipelines/small.yaml'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  if (skip) return;
+  const port = await freePort();
+  server = spawn(process.execPath, ['--import', 'tsx', 'apps/web/serve.ts'], { cwd: dir, env: { ...process.env, TRAINYARD_WEB_PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  address = await new Promise<string>((done, fail) => {
+    let out = '';
+    server!.stdout!.on('data', (d) => {
+      out += d;
+      const url = /model page: (http:\/\/\S+)/.exec(out)?.[1];
+      if (url) done(url);
+    });
+    server!.on('exit', (code) => fail(new Error(`npm run web ended (${code}): ${out}`)));
+  });
+  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  page = await browser.newPage();
+  await page.setViewport({ width: 1100, height: 560 });
+  await page.setRequestInterception(true);
+  page.on('request', (r) => (r.url().startsWith('http://127.0.0.1:') ? r.continue() : (offsite.push(r.url()), r.abort())));
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(address, { waitUntil: 'load' });
+  await page.evaluate('window.trainyard.ready');
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGINT');
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+const card = () => JSON.parse(readFileSync(join(dir, 'artifacts', 'small', 'evaluate', 'model.json'), 'utf8')) as ModelCard;
+
+/** The first test images as the MNIST test file stores them, and as the data stage prepared them. */
+function testImages(): { raw: Uint8Array; prepared: Float32Array; dims: number[] } {
+  const file = locateSource({ source: 'mnist' }, { workspace: dir }).files['test-images'];
+  const raw = readIdx(file, 'images').data.subarray(0, COUNT * 28 * 28) as Uint8Array;
+  const loaded = loadDataset(loadPipeline(join(dir, 'pipelines', 'small.yaml')).config.dataset, { workspace: dir });
+  const size = loaded.imageShape.reduce((a, b) => a * b, 1);
+  return { raw: Uint8Array.from(raw), prepared: loaded.test.images.subarray(0, COUNT * size), dims: [COUNT, ...loaded.imageShape] };
+}
+
+test("model.json's steps turn the raw test images into the very numbers the data stage fed the model", () => {
+  const { raw, prepared } = testImages();
+  const c = card();
+  const size = 28 * 28;
+  const viaCard = new Float32Array(prepared.length);
+  for (let i = 0; i < COUNT; i++) viaCard.set(preprocess(raw.subarray(i * size, (i + 1) * size), c), (i * prepared.length) / COUNT);
+  assert.deepEqual(Buffer.from(viaCard.buffer), Buffer.from(prepared.buffer.slice(prepared.byteOffset, prepared.byteOffset + prepared.byteLength)));
+});
+
+test('the page predicts the first 200 test images as onnxruntime-node does, with no request off 127.0.0.1', { skip }, async () => {
+  const { raw, prepared, dims } = testImages();
+  const session = await ort.InferenceSession.create(join(dir, 'artifacts', 'small', 'evaluate', 'model.onnx'));
+  const logits = (await session.run({ input: new ort.Tensor('float32', prepared, dims) })).logits.data as Float32Array;
+  await session.release();
+  const expected = Array.from({ length: COUNT }, (_, i) => {
+    const row = Array.from(logits.subarray(i * 10, (i + 1) * 10));
+    return row.indexOf(Math.max(...row));
+  });
+  const got = (await page.evaluate(`window.trainyard.classify(Uint8Array.from(${JSON.stringify(Array.from(raw))}), ${COUNT})`)) as number[];
+  assert.deepEqual(got, expected);
+  assert.deepEqual(offsite, []);
+  assert.deepEqual(problems, []);
+});
+
+test('a stroke drawn with the mouse shows a prediction and a probability per class; screenshot saved', { skip }, async () => {
+  const box = (await (await page.$('#canvas'))!.boundingBox())!;
+  // A "7": across the top, then down to the left.
+  const at = (x: number, y: number) => [box.x + x * box.width, box.y + y * box.height] as const;
+  await page.mouse.move(...at(0.25, 0.2));
+  await page.mouse.down();
+  for (const [x, y] of [[0.5, 0.2], [0.75, 0.2], [0.6, 0.5], [0.45, 0.85]]) await page.mouse.move(...at(x, y), { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction("document.getElementById('prediction').textContent !== '–'", { timeout: 10_000 });
+  const rows = (await page.$$eval('#probabilities li .value', (cells) => cells.map((c) => c.textContent ?? ''))) as string[];
+  assert.equal(rows.length, 10);
+  const percents = rows.map((r) => Number(/^([\d.]+)%$/.exec(r)?.[1]));
+  assert.ok(Math.abs(percents.reduce((a, b) => a + b, 0) - 100) < 1, `probabilities add up to 100%: ${rows.join(' | ')}`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'web.png') });
+  assert.deepEqual(problems, []);
+});

@@ -90,6 +90,19 @@ test("the features map shows the best run's test images, and the baseline's wher
   assert.equal(file.maps[0].x.length, 300, 'the first 300 test images: all of this small test split');
   assert.equal(file.maps.length, bestId.startsWith('baseline-') ? 1 : 2);
   if (file.maps[1]) assert.deepEqual([file.maps[1].role, file.maps[1].run.startsWith('baseline-')], ['baseline', true]);
-  const points = await page.$$eval('.chart', (charts) => charts.at(-1)!.querySelectorAll('path[aria-roledescription="point"]').length);
+  const points = await page.$$eval('.chart', (charts) => charts.at(-1)!.querySelectorAll('path[aria-roledescription="point"], path[aria-roledescription="circle"]').length);
   assert.equal(points, 300 * file.maps.length);
+});
+
+test('a click on a class in the map legend picks out its images and fades the others', { skip }, async () => {
+  const marks = "document.querySelectorAll('.chart')[document.querySelectorAll('.chart').length - 1].querySelectorAll('path[aria-roledescription=\"circle\"]')";
+  const opacities = async () => (await page.evaluate(`[...${marks}].map((p) => Number(p.getAttribute('opacity') ?? p.getAttribute('fill-opacity') ?? 1))`)) as number[];
+  assert.ok((await opacities()).every((o) => o > 0.5), 'every class at first');
+  const labels = await page.$$('.chart:last-of-type g.role-legend-label text');
+  const texts = await Promise.all(labels.map((l) => l.evaluate((e) => e.textContent)));
+  await labels[texts.indexOf('3')].click();
+  await page.waitForFunction(`[...${marks}].some((p) => Number(p.getAttribute('opacity') ?? p.getAttribute('fill-opacity')) < 0.1)`, { timeout: 5000 });
+  const after = await opacities();
+  assert.ok(after.some((o) => o > 0.5) && after.filter((o) => o < 0.1).length > after.length / 2, 'class 3 kept, most faded');
+  assert.deepEqual(problems, []);
 });

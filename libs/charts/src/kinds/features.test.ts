@@ -23,8 +23,11 @@ test('one panel per mapped run, the best first, each point with its true and pre
   const spec = JSON.parse(JSON.stringify(featuresSpec(runs)));
   assert.deepEqual(spec.facet.column.sort, ['the best run: dropout', 'the baseline']);
   assert.equal(spec.data.values.length, 6 + 5);
-  assert.deepEqual(spec.data.values[4], { panel: 'the best run: dropout', x: 4, y: -4, class: 'one', predicted: 'two', result: 'wrong', image: 4 });
-  assert.equal(spec.data.values.filter((v: { result: string }) => v.result === 'wrong').length, 2 + 2);
+  type Point = { panel: string; image: number; result: string };
+  assert.deepEqual(spec.data.values.find((v: Point) => v.panel === 'the best run: dropout' && v.image === 4), { panel: 'the best run: dropout', x: 4, y: -4, class: 'one', predicted: 'two', result: 'wrong', image: 4 });
+  // The mistakes in the last layer, drawn over the rest.
+  assert.deepEqual(spec.spec.layer.map((l: { transform: { filter: string }[] }) => l.transform[0].filter), ["datum.result === 'right'", "datum.result === 'wrong'"]);
+  assert.equal(spec.data.values.filter((v: Point) => v.result === 'wrong').length, 2 + 2);
   assert.match(spec.title.subtitle, /^'F6\/Tanh', the 84 values the last layer reads, of the first 6 test images/);
   const { svg } = await renderChart(spec, { formats: ['svg'] });
   assert.ok(svg!.includes('the baseline') && svg!.includes('True class'));

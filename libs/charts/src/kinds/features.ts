@@ -42,13 +42,10 @@ export function featuresSpec(runs: ChartRun[]): TopLevelSpec {
     spec: {
       width: SIZE,
       height: SIZE,
-      params: [{ name: 'picked', select: { type: 'point', fields: ['class'] }, bind: 'legend' }],
-      mark: { type: 'point', filled: true, size: 14 },
       encoding: {
         x: { field: 'x', type: 'quantitative', axis: null, scale: { zero: false, nice: false } },
         y: { field: 'y', type: 'quantitative', axis: null, scale: { zero: false, nice: false } },
         color: { field: 'class', type: 'nominal', title: 'True class', sort: classes, scale: { scheme: 'tableau10' } },
-        shape: { field: 'result', type: 'nominal', title: 'Prediction', scale: { domain: ['right', 'wrong'], range: ['circle', 'cross'] } },
         opacity: { condition: { param: 'picked', value: 0.75 }, value: 0.06 },
         tooltip: [
           { field: 'image', type: 'quantitative', title: 'Test image' },
@@ -56,6 +53,11 @@ export function featuresSpec(runs: ChartRun[]): TopLevelSpec {
           { field: 'predicted', type: 'nominal', title: 'Predicted' },
         ],
       },
+      // The few mistakes in a layer of their own, larger and outlined, over the rest.
+      layer: [
+        { params: [{ name: 'picked', select: { type: 'point', fields: ['class'] }, bind: 'legend' }], transform: [{ filter: "datum.result === 'right'" }], mark: { type: 'circle', size: 14 } },
+        { transform: [{ filter: "datum.result === 'wrong'" }], mark: { type: 'point', shape: 'cross', filled: true, size: 70, stroke: '#222222', strokeWidth: 0.8 } },
+      ],
     },
   } as TopLevelSpec;
 }

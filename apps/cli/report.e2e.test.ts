@@ -4,16 +4,13 @@
  * disk with every request that is not a file refused. The screenshots go to artifacts/screenshots/.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { copyWorkspace, repo, SMALL_PIPELINE } from './workspace';
-
-const CHROMIUM = process.env.TRAINYARD_CHROMIUM ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `needs Debian's chromium at ${CHROMIUM} (apt-get install chromium)`;
+import type { Browser, Page } from 'puppeteer-core';
+import { CHARTS_DRAWN, openPage, skipWithoutChromium as skip } from '../../libs/report/testing';
+import { repo, SMALL_PIPELINE, workspaceWithRun } from './workspace';
 const SCREENSHOTS = join(repo, 'artifacts', 'screenshots');
 
 const PIPELINE = `${SMALL_PIPELINE.replace('limit: { train: 3000, test: 500 }', 'limit: { train: 600, test: 300 }').replace(/charts:\n.*\n/, '')}
@@ -29,25 +26,15 @@ let root: string;
 let dir: string;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
-const refused: string[] = [];
+let problems: string[];
+let refused: string[];
 
 before(async () => {
   if (skip) return;
   root = mkdtempSync(join(tmpdir(), 'trainyard-report-'));
-  dir = copyWorkspace(join(root, 'ws'), { pipelines: false });
-  writeFileSync(join(dir, 'pipelines', 'sweep.yaml'), PIPELINE);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/main.ts', 'run', 'pipelines/sweep.yaml'], { cwd: dir, encoding: 'utf8', env: { ...process.env, TRAINYARD_OVERRIDES: '' } });
-  assert.equal(run.status, 0, run.stdout + run.stderr);
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-  page = await browser.newPage();
-  await page.setViewport({ width: 1200, height: 900 });
-  await page.setRequestInterception(true);
-  page.on('request', (r) => (r.url().startsWith('file:') ? r.continue() : (refused.push(r.url()), r.abort())));
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(String(e)));
-  await page.goto(`file://${join(dir, 'artifacts', 'sweep', 'charts', 'report.html')}`, { waitUntil: 'load' });
-  await page.waitForFunction("document.querySelectorAll('.chart svg.marks').length === document.querySelectorAll('.chart').length", { timeout: 60_000 });
+  dir = workspaceWithRun(join(root, 'ws'), 'sweep', PIPELINE);
+  ({ browser, page, problems, refused } = await openPage(`file://${join(dir, 'artifacts', 'sweep', 'charts', 'report.html')}`, { allowed: (url) => url.startsWith('file:'), width: 1200, height: 900 }));
+  await page.waitForFunction(CHARTS_DRAWN, { timeout: 60_000 });
 });
 
 after(async () => {

@@ -106,6 +106,18 @@ charts:
   include: [loss, accuracy, confusion, misclassified]
 `;
 
+/** SMALL_PIPELINE at the quick profile's sizes, with one chart: a model in seconds. */
+export const QUICK_SMALL_PIPELINE = SMALL_PIPELINE.replace('limit: { train: 3000, test: 500 }', 'limit: { train: 1000, test: 300 }').replace(/include: \[.*\]/, 'include: [loss]');
+
+/** A copy of the workspace with `pipelines/<name>.yaml` run through every stage by the CLI (no Nx): for tests of what the stages leave. */
+export function workspaceWithRun(dir: string, name: string, pipeline: string): string {
+  copyWorkspace(dir, { pipelines: false });
+  writeFileSync(join(dir, 'pipelines', `${name}.yaml`), pipeline);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/main.ts', 'run', `pipelines/${name}.yaml`], { cwd: dir, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`trainyard run pipelines/${name}.yaml failed:\n${run.stdout}${run.stderr}`);
+  return dir;
+}
+
 /** Which stage tasks of `pipeline` Nx ran and which it took from a cache (local or remote), each sorted. */
 export function stagesRun(output: string, pipeline: string): { ran: string[]; cached: string[] } {
   const ran: string[] = [];

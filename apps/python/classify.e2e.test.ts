@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -12,7 +12,7 @@ import * as ort from 'onnxruntime-node';
 import { loadDataset } from '../../libs/data';
 import { locateSource } from '../../libs/data/src/sources';
 import { loadPipeline } from '../../libs/spec';
-import { copyWorkspace, repo, SMALL_PIPELINE } from '../cli/workspace';
+import { QUICK_SMALL_PIPELINE, repo, workspaceWithRun } from '../cli/workspace';
 
 const PYTHON = process.env.TRAINYARD_PYTHON ?? '/usr/bin/python3';
 const COUNT = 200;
@@ -31,10 +31,7 @@ let prepared: Float32Array;
 
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'trainyard-python-'));
-  dir = copyWorkspace(join(root, 'ws'), { pipelines: false });
-  writeFileSync(join(dir, 'pipelines', 'small.yaml'), SMALL_PIPELINE.replace('limit: { train: 3000, test: 500 }', 'limit: { train: 1000, test: 300 }').replace(/include: \[.*\]/, 'include: [loss]'));
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/main.ts', 'run', 'pipelines/small.yaml'], { cwd: dir, encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stdout + run.stderr);
+  dir = workspaceWithRun(join(root, 'ws'), 'small', QUICK_SMALL_PIPELINE);
   model = join(dir, 'artifacts', 'small', 'evaluate', 'model.onnx');
   testFile = locateSource({ source: 'mnist' }, { workspace: dir }).files['test-images'];
   const loaded = loadDataset(loadPipeline(join(dir, 'pipelines', 'small.yaml')).config.dataset, { workspace: dir });

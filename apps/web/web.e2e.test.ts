@@ -5,24 +5,23 @@
  * same on the images as the data stage prepared them. A stroke drawn with the mouse must give probabilities.
  */
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import type { ModelCard } from '../../libs/artifacts';
 import { loadDataset } from '../../libs/data';
 import { readIdx } from '../../libs/data/src/idx';
 import { locateSource } from '../../libs/data/src/sources';
 import { loadPipeline } from '../../libs/spec';
-import { copyWorkspace, repo, SMALL_PIPELINE } from '../cli/workspace';
+import { openPage, skipWithoutChromium as skip } from '../../libs/report/testing';
+import { QUICK_SMALL_PIPELINE, repo, workspaceWithRun } from '../cli/workspace';
 import { preprocess } from './preprocess.js';
 
-const CHROMIUM = process.env.TRAINYARD_CHROMIUM ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `needs Debian's chromium at ${CHROMIUM} (apt-get install chromium)`;
 const SCREENSHOTS = join(repo, 'artifacts', 'screenshots');
 const COUNT = 200;
 
@@ -32,8 +31,8 @@ let server: ChildProcess | undefined;
 let address: string;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
-const offsite: string[] = [];
+let problems: string[];
+let offsite: string[];
 
 function freePort(): Promise<number> {
   return new Promise((done) => {
@@ -46,10 +45,7 @@ function freePort(): Promise<number> {
 
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'trainyard-web-e2e-'));
-  dir = copyWorkspace(join(root, 'ws'), { pipelines: false });
-  writeFileSync(join(dir, 'pipelines', 'small.yaml'), SMALL_PIPELINE.replace('limit: { train: 3000, test: 500 }', 'limit: { train: 1000, test: 300 }').replace(/include: \[.*\]/, 'include: [loss]'));
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/main.ts', 'run', 'pipelines/small.yaml'], { cwd: dir, encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stdout + run.stderr);
+  dir = workspaceWithRun(join(root, 'ws'), 'small', QUICK_SMALL_PIPELINE);
   if (skip) return;
   const port = await freePort();
   server = spawn(process.execPath, ['--import', 'tsx', 'apps/web/serve.ts'], { cwd: dir, env: { ...process.env, TRAINYARD_WEB_PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -62,14 +58,7 @@ before(async () => {
     });
     server!.on('exit', (code) => fail(new Error(`npm run web ended (${code}): ${out}`)));
   });
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-  page = await browser.newPage();
-  await page.setViewport({ width: 1100, height: 560 });
-  await page.setRequestInterception(true);
-  page.on('request', (r) => (r.url().startsWith('http://127.0.0.1:') ? r.continue() : (offsite.push(r.url()), r.abort())));
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(String(e)));
-  await page.goto(address, { waitUntil: 'load' });
+  ({ browser, page, problems, refused: offsite } = await openPage(address, { allowed: (url) => url.startsWith('http://127.0.0.1:'), width: 1100, height: 560 }));
   await page.evaluate('window.trainyard.ready');
 });
 

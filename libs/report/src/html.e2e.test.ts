@@ -4,23 +4,21 @@
  * machine without network.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { writeCharts } from '../../charts';
 import { syntheticRun } from '../../charts/src/fixtures';
 import { writeReport } from '../index';
-
-const CHROMIUM = process.env.TRAINYARD_CHROMIUM ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `needs Debian's chromium at ${CHROMIUM} (apt-get install chromium)`;
+import { CHARTS_DRAWN, openPage, skipWithoutChromium as skip } from '../testing';
 
 let dir: string;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
-const refused: string[] = [];
+let problems: string[];
+let refused: string[];
 
 before(async () => {
   if (skip) return;
@@ -32,17 +30,8 @@ before(async () => {
   ];
   await writeCharts(runs, { include: ['loss', 'accuracy', 'test-accuracy', 'confusion'] }, dir);
   writeReport({ pipeline: 'demo', description: 'A sweep <script>alert(1)</script>', runs, chartsDir: dir }, dir);
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-  page = await browser.newPage();
-  await page.setViewport({ width: 1200, height: 900 });
-  await page.setRequestInterception(true);
-  page.on('request', (r) => (r.url().startsWith('file:') ? r.continue() : (refused.push(r.url()), r.abort())));
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(String(e)));
-  page.on('dialog', (d) => (problems.push(`a dialog opened: ${d.message()}`), d.dismiss()));
-  await page.goto(`file://${join(dir, 'report.html')}`, { waitUntil: 'load' });
-  // Strings: these run in the page (this project's TypeScript has no DOM types).
-  await page.waitForFunction("document.querySelectorAll('.chart svg.marks').length === document.querySelectorAll('.chart').length", { timeout: 30_000 });
+  ({ browser, page, problems, refused } = await openPage(`file://${join(dir, 'report.html')}`, { allowed: (url) => url.startsWith('file:'), width: 1200, height: 900 }));
+  await page.waitForFunction(CHARTS_DRAWN, { timeout: 30_000 });
 });
 
 after(async () => {

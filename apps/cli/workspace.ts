@@ -110,9 +110,10 @@ charts:
 export const QUICK_SMALL_PIPELINE = SMALL_PIPELINE.replace('limit: { train: 3000, test: 500 }', 'limit: { train: 1000, test: 300 }').replace(/include: \[.*\]/, 'include: [loss]');
 
 /** A copy of the workspace with `pipelines/<name>.yaml` run through every stage by the CLI (no Nx): for tests of what the stages leave. */
-export function workspaceWithRun(dir: string, name: string, pipeline: string): string {
+export function workspaceWithRun(dir: string, name: string, pipeline: string, prepare?: (dir: string) => void): string {
   copyWorkspace(dir, { pipelines: false });
   writeFileSync(join(dir, 'pipelines', `${name}.yaml`), pipeline);
+  prepare?.(dir);
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/main.ts', 'run', `pipelines/${name}.yaml`], { cwd: dir, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`trainyard run pipelines/${name}.yaml failed:\n${run.stdout}${run.stderr}`);
   return dir;

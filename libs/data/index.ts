@@ -8,3 +8,4 @@ export type { DataFile, LoadedDataset, LoadOptions, Split } from './src/types';
 export { DataError } from './src/errors';
 export { loadDataset } from './src/load';
 export { describeDataset } from './src/describe';
+export { channelsFirst } from './src/layout';

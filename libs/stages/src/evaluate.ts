@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataManifest, Metrics, MisclassifiedFile, ModelCard, ProbeFile, RunInfo } from '../../artifacts';
+import { channelsFirst } from '../../data';
 import { assertParity, evaluateOnnx } from '../../evaluate';
 import { CARD_KEY, INPUT_NAME, OUTPUT_NAME, withMetadata } from '../../onnx';
 import { upstream, upstreamDir, type StageContext } from './context';
@@ -10,9 +11,11 @@ export async function runEvaluate(ctx: StageContext): Promise<void> {
   const { loaded, manifest } = loadCheckedData(ctx);
   const probe = upstream<ProbeFile>(ctx, 'train', 'probe.json');
   const modelPath = join(upstreamDir(ctx, 'export'), 'model.onnx');
+  // The data lib stores NHWC, the ONNX input is NCHW.
+  const images = channelsFirst(loaded.test.images, loaded.test.count, loaded.imageShape);
   const metrics = await evaluateOnnx({
     modelPath,
-    images: loaded.test.images,
+    images,
     labels: loaded.test.labels,
     count: loaded.test.count,
     imageShape: loaded.imageShape,
@@ -27,7 +30,7 @@ export async function runEvaluate(ctx: StageContext): Promise<void> {
   const pixels = loaded.imageShape.reduce((a, b) => a * b, 1);
   const misclassified: MisclassifiedFile = {
     imageShape: [...loaded.imageShape],
-    images: (metrics.misclassified ?? []).map((m) => ({ ...m, pixels: Array.from(loaded.test.images.subarray(m.index * pixels, (m.index + 1) * pixels), (v) => Math.round(v * 1000) / 1000) })),
+    images: (metrics.misclassified ?? []).map((m) => ({ ...m, pixels: Array.from(images.subarray(m.index * pixels, (m.index + 1) * pixels), (v) => Math.round(v * 1000) / 1000) })),
   };
   writeFileSync(join(ctx.out, 'misclassified.json'), JSON.stringify(misclassified) + '\n');
   // The model as it leaves the project: the file just judged, with its card inside and beside it.

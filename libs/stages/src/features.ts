@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bestAndBaseline, readJson, stageDir, type FeatureMap, type FeaturesFile, type Metrics, type RunInfo } from '../../artifacts';
+import { channelsFirst } from '../../data';
 import { embed, testFeatures } from '../../evaluate';
 import type { Charts, ResolvedPipeline } from '../../spec';
 import { upstreamDir, type StageContext } from './context';
@@ -26,7 +27,7 @@ export async function runFeatures(ctx: StageContext): Promise<void> {
     classes = loaded.classes;
     const count = Math.min(settings.points, loaded.test.count);
     const started = Date.now();
-    const { tensor, width, features, predicted } = await testFeatures({ modelPath: join(upstreamDir(ctx, { id: r.export }), 'model.onnx'), images: loaded.test.images, count, imageShape: loaded.imageShape });
+    const { tensor, width, features, predicted } = await testFeatures({ modelPath: join(upstreamDir(ctx, { id: r.export }), 'model.onnx'), images: channelsFirst(loaded.test.images, count, loaded.imageShape), count, imageShape: loaded.imageShape });
     const xy = embed(features, width, {
       neighbors: settings.neighbors,
       seed: settings.seed,

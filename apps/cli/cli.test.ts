@@ -89,6 +89,14 @@ test('unknown commands and stages are usage errors', () => {
   assert.match(r.stderr, /has no stage 'nope' \(it has data, train, export, evaluate, features, charts\)/);
 });
 
+test('a stage run by Nx (with --key) refuses TRAINYARD_ARTIFACTS, which would leave Nx caching an empty folder', () => {
+  const key = cli('key', 'pipelines/lenet-l2.yaml', 'data').stdout.trim();
+  const r = cli('stage', 'pipelines/lenet-l2.yaml', 'data', '--key', key);
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, `TRAINYARD_ARTIFACTS is set (${artifacts}), but Nx caches artifacts/lenet-l2/data: unset it to run stages through Nx\n`);
+  assert.ok(!existsSync(join(artifacts, 'lenet-l2', 'data')), 'nothing written');
+});
+
 test('output cut short by its reader (plan | head) ends quietly', () => {
   const r = spawnSync('sh', ['-c', `"${process.execPath}" --import tsx apps/cli/main.ts plan pipelines/lenet-batch-lr-sweep.yaml | head -1`], { cwd: repo, encoding: 'utf8' });
   assert.match(r.stdout, /^lenet-batch-lr-sweep\.data /);

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { artifactsRoot } from '../../libs/artifacts';
 import { stageKey, stageProject } from '../../libs/nx-plugin';
 import { planPipeline, shardPlan, type Plan } from '../../libs/plan';
 import type { ReportRun } from '../../libs/report';
@@ -112,6 +113,10 @@ async function main(argv: string[]): Promise<void> {
       const stage = plan.stages.find((s) => s.id === rest[1]);
       const key = stage && values.key !== undefined ? stageKey(stage) : undefined;
       if (stage && key !== undefined && key !== values.key) throw new StaleKeyError(rest[0], stage.id, values.key!, key);
+      // Nx runs stages with --key and caches artifacts/<pipeline>/<stage>: outputs moved elsewhere would be cached empty.
+      if (values.key !== undefined && artifactsRoot(workspace) !== join(workspace, 'artifacts')) {
+        throw new UsageError(`TRAINYARD_ARTIFACTS is set (${process.env.TRAINYARD_ARTIFACTS}), but Nx caches artifacts/${plan.pipeline}/${rest[1]}: unset it to run stages through Nx`);
+      }
       endWithParent();
       await runStage({ plan, pipeline, stageId: rest[1], workspace });
       return;

@@ -1,10 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { withDefaults, type Dataset } from '../../spec';
-import { describeDataset } from './describe';
+import { describeDataset, describeSplit } from './describe';
 import { syntheticParts, tempDir, writeIdxDataset } from './fixture';
 import { loadDataset } from './load';
 
@@ -50,15 +49,18 @@ test('manifest: counts, class counts in class order, shape, transforms with defa
   assert.deepEqual(m.files.map((f) => f.path), ['d/train-images-idx3-ubyte', 'd/train-labels-idx1-ubyte', 'd/t10k-images-idx3-ubyte', 'd/t10k-labels-idx1-ubyte']);
 });
 
-test('split sha256 covers the float32 image bytes then the label bytes', () => {
-  const d = loadDataset(config, { workspace });
-  const m = describeDataset(d, config);
-  const t = d.test;
-  const expected = createHash('sha256')
-    .update(Buffer.from(t.images.buffer, t.images.byteOffset, t.images.byteLength))
-    .update(t.labels)
-    .digest('hex');
-  assert.equal(m.splits.test.sha256, expected);
+test('a split digest changes with any image value, even by one float32 step, and with any label', () => {
+  const t = loadDataset(config, { workspace }).test;
+  const digest = (images: Float32Array, labels: Uint8Array) => describeSplit({ ...t, images, labels }, 3).sha256;
+  const base = digest(t.images, t.labels);
+  assert.equal(digest(t.images.slice(), t.labels.slice()), base, 'the same values, the same digest');
+  const nudged = t.images.slice();
+  nudged[7] = nudged[7] + Math.abs(nudged[7]) * 2 ** -23 + 1e-30;
+  assert.notEqual(nudged[7], t.images[7]);
+  assert.notEqual(digest(nudged, t.labels), base);
+  const relabelled = t.labels.slice();
+  relabelled[3] = (relabelled[3] + 1) % 3;
+  assert.notEqual(digest(t.images, relabelled), base);
 });
 
 test('split digests are stable across loads and follow the transforms, the noise seed and the split seed', () => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { ActivationName, ModelSpec } from '../../../graph';
 import { exportOnnx } from '../export';
 import { decode, floatsOf, opTypes } from '../testing/decode';
-import { assertMatchesTf } from '../testing/ort';
+import { assertMatchesTf, openSession, runLogits } from '../testing/ort';
 import { randomWeights } from '../testing/seeded';
 
 const ops: Record<ActivationName, string[]> = { relu: ['Relu'], tanh: ['Tanh'], sigmoid: ['Sigmoid'], 'scaled-tanh': ['Mul', 'Tanh', 'Mul'], linear: [] };
@@ -39,5 +39,10 @@ test('scaled-tanh writes A tanh(S a) with scalar initializers A = 1.7159 and S =
   };
   assert.equal(scalar('F/ScaledTanh/A'), Math.fround(1.7159));
   assert.equal(scalar('F/ScaledTanh/S'), Math.fround(2 / 3));
-  assert.ok(Math.abs(1.7159 * Math.tanh(2 / 3) - 1) < 1e-4);
+  // LeCun's choice of A and S: f(±1) = ±1, f(0) = 0, as onnxruntime computes the exported file.
+  const alone: ModelSpec = { input: [3], layers: [{ type: 'activation', activation: 'scaled-tanh' }] };
+  const session = await openSession(exportOnnx({ model: alone, weights: {}, opset: 13, graphName: 'g', metadata: {} }));
+  const out = Array.from((await runLogits(session, Float32Array.from([1, -1, 0]), [1, 3])).data as Float32Array);
+  await session.release();
+  out.forEach((v, i) => assert.ok(Math.abs(v - [1, -1, 0][i]) < 1e-4, `f(${[1, -1, 0][i]}) = ${v}`));
 });

@@ -35,6 +35,8 @@ def build(model):
             layers.append(nn.LazyLinear(layer["units"], bias=layer.get("bias", True)))
         elif kind == "dropout":
             layers.append(nn.Dropout(layer["rate"]))
+        elif kind != "activation":  # an activation layer is its activation, added below
+            raise ValueError(f"no PyTorch reference for layer type {kind!r}: the bench cannot compare this model")
         if layer.get("activation", "linear") != "linear":
             layers.append(acts[layer["activation"]]())
     return nn.Sequential(*layers)

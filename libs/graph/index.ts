@@ -7,6 +7,8 @@ export type {
   DropoutLayer,
   FlattenLayer,
   Layer,
+  LayerOf,
+  LayerRules,
   LayerType,
   Mlp,
   ModelSpec,

@@ -26,3 +26,12 @@ export function problems(text: string, overrides?: unknown): string[] {
 
 /** "Billion laughs": nine levels of aliases, each nine times the one before (9^9 nodes once expanded). */
 export const ALIAS_BOMB = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)].join('\n');
+
+/** Every layer `type` the schema allows: each lib that handles layers has one entry per type. */
+export const SCHEMA_LAYER_TYPES: string[] = (() => {
+  const { definitions } = require('./schema.json') as { definitions: Record<string, { oneOf?: { $ref: string }[]; properties?: { type?: { const?: string; enum?: string[] } } }> };
+  return definitions.Layer.oneOf!.flatMap(({ $ref }) => {
+    const type = definitions[$ref.replace('#/definitions/', '')].properties!.type!;
+    return type.enum ?? [type.const!];
+  });
+})();

@@ -1,46 +1,31 @@
 import { GraphError } from './errors';
-import { batchnormOutput, batchnormParams } from './layers/batchnorm';
-import { convOutput, convParams } from './layers/conv';
-import { denseOutput, denseParams } from './layers/dense';
-import { poolOutput } from './layers/pool';
-import { subsampleOutput, subsampleParams } from './layers/subsample';
-import type { Layer, ModelSpec, ModelSummary, ParamSpec, ResolvedLayer, Shape } from './types';
+import { activationRules } from './layers/activation';
+import { batchnormRules } from './layers/batchnorm';
+import { convRules } from './layers/conv';
+import { denseRules } from './layers/dense';
+import { dropoutRules } from './layers/dropout';
+import { flattenRules } from './layers/flatten';
+import { poolRules } from './layers/pool';
+import { subsampleRules } from './layers/subsample';
+import type { Layer, LayerOf, LayerRules, LayerType, ModelSpec, ModelSummary, ParamSpec, ResolvedLayer, Shape } from './types';
 
-function outputOf(layer: Layer, input: Shape): Shape {
-  switch (layer.type) {
-    case 'conv':
-      return convOutput(layer, input);
-    case 'avgpool':
-    case 'maxpool':
-      return poolOutput(layer, input);
-    case 'subsample':
-      return subsampleOutput(layer, input);
-    case 'flatten':
-      return [input.reduce((a, b) => a * b, 1)];
-    case 'dense':
-      return denseOutput(layer, input);
-    case 'batchnorm':
-      return batchnormOutput(input);
-    case 'activation':
-    case 'dropout':
-      return input;
-  }
-}
+/** Keyed by every layer type, so a type added to the schema does not compile until it has its rules. */
+export const LAYER_RULES: { [T in LayerType]: LayerRules<LayerOf<T>> } = {
+  conv: convRules,
+  avgpool: poolRules,
+  maxpool: poolRules,
+  subsample: subsampleRules,
+  flatten: flattenRules,
+  dense: denseRules,
+  batchnorm: batchnormRules,
+  activation: activationRules,
+  dropout: dropoutRules,
+};
 
-function paramsOf(id: string, layer: Layer, input: Shape): ParamSpec[] {
-  switch (layer.type) {
-    case 'conv':
-      return convParams(id, layer, input);
-    case 'dense':
-      return denseParams(id, layer, input);
-    case 'subsample':
-      return subsampleParams(id, layer, input);
-    case 'batchnorm':
-      return batchnormParams(id, input);
-    default:
-      return [];
-  }
-}
+// The registry is keyed by type, so the rules found match the layer.
+const rulesOf = (layer: Layer) => LAYER_RULES[layer.type] as LayerRules<Layer>;
+const outputOf = (layer: Layer, input: Shape): Shape => rulesOf(layer).output(layer, input);
+const paramsOf = (id: string, layer: Layer, input: Shape): ParamSpec[] => rulesOf(layer).params(id, layer, input);
 
 /** Default ids follow the layer's position and type (`conv1`, `dense2`, ...) so they stay stable under edits elsewhere. */
 function layerIds(layers: Layer[]): string[] {

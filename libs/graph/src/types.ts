@@ -22,6 +22,18 @@ import type { Layer } from '../../spec/src/config';
 
 export type LayerType = Layer['type'];
 
+/** The member of the Layer union whose `type` can be T (a pool layer is either 'avgpool' or 'maxpool'). */
+export type LayerOf<T extends LayerType> = Layer extends infer L ? (L extends { type: infer U } ? (T extends U ? L : never) : never) : never;
+
+/**
+ * What the graph knows of one layer type, from the shape it reads ([C, H, W] or [D]): the shape it
+ * outputs and the parameters it holds. Each type's rules live in its file under layers/.
+ */
+export interface LayerRules<L extends Layer> {
+  output(layer: L, input: Shape): Shape;
+  params(id: string, layer: L, input: Shape): ParamSpec[];
+}
+
 /** What the graph needs of a model section: the YAML `model` block satisfies it. */
 export interface ModelSpec {
   /** Input shape [C, H, W] (or [D] for vector input). */

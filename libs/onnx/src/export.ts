@@ -1,11 +1,11 @@
 import { onnx } from 'onnx-proto';
 import type { Weights } from '../../artifacts';
-import { describeModel, size, type Layer, type LayerType, type ModelSpec, type ModelSummary } from '../../graph';
+import { describeModel, size, type Layer, type LayerOf, type LayerType, type ModelSpec, type ModelSummary } from '../../graph';
 import { GraphBuilder } from './builder';
 import { OnnxExportError } from './errors';
 import { emitActivation } from './layers/activation';
 import { emitBatchNorm } from './layers/batchnorm';
-import type { LayerContext, LayerEmitter, LayerOf } from './layers/context';
+import type { LayerContext, LayerEmitter } from './layers/context';
 import { emitConv } from './layers/conv';
 import { emitDense } from './layers/dense';
 import { emitDropout } from './layers/dropout';
@@ -43,7 +43,7 @@ export function irVersionFor(opset: number): number {
 }
 
 // Keyed by every layer type, so a layer type added to the schema does not typecheck until it has an emitter.
-const emitters: { [T in LayerType]: LayerEmitter<LayerOf<T>> } = {
+export const LAYER_EMITTERS: { [T in LayerType]: LayerEmitter<LayerOf<T>> } = {
   conv: emitConv,
   avgpool: emitPool,
   maxpool: emitPool,
@@ -104,7 +104,7 @@ export function exportOnnx(opts: ExportOnnxOptions): Uint8Array {
       },
     };
     // The registry is keyed by type, so the emitter found matches ctx.layer.
-    const emit = emitters[resolved.layer.type] as LayerEmitter<Layer>;
+    const emit = LAYER_EMITTERS[resolved.layer.type] as LayerEmitter<Layer>;
     tensor = emit(ctx);
   }
 

@@ -1,5 +1,5 @@
 import { layerDefaults } from '../defaults';
-import type { BatchNormLayer, ParamSpec, Shape } from '../types';
+import type { BatchNormLayer, LayerRules, ParamSpec, Shape } from '../types';
 import { constantParam } from './common';
 
 export function batchnormOptions(layer: BatchNormLayer): { momentum: number; epsilon: number } {
@@ -29,3 +29,5 @@ export function batchnormParams(id: string, input: Shape): ParamSpec[] {
     constantParam(`${id}/moving_variance`, 'moving_variance', c, 1, false),
   ];
 }
+
+export const batchnormRules: LayerRules<BatchNormLayer> = { output: (_, input) => batchnormOutput(input), params: (id, _, input) => batchnormParams(id, input) };

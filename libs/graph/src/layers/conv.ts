@@ -1,4 +1,4 @@
-import type { ConvLayer, ParamSpec, Shape } from '../types';
+import type { ConvLayer, LayerRules, ParamSpec, Shape } from '../types';
 import { constantParam, expectImage, kernelParam, pair, windowOut } from './common';
 import { convConnections } from './connections';
 
@@ -30,3 +30,5 @@ export function convParams(id: string, layer: ConvLayer, input: Shape): ParamSpe
   if (layer.bias === false) return [kernel];
   return [kernel, constantParam(`${id}/bias`, 'bias', layer.filters, 0)];
 }
+
+export const convRules: LayerRules<ConvLayer> = { output: convOutput, params: convParams };

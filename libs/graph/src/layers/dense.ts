@@ -1,4 +1,4 @@
-import type { DenseLayer, ParamSpec, Shape } from '../types';
+import type { DenseLayer, LayerRules, ParamSpec, Shape } from '../types';
 import { constantParam, kernelParam } from './common';
 
 export function denseOutput(layer: DenseLayer, input: Shape): Shape {
@@ -11,3 +11,5 @@ export function denseParams(id: string, layer: DenseLayer, input: Shape): ParamS
   if (layer.bias === false) return [kernel];
   return [kernel, constantParam(`${id}/bias`, 'bias', layer.units, 0)];
 }
+
+export const denseRules: LayerRules<DenseLayer> = { output: denseOutput, params: denseParams };

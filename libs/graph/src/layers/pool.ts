@@ -1,4 +1,4 @@
-import type { PoolLayer, Shape } from '../types';
+import type { LayerRules, PoolLayer, Shape } from '../types';
 import { expectImage, pair, windowOut } from './common';
 
 export function poolWindow(layer: PoolLayer): { size: [number, number]; stride: [number, number] } {
@@ -14,3 +14,6 @@ export function poolOutput(layer: PoolLayer, input: Shape): Shape {
   if (out[1] < 1 || out[2] < 1) throw new Error(`window ${size.join('x')} does not fit the ${h}x${w} input`);
   return out;
 }
+
+/** Average and max pooling: windows, no parameters. */
+export const poolRules: LayerRules<PoolLayer> = { output: poolOutput, params: () => [] };

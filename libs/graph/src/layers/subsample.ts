@@ -1,5 +1,5 @@
 import { layerDefaults } from '../defaults';
-import type { ParamSpec, Shape, SubsampleLayer } from '../types';
+import type { LayerRules, ParamSpec, Shape, SubsampleLayer } from '../types';
 import { constantParam, expectImage, pair, windowOut } from './common';
 
 /** The window [h, w], which is also the stride: windows sit side by side. */
@@ -21,3 +21,5 @@ export function subsampleParams(id: string, layer: SubsampleLayer, input: Shape)
   const [kh, kw] = subsampleWindow(layer);
   return [constantParam(`${id}/coefficient`, 'coefficient', c, 1 / (kh * kw)), constantParam(`${id}/bias`, 'bias', c, 0)];
 }
+
+export const subsampleRules: LayerRules<SubsampleLayer> = { output: subsampleOutput, params: subsampleParams };

@@ -1,8 +1,5 @@
-import type { Layer, LayerType, ParamSpec, Shape } from '../../../graph';
+import type { Layer, ParamSpec, Shape } from '../../../graph';
 import type { GraphBuilder } from '../builder';
-
-/** The member of the Layer union whose `type` can be T (a pool layer is either 'avgpool' or 'maxpool'). */
-export type LayerOf<T extends LayerType> = Layer extends infer L ? (L extends { type: infer U } ? (T extends U ? L : never) : never) : never;
 
 /** What an emitter knows about the layer it writes: everything comes from describeModel. */
 export interface LayerContext<L extends Layer = Layer> {

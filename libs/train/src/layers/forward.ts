@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { pair, poolWindow, type ResolvedLayer } from '../../../graph';
+import type { Layer, LayerOf, LayerType, ResolvedLayer } from '../../../graph';
 import { activate } from './activation';
 import { batchnorm } from './batchnorm';
+import { conv } from './conv';
+import { dense } from './dense';
+import { dropout } from './dropout';
+import { flatten } from './flatten';
+import { pool } from './pool';
 import { subsample } from './subsample';
 
 export interface ForwardContext {
@@ -16,38 +21,24 @@ export interface ForwardContext {
   update(name: string, value: tf.Tensor): void;
 }
 
-/** One layer on a batch in NHWC (TensorFlow.js's layout); the graph's [C, H, W] shapes map to [N, H, W, C]. */
-export function forwardLayer(x: tf.Tensor, { id, layer }: ResolvedLayer, index: number, ctx: ForwardContext): tf.Tensor {
-  switch (layer.type) {
-    case 'conv': {
-      // A partial connection table zeroes the weights a filter does not read, here in the forward pass,
-      // so they neither contribute nor receive a gradient.
-      const mask = ctx.mask(`${id}/kernel`);
-      const kernel = mask ? tf.mul(ctx.param(`${id}/kernel`), mask) : ctx.param(`${id}/kernel`);
-      let y: tf.Tensor = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, pair(layer.stride, 1), layer.padding ?? 'valid');
-      if (layer.bias !== false) y = tf.add(y, ctx.param(`${id}/bias`));
-      return activate(y, layer.activation);
-    }
-    case 'avgpool':
-    case 'maxpool': {
-      const { size, stride } = poolWindow(layer);
-      const pool = layer.type === 'avgpool' ? tf.avgPool : tf.maxPool;
-      return pool(x as tf.Tensor4D, size, stride, layer.padding ?? 'valid');
-    }
-    case 'subsample':
-      return subsample(x, id, layer, ctx);
-    case 'flatten':
-      return tf.reshape(x, [x.shape[0], -1]);
-    case 'dense': {
-      let y: tf.Tensor = tf.matMul(x as tf.Tensor2D, ctx.param(`${id}/kernel`) as tf.Tensor2D);
-      if (layer.bias !== false) y = tf.add(y, ctx.param(`${id}/bias`));
-      return activate(y, layer.activation);
-    }
-    case 'batchnorm':
-      return batchnorm(x, id, layer, ctx);
-    case 'activation':
-      return activate(x, layer.activation);
-    case 'dropout':
-      return ctx.training && layer.rate > 0 ? tf.dropout(x, layer.rate, undefined, ctx.seed * 7919 + index) : x;
-  }
+/** One layer type's forward pass on a batch in NHWC (TensorFlow.js's layout); the graph's [C, H, W] shapes map to [N, H, W, C]. */
+export type LayerForward<L extends Layer> = (x: tf.Tensor, layer: { id: string; layer: L }, index: number, ctx: ForwardContext) => tf.Tensor;
+
+/** Keyed by every layer type, so a type added to the schema does not compile until it has a forward pass. */
+export const LAYER_FORWARD: { [T in LayerType]: LayerForward<LayerOf<T>> } = {
+  conv,
+  avgpool: pool,
+  maxpool: pool,
+  subsample: (x, { id, layer }, _, ctx) => subsample(x, id, layer, ctx),
+  flatten,
+  dense,
+  batchnorm: (x, { id, layer }, _, ctx) => batchnorm(x, id, layer, ctx),
+  activation: (x, { layer }) => activate(x, layer.activation),
+  dropout,
+};
+
+/** One layer on a batch in NHWC. */
+export function forwardLayer(x: tf.Tensor, resolved: ResolvedLayer, index: number, ctx: ForwardContext): tf.Tensor {
+  // The registry is keyed by type, so the forward pass found matches the layer.
+  return (LAYER_FORWARD[resolved.layer.type] as LayerForward<Layer>)(x, resolved, index, ctx);
 }

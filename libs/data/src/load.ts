@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative, sep } from 'node:path';
-import type { Dataset } from '../../spec/src/config';
+import type { Dataset } from '../../spec';
 import { resolved } from './config';
 import { DataError } from './errors';
 import { type IdxArray, type IdxKind, parseIdx, readBytes } from './idx';

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Dataset } from '../../spec/src/config';
+import type { Dataset } from '../../spec';
 import { DataError } from './errors';
 
 export type SourceName = Dataset['source'];

@@ -17,8 +17,8 @@ export type {
   PoolLayer,
   SubsampleLayer,
   Activation as ActivationName,
-} from '../../spec/src/config';
-import type { Layer } from '../../spec/src/config';
+} from '../../spec';
+import type { Layer } from '../../spec';
 
 export type LayerType = Layer['type'];
 

@@ -1,10 +1,10 @@
-import type { Transform } from '../../../spec/src/config';
+import type { Transform } from '../../../spec';
 import type { ResolvedTransform } from '../config';
 import { DataError } from '../errors';
 import { noise } from './noise';
 import { normalize } from './normalize';
 import { pad } from './pad';
-import type { PreprocessingStep } from '../../../artifacts/src/model-card';
+import type { PreprocessingStep } from '../../../artifacts';
 import type { ImageBatch, ImageShape, SplitName, TransformOp } from './types';
 
 type Ops = { [K in Transform['type']]: TransformOp<Extract<ResolvedTransform, { type: K }>> };

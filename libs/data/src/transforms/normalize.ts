@@ -1,4 +1,4 @@
-import type { NormalizeTransform } from '../../../spec/src/config';
+import type { NormalizeTransform } from '../../../spec';
 import { DataError } from '../errors';
 import type { ImageBatch, TransformOp } from './types';
 

@@ -1,4 +1,4 @@
-import type { PadTransform } from '../../../spec/src/config';
+import type { PadTransform } from '../../../spec';
 import { DataError } from '../errors';
 import type { ImageBatch, ImageShape, Placement, TransformOp } from './types';
 

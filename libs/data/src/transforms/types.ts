@@ -1,4 +1,4 @@
-import type { PreprocessingStep } from '../../../artifacts/src/model-card';
+import type { PreprocessingStep } from '../../../artifacts';
 
 export type SplitName = 'train' | 'validation' | 'test';
 

@@ -1,3 +1,4 @@
+import { FASHION_MNIST_CLASSES } from '../../data/src/sources';
 import type { EpochRecord, Metrics, RunInfo } from '../../artifacts';
 import type { ChartRun } from './types';
 
@@ -76,15 +77,4 @@ export function syntheticRun(
   return { name, group: opts.group ?? name, history: { epochs }, metrics, run };
 }
 
-export const FASHION_CLASSES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
+export const FASHION_CLASSES = [...FASHION_MNIST_CLASSES];

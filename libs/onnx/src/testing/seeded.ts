@@ -1,18 +1,10 @@
 /** Test support: reproducible random numbers, weights and inputs. */
+import seedrandom from 'seedrandom';
 import type { Weights } from '../../../artifacts';
 import { describeModel, size, type ModelSpec } from '../../../graph';
 
-/** mulberry32: a small seeded generator of floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Floats in [0, 1) from seedrandom: every run of a test sees the same numbers. */
+export const seededRandom = (seed: number): (() => number) => seedrandom(String(seed));
 
 export function uniform(n: number, random: () => number, scale = 1): Float32Array {
   return Float32Array.from({ length: n }, () => (random() * 2 - 1) * scale);

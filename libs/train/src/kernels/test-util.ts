@@ -1,20 +1,12 @@
+import seedrandom from 'seedrandom';
 import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core alone registers no gradients; @tensorflow/tfjs does this on import.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmKernels } from './index';
 
-/** Small deterministic generator (mulberry32) so every run sees the same data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Floats in [0, 1) from seedrandom: every run of a test sees the same numbers. */
+export const seededRandom = (seed: number): (() => number) => seedrandom(String(seed));
 
 export function randomValues(size: number, rand: () => number): Float32Array {
   const out = new Float32Array(size);

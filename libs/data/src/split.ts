@@ -45,9 +45,14 @@ export function testIndices(n: number, limit?: number): number[] {
 }
 
 export function shuffledIndices(n: number, seed: number): number[] {
-  const rng = seedrandom(String(seed));
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
+  return Array.from(shuffled(n, seedrandom(String(seed))));
+}
+
+/** 0..count-1 in an order drawn from `rng` (Fisher-Yates from the end): the split's order and each epoch's. */
+export function shuffled(count: number, rng: () => number): Uint32Array {
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  for (let i = count - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
     const t = order[i];
     order[i] = order[j];

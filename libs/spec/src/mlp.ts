@@ -125,6 +125,4 @@ export function resolveMlps(configs: { model: Model }[], defaultName: string): M
   });
 }
 
-function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+const thousands = (n: number): string => n.toLocaleString('en-US');

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
 import type { EpochRecord, ProbeFile, RunStatus, Weights } from '../../artifacts';
+import { shuffled } from '../../data';
 import { size as shapeSize, type ModelSpec, type ModelSummary } from '../../graph';
 import type { ResolvedTraining } from '../../spec';
 import { crossEntropy } from './kernels';
@@ -83,16 +84,6 @@ function batchOf(split: Split, order: Uint32Array | null, from: number, to: numb
     labels[i] = split.labels[j];
   }
   return { images, labels };
-}
-
-function shuffled(count: number, rng: seedrandom.PRNG): Uint32Array {
-  const order = new Uint32Array(count);
-  for (let i = 0; i < count; i++) order[i] = i;
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
 }
 
 /** Lets signal handlers and timers run: training itself is synchronous, and Ctrl-C must not wait for its end. */

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { after, test } from 'node:test';
 import { DataError } from './errors';
-import { FASHION_MNIST_CLASSES, locateSource, resolveClasses } from './sources';
+import { FASHION_MNIST_CLASSES, locateSource, resolveClasses, SOURCES } from './sources';
 import { syntheticParts, tempDir, writeIdxDataset } from './fixture';
 
 const root = tempDir();
@@ -94,4 +94,15 @@ test('dataset.classes overrides the defaults and must name every label', () => {
   assert.throws(() => resolveClasses('idx', ['a', 'b'], 2), { message: 'dataset.classes has 2 classes but the labels go up to 2; give one name per label' });
   assert.throws(() => resolveClasses('mnist', undefined, 10), { message: 'the mnist class list has 10 classes but the labels go up to 10; set dataset.classes with one name per label' });
   assert.throws(() => resolveClasses('idx', ['a', 'b', 'a'], 1), { message: "dataset.classes names 'a' twice" });
+});
+
+test('every dataset source the schema allows is in the registry, with its remedy; those with their own class list also know their image shape', () => {
+  const schema = require('../../spec/schema.json') as { definitions: { Dataset: { properties: { source: { enum: string[] } } } } };
+  const names = schema.definitions.Dataset.properties.source.enum;
+  assert.deepEqual(Object.keys(SOURCES).sort(), [...names].sort());
+  for (const name of names) {
+    const source = SOURCES[name as keyof typeof SOURCES];
+    assert.match(source.remedy('dataset.path', 'X'), /\S/, name);
+    if (source.classes) assert.equal(source.shape?.length, 3, name);
+  }
 });

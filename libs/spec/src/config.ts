@@ -174,16 +174,13 @@ export interface ConvLayer {
    */
   kernel: number | [number, number];
   /**
-   * Default 1.
+   * a positive integer or a list [h, w] of two
    */
   stride?: number | [number, number];
   /**
-   * Default `valid`.
+   * `valid`: no padding. `same`: output size = ceil(input / stride).
    */
   padding?: 'valid' | 'same';
-  /**
-   * Default true.
-   */
   bias?: boolean;
   /**
    * Applied after the convolution. Default `linear`.
@@ -201,7 +198,7 @@ export interface PoolLayer {
   type: 'avgpool' | 'maxpool';
   id?: LayerId;
   /**
-   * Window, default 2.
+   * Window.
    */
   size?: number | [number, number];
   /**
@@ -209,7 +206,7 @@ export interface PoolLayer {
    */
   stride?: number | [number, number];
   /**
-   * Default `valid`.
+   * `valid`: no padding. `same`: output size = ceil(input / stride).
    */
   padding?: 'valid' | 'same';
 }
@@ -242,9 +239,6 @@ export interface DenseLayer {
   type: 'dense';
   id?: LayerId;
   units: number;
-  /**
-   * Default true.
-   */
   bias?: boolean;
   /**
    * Default `linear`.

@@ -1,3 +1,4 @@
+import { layerDefaults } from '../defaults';
 import type { ConvLayer, LayerRules, ParamSpec, Shape } from '../types';
 import { constantParam, expectImage, kernelParam, pair, windowOut } from './common';
 import { convConnections } from './connections';
@@ -5,8 +6,8 @@ import { convConnections } from './connections';
 export function convOutput(layer: ConvLayer, input: Shape): Shape {
   const [, h, w] = expectImage(input, 'conv');
   const [kh, kw] = pair(layer.kernel, 1);
-  const [sh, sw] = pair(layer.stride, 1);
-  const padding = layer.padding ?? 'valid';
+  const [sh, sw] = pair(layer.stride, layerDefaults.conv.stride);
+  const padding = layer.padding ?? layerDefaults.conv.padding;
   const out = [layer.filters, windowOut(h, kh, sh, padding), windowOut(w, kw, sw, padding)];
   if (out[1] < 1 || out[2] < 1) throw new Error(`kernel ${kh}x${kw} does not fit the ${h}x${w} input`);
   return out;
@@ -27,7 +28,7 @@ export function convParams(id: string, layer: ConvLayer, input: Shape): ParamSpe
   } else {
     kernel = kernelParam(`${id}/kernel`, [kh, kw, c, layer.filters], kh * kw * c, kh * kw * layer.filters);
   }
-  if (layer.bias === false) return [kernel];
+  if (!(layer.bias ?? layerDefaults.conv.bias)) return [kernel];
   return [kernel, constantParam(`${id}/bias`, 'bias', layer.filters, 0)];
 }
 

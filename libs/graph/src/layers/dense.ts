@@ -1,3 +1,4 @@
+import { layerDefaults } from '../defaults';
 import type { DenseLayer, LayerRules, ParamSpec, Shape } from '../types';
 import { constantParam, kernelParam } from './common';
 
@@ -8,7 +9,7 @@ export function denseOutput(layer: DenseLayer, input: Shape): Shape {
 
 export function denseParams(id: string, layer: DenseLayer, input: Shape): ParamSpec[] {
   const kernel = kernelParam(`${id}/kernel`, [input[0], layer.units], input[0], layer.units);
-  if (layer.bias === false) return [kernel];
+  if (!(layer.bias ?? layerDefaults.dense.bias)) return [kernel];
   return [kernel, constantParam(`${id}/bias`, 'bias', layer.units, 0)];
 }
 

@@ -1,4 +1,4 @@
-import { kernelMask, pair, samePadding, type ConvLayer, type ParamSpec } from '../../../graph';
+import { kernelMask, layerDefaults, pair, samePadding, type ConvLayer, type ParamSpec } from '../../../graph';
 import { applyActivation } from './activation';
 import type { LayerEmitter } from './context';
 
@@ -25,10 +25,11 @@ function effectiveKernel(spec: ParamSpec, data: Float32Array): Float32Array {
 export const emitConv: LayerEmitter<ConvLayer> = ({ graph, id, layer, input, inputShape, outputShape, param }) => {
   const [, h, w] = inputShape;
   const [kh, kw] = pair(layer.kernel, 1);
-  const [sh, sw] = pair(layer.stride, 1);
+  const [sh, sw] = pair(layer.stride, layerDefaults.conv.stride);
   // Explicit pads rather than auto_pad, so the file shows exactly where TensorFlow's odd pixel went (the end).
-  const [top, bottom] = layer.padding === 'same' ? samePadding(h, kh, sh) : [0, 0];
-  const [left, right] = layer.padding === 'same' ? samePadding(w, kw, sw) : [0, 0];
+  const same = (layer.padding ?? layerDefaults.conv.padding) === 'same';
+  const [top, bottom] = same ? samePadding(h, kh, sh) : [0, 0];
+  const [left, right] = same ? samePadding(w, kw, sw) : [0, 0];
 
   const kernel = param('kernel')!;
   const [, , cin, cout] = kernel.spec.shape;

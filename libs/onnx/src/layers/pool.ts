@@ -1,11 +1,12 @@
-import { poolWindow, samePadding, type PoolLayer } from '../../../graph';
+import { layerDefaults, poolWindow, samePadding, type PoolLayer } from '../../../graph';
 import type { LayerEmitter } from './context';
 
 export const emitPool: LayerEmitter<PoolLayer> = ({ graph, id, layer, input, inputShape, outputShape }) => {
   const [, h, w] = inputShape;
   const { size, stride } = poolWindow(layer);
-  const [top, bottom] = layer.padding === 'same' ? samePadding(h, size[0], stride[0]) : [0, 0];
-  const [left, right] = layer.padding === 'same' ? samePadding(w, size[1], stride[1]) : [0, 0];
+  const same = (layer.padding ?? layerDefaults.pool.padding) === 'same';
+  const [top, bottom] = same ? samePadding(h, size[0], stride[0]) : [0, 0];
+  const [left, right] = same ? samePadding(w, size[1], stride[1]) : [0, 0];
   const attributes = { kernel_shape: size, strides: stride, pads: [top, left, bottom, right] };
   if (layer.type === 'maxpool') {
     return graph.node({ op: 'MaxPool', name: `${id}/MaxPool`, inputs: [input], attributes, shape: outputShape });

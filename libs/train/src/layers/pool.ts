@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { poolWindow, type PoolLayer } from '../../../graph';
+import { layerDefaults, poolWindow, type PoolLayer } from '../../../graph';
 import type { LayerForward } from './forward';
 
 export const pool: LayerForward<PoolLayer> = (x, { layer }) => {
   const { size, stride } = poolWindow(layer);
-  return (layer.type === 'avgpool' ? tf.avgPool : tf.maxPool)(x as tf.Tensor4D, size, stride, layer.padding ?? 'valid');
+  return (layer.type === 'avgpool' ? tf.avgPool : tf.maxPool)(x as tf.Tensor4D, size, stride, layer.padding ?? layerDefaults.pool.padding);
 };

@@ -6,11 +6,12 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { Resvg } from '@resvg/resvg-js';
 import * as ort from 'onnxruntime-node';
 import type { Browser, Page } from 'puppeteer-core';
 import type { ModelCard } from '../../libs/artifacts';
@@ -118,5 +119,22 @@ test('a stroke drawn with the mouse shows a prediction and a probability per cla
   assert.ok(Math.abs(percents.reduce((a, b) => a + b, 0) - 100) < 1, `probabilities add up to 100%: ${rows.join(' | ')}`);
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, 'web.png') });
+  assert.deepEqual(problems, []);
+});
+
+test('a .onnx with its model.json, then an image, given through the file input: the model loads and the image is classified', { skip }, async () => {
+  const evaluate = join(dir, 'artifacts', 'small', 'evaluate');
+  // A white vertical bar on black, as a PNG: a "1" to the eye.
+  const png = join(root, 'one.png');
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="56" height="56"><rect width="56" height="56" fill="black"/><rect x="24" y="8" width="8" height="40" fill="white"/></svg>';
+  writeFileSync(png, new Resvg(svg).render().asPng());
+  await page.click('#clear');
+  const input = await page.$('#files');
+  await input!.uploadFile(join(evaluate, 'model.onnx'), join(evaluate, 'model.json'));
+  await page.waitForFunction("document.getElementById('status').textContent === 'model.onnx loaded'", { timeout: 10_000 });
+  await input!.uploadFile(png);
+  await page.waitForFunction("document.getElementById('prediction').textContent !== '–'", { timeout: 10_000 });
+  const shown = (await page.$$eval('#probabilities li .value', (cells) => cells.map((c) => c.textContent ?? ''))) as string[];
+  assert.equal(shown.length, 10);
   assert.deepEqual(problems, []);
 });

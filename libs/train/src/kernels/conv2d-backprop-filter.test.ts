@@ -1,18 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { before, describe, test } from 'node:test';
-import type { Conv2DBackpropFilterAttrs, NamedAttrMap } from '@tensorflow/tfjs-core';
+import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
-import { randomValues, relativeError, runKernelOn, seededRandom, setUpBackends, sizeOf } from './test-util';
+import { randomValues, relativeError, runKernelOn, seededRandom, setUpBackends, sizeOf, smallConvCases, type ConvCase } from './test-util';
 
-type Pad = Conv2DBackpropFilterAttrs['pad'];
-
-interface Case {
-  x: [number, number, number, number];
-  k: [number, number];
-  cout: number;
-  strides: [number, number];
-  pad: Pad;
-}
+type Case = ConvCase;
 
 async function check(c: Case, seed: number, tolerance = 1e-4): Promise<number> {
   const filterShape: [number, number, number, number] = [c.k[0], c.k[1], c.x[3], c.cout];
@@ -31,50 +23,7 @@ async function check(c: Case, seed: number, tolerance = 1e-4): Promise<number> {
   return err;
 }
 
-const small: Case[] = [];
-{
-  const xs: Array<[number, number, number, number]> = [
-    [1, 7, 9, 1],
-    [2, 8, 8, 3],
-    [3, 5, 7, 4],
-    [1, 11, 6, 2],
-    // With the 5x5 filter and 'valid' padding the filter covers the whole input (matmul path).
-    [2, 5, 5, 3],
-  ];
-  const kernels: Array<[number, number]> = [
-    [1, 1],
-    [3, 3],
-    [2, 3],
-    [5, 5],
-  ];
-  const strides: Array<[number, number]> = [
-    [1, 1],
-    [2, 2],
-    [2, 1],
-  ];
-  const pads: Pad[] = [
-    'valid',
-    'same',
-    1,
-    [
-      [0, 0],
-      [2, 0],
-      [0, 1],
-      [0, 0],
-    ],
-  ];
-  let i = 0;
-  for (const x of xs) {
-    for (const k of kernels) {
-      for (const s of strides) {
-        for (const pad of pads) {
-          if (pad === 'valid' && (k[0] > x[1] || k[1] > x[2])) continue;
-          small.push({ x, k, cout: [1, 2, 5][i++ % 3], strides: s, pad });
-        }
-      }
-    }
-  }
-}
+const small = smallConvCases();
 
 const lenetCases: Array<[string, Case, number]> = [
   ['LeNet-5 C1', { x: [64, 32, 32, 1], k: [5, 5], cout: 6, strides: [1, 1], pad: 'valid' }, 1],

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core alone registers no gradients; @tensorflow/tfjs does this on import.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
+import type { Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
 import { registerWasmKernels } from './index';
 
 /** Floats in [0, 1) from seedrandom: every run of a test sees the same numbers. */
@@ -55,4 +56,60 @@ export async function runKernelOn(
     const out = tf.engine().runKernel(kernelName, tensors, attrs) as tf.Tensor;
     return { values: out.dataSync() as Float32Array, shape: out.shape };
   });
+}
+
+/** One convolution of the kernel tests: input NHWC, kernel size, output channels, strides, padding. */
+export interface ConvCase {
+  x: [number, number, number, number];
+  k: [number, number];
+  cout: number;
+  strides: [number, number];
+  pad: Conv2DBackpropFilterAttrs['pad'];
+}
+
+/** Small shapes, kernels, strides and paddings in every combination that fits: the cases both conv gradient tests check. */
+export function smallConvCases(): ConvCase[] {
+  const cases: ConvCase[] = [];
+  const xs: Array<[number, number, number, number]> = [
+    [1, 7, 9, 1],
+    [2, 8, 8, 3],
+    [3, 5, 7, 4],
+    [1, 11, 6, 2],
+    // With the 5x5 filter and 'valid' padding the filter covers the whole input (matmul path).
+    [2, 5, 5, 3],
+  ];
+  const kernels: Array<[number, number]> = [
+    [1, 1],
+    [3, 3],
+    [2, 3],
+    [5, 5],
+  ];
+  const strides: Array<[number, number]> = [
+    [1, 1],
+    [2, 2],
+    [2, 1],
+  ];
+  const pads: ConvCase['pad'][] = [
+    'valid',
+    'same',
+    1,
+    [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  ];
+  let i = 0;
+  for (const x of xs) {
+    for (const k of kernels) {
+      for (const s of strides) {
+        for (const pad of pads) {
+          if (pad === 'valid' && (k[0] > x[1] || k[1] > x[2])) continue;
+          cases.push({ x, k, cout: [1, 2, 5][i++ % 3], strides: s, pad });
+        }
+      }
+    }
+  }
+  return cases;
 }

@@ -23,7 +23,7 @@ export interface Side {
  */
 export async function replay(tree: string, file: string, o: { run: boolean; cacheDir: string; dataDir: string; nx: string; log: (line: string) => void }): Promise<Side> {
   const plan = planPipeline(loadPipeline(join(tree, file), process.env.TRAINYARD_OVERRIDES));
-  const projects = plan.stages.filter((s) => s.kind === 'evaluate').map((s) => stageProject(plan.pipeline, s.id));
+  const evaluates = plan.stages.filter((s) => s.kind === 'evaluate').map((s) => ({ run: s.run!.id, project: stageProject(plan.pipeline, s.id) }));
   const scratch = mkdtempSync(join(tmpdir(), 'trainyard-diff-'));
   const misses = join(scratch, 'misses');
   try {
@@ -47,18 +47,13 @@ export async function replay(tree: string, file: string, o: { run: boolean; cach
       NX_DEFAULT_OUTPUT_STYLE: 'static',
       ...(!o.run && { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${JSON.stringify(refuse)}`.trim() }),
     };
-    const nx = await runNx(process.execPath, [o.nx, 'run-many', '--targets', 'evaluate', '--projects', projects.join(','), '--nxBail=false'], { cwd: tree, env, echo: o.run });
+    const nx = await runNx(process.execPath, [o.nx, 'run-many', '--targets', 'evaluate', '--projects', evaluates.map((e) => e.project).join(','), '--nxBail=false'], { cwd: tree, env, echo: o.run });
     const uncached = new Set(readFileSync(misses, 'utf8').split('\n').filter(Boolean));
     if (nx.status !== 0 && uncached.size === 0 && !o.run) o.log(`${tree}: nx failed (exit ${nx.status}):\n${nx.output}`.trimEnd());
     // artifacts/ may hold older results of runs whose evaluate task did not replay or run now: those are not this tree's.
     const started = new Set([...nx.output.matchAll(/^> nx run (\S+):evaluate\b/gm)].map((m) => m[1]));
     const failed = new Set([...(nx.output.split(/^Failed tasks:$/m)[1] ?? '').matchAll(/^\s*- (\S+):\w+/gm)].map((m) => m[1]));
-    const replayed = new Set(
-      plan.stages
-        .filter((s) => s.kind === 'evaluate')
-        .filter((s) => started.has(stageProject(plan.pipeline, s.id)) && !failed.has(stageProject(plan.pipeline, s.id)))
-        .map((s) => s.run!.id),
-    );
+    const replayed = new Set(evaluates.filter((e) => started.has(e.project) && !failed.has(e.project)).map((e) => e.run));
     return { runs: readRuns(plan, tree).runs.filter((r) => r.run && replayed.has(r.run.run)), uncached: [...uncached].map((id) => `${plan.pipeline}.${id}`) };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -100,9 +95,4 @@ export async function inWorktree<T>(workspace: string, ref: string, fn: (tree: s
 
 export class DiffError extends Error {
   readonly code = 'TY_DIFF';
-}
-
-/** Whether the pipeline file exists at the commit checked out in `tree`. */
-export function hasFile(tree: string, file: string): boolean {
-  return existsSync(join(tree, file));
 }

@@ -37,11 +37,9 @@ async function useModel(bytes, card, name) {
 async function classify(raw, count = 1) {
   const [c, h, w] = model.card.preprocessing.source.shape;
   const size = c * h * w;
-  const images = [];
-  for (let i = 0; i < count; i++) images.push(preprocess(raw.subarray(i * size, (i + 1) * size), model.card));
-  const per = images[0].length;
+  const per = model.card.input.shape.slice(1).reduce((a, b) => a * b, 1);
   const input = new Float32Array(per * count);
-  images.forEach((x, i) => input.set(x, i * per));
+  for (let i = 0; i < count; i++) input.set(preprocess(raw.subarray(i * size, (i + 1) * size), model.card), i * per);
   const result = await model.session.run({ [model.card.input.name]: new ort.Tensor('float32', input, [count, ...model.card.input.shape.slice(1)]) });
   const logits = result[model.card.output.name].data;
   const k = model.card.classes.length;

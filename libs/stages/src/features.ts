@@ -20,10 +20,15 @@ export async function runFeatures(ctx: StageContext): Promise<void> {
   const { best, baseline } = bestAndBaseline(runs);
   const maps: FeatureMap[] = [];
   let classes: string[] = [];
+  // The best run and the baseline usually share a data stage: rebuild and check it once.
+  const data = new Map<string, ReturnType<typeof loadCheckedData>['loaded']>();
+  const loadedFor = (id: string) => {
+    if (!data.has(id)) data.set(id, loadCheckedData(ctx, { id, dataset: ctx.plan.stages.find((s) => s.id === id)!.reads.dataset as ResolvedPipeline['dataset'] }).loaded);
+    return data.get(id)!;
+  };
   for (const [role, r] of [['best', best], ['baseline', baseline]] as const) {
     if (!r) continue;
-    const dataset = ctx.plan.stages.find((s) => s.id === r.data)!.reads.dataset as ResolvedPipeline['dataset'];
-    const { loaded } = loadCheckedData(ctx, { id: r.data, dataset });
+    const loaded = loadedFor(r.data);
     classes = loaded.classes;
     const count = Math.min(settings.points, loaded.test.count);
     const started = Date.now();

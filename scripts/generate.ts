@@ -1,26 +1,20 @@
-// Files derived from a source in the repository, committed so that nothing is compiled at run time:
-//   libs/spec/src/config.ts                 TypeScript types     from libs/spec/schema.json
-//   README.md                               the YAML reference   from libs/spec/schema.json (between the markers)
-//   libs/spec/pipeline.schema.json          the schema editors load for pipelines/*.yaml   } from libs/spec/schema.json
-//   libs/spec/part.schema.json              the one for the parts in pipelines/shared/     }
-//   libs/train/src/kernels/simd-binary.ts   the wasm binary      from libs/train/src/kernels/simd.wat
-//   libs/artifacts/src/model-card.ts        TypeScript types     from libs/artifacts/model-card.schema.json
-// `npm run generate` writes them; `--check` fails when a committed copy is out of date (a test runs it).
+// Files derived from a source in the repository, committed so that nothing is compiled at run time.
+// GENERATED lists them; `npm run generate` writes them, `--check` fails when a committed copy is out of
+// date, and scripts/generate.test.ts compares each with what it would write.
 import { compile } from 'json-schema-to-typescript';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { editorSchemas } from '../libs/spec/src/editor-schema';
+import { join, relative } from 'node:path';
+import { EDITOR_SCHEMAS, editorSchemas, SCHEMA_FILE } from '../libs/pipeline-schema';
 
 const root = join(__dirname, '..');
-const schemaPath = join(root, 'libs/spec/schema.json');
-export const TYPES_FILE = join(root, 'libs/spec/src/config.ts');
-export const README = join(root, 'README.md');
+const shown = (file: string) => relative(root, file);
+const README = join(root, 'README.md');
+const TYPES_FILE = join(root, 'libs/pipeline-schema/src/config.ts');
 const WAT_FILE = join(root, 'libs/train/src/kernels/simd.wat');
-export const EDITOR_SCHEMAS = { pipeline: join(root, 'libs/spec/pipeline.schema.json'), part: join(root, 'libs/spec/part.schema.json') };
-export const SIMD_FILE = join(root, 'libs/train/src/kernels/simd-binary.ts');
-export const CARD_SCHEMA = join(root, 'libs/artifacts/model-card.schema.json');
-export const CARD_TYPES_FILE = join(root, 'libs/artifacts/src/model-card.ts');
-const START = '<!-- reference:start (generated from libs/spec/schema.json by `npm run generate`) -->';
+const SIMD_FILE = join(root, 'libs/train/src/kernels/simd-binary.ts');
+const CARD_SCHEMA = join(root, 'libs/artifacts/model-card.schema.json');
+const CARD_TYPES_FILE = join(root, 'libs/artifacts/src/model-card.ts');
+const START = `<!-- reference:start (generated from ${shown(SCHEMA_FILE)} by \`npm run generate\`) -->`;
 const END = '<!-- reference:end -->';
 
 interface Schema {
@@ -43,21 +37,21 @@ interface Schema {
 }
 
 function loadSchema(): Schema {
-  return JSON.parse(readFileSync(schemaPath, 'utf8')) as Schema;
+  return JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Schema;
 }
 
-export async function generateTypes(): Promise<string> {
+async function generateTypes(): Promise<string> {
   return compile(loadSchema() as object, 'Pipeline', {
-    bannerComment: '/* Generated from libs/spec/schema.json by scripts/generate.ts: edit the schema, then `npm run generate`. */',
+    bannerComment: `/* Generated from ${shown(SCHEMA_FILE)} by scripts/generate.ts: edit the schema, then \`npm run generate\`. */`,
     additionalProperties: false,
     style: { singleQuote: true, printWidth: 120 },
     unreachableDefinitions: false,
   });
 }
 
-export async function generateCardTypes(): Promise<string> {
+async function generateCardTypes(): Promise<string> {
   return compile(JSON.parse(readFileSync(CARD_SCHEMA, 'utf8')) as object, 'ModelCard', {
-    bannerComment: '/* Generated from libs/artifacts/model-card.schema.json by scripts/generate.ts: edit the schema, then `npm run generate`. */',
+    bannerComment: `/* Generated from ${shown(CARD_SCHEMA)} by scripts/generate.ts: edit the schema, then \`npm run generate\`. */`,
     additionalProperties: false,
     style: { singleQuote: true, printWidth: 120 },
     unreachableDefinitions: true,
@@ -104,7 +98,7 @@ function table(title: string, s: Schema, root: Schema): string {
   return `#### ${title}\n\n${intro}| key | type | default | meaning |\n| --- | --- | --- | --- |\n${rows(s, root).join('\n')}\n`;
 }
 
-export function generateReference(): string {
+function generateReference(): string {
   const schema = loadSchema();
   const sections = [table('Top level', schema, schema)];
   for (const [name, def] of Object.entries(schema.definitions ?? {})) {
@@ -113,21 +107,19 @@ export function generateReference(): string {
   return `${START}\n\n${sections.join('\n')}\n${END}`;
 }
 
-export function readmeWithReference(readme: string): string {
+function readmeWithReference(readme: string): string {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   if (start < 0 || end < 0) throw new Error('README.md has no reference markers');
   return readme.slice(0, start) + generateReference() + readme.slice(end + END.length);
 }
 
-/** The editor schemas as files: every generated file in one place, so `--check` and the test compare the same text. */
-export function generateEditorSchemas(): Record<keyof typeof EDITOR_SCHEMAS, string> {
-  const { pipeline, part } = editorSchemas(loadSchema() as Record<string, unknown>);
-  return { pipeline: `${JSON.stringify(pipeline, null, 2)}\n`, part: `${JSON.stringify(part, null, 2)}\n` };
+function editorSchemaText(which: keyof typeof EDITOR_SCHEMAS): string {
+  return `${JSON.stringify(editorSchemas(loadSchema() as Record<string, unknown>)[which], null, 2)}\n`;
 }
 
 /** simd.wat compiled by wabt, as a module exporting the bytes in base64. */
-export async function generateSimdBinary(): Promise<string> {
+async function generateSimdBinary(): Promise<string> {
   const wabt = await (require('wabt') as () => Promise<{ parseWat(name: string, text: string, features: object): WatModule }>)();
   const module = wabt.parseWat('simd.wat', readFileSync(WAT_FILE, 'utf8'), { simd: true });
   try {
@@ -145,29 +137,26 @@ interface WatModule {
   destroy(): void;
 }
 
+/** Every generated file: where it is, and the text it should hold now. */
+export const GENERATED: { file: string; what: string; text(): string | Promise<string> }[] = [
+  { file: TYPES_FILE, what: 'the pipeline config types', text: generateTypes },
+  { file: README, what: "README's YAML reference", text: () => readmeWithReference(readFileSync(README, 'utf8')) },
+  { file: EDITOR_SCHEMAS.pipeline, what: 'the editor schema of pipelines', text: () => editorSchemaText('pipeline') },
+  { file: EDITOR_SCHEMAS.part, what: 'the editor schema of shared parts', text: () => editorSchemaText('part') },
+  { file: SIMD_FILE, what: 'the wasm kernels binary', text: generateSimdBinary },
+  { file: CARD_TYPES_FILE, what: 'the model card types', text: generateCardTypes },
+];
+
 if (require.main === module) {
   (async () => {
-    const types = await generateTypes();
-    const readme = readmeWithReference(readFileSync(README, 'utf8'));
-    const simd = await generateSimdBinary();
-    const editor = generateEditorSchemas();
-    const card = await generateCardTypes();
-    if (process.argv.includes('--check')) {
-      const stale = [
-        readFileSync(TYPES_FILE, 'utf8') !== types && 'libs/spec/src/config.ts',
-        readFileSync(README, 'utf8') !== readme && 'the YAML reference in README.md',
-        readFileSync(SIMD_FILE, 'utf8') !== simd && 'libs/train/src/kernels/simd-binary.ts',
-        readFileSync(CARD_TYPES_FILE, 'utf8') !== card && 'libs/artifacts/src/model-card.ts',
-        ...(['pipeline', 'part'] as const).map((k) => readFileSync(EDITOR_SCHEMAS[k], 'utf8') !== editor[k] && EDITOR_SCHEMAS[k]),
-      ].filter(Boolean);
-      for (const what of stale) console.error(`${what} is out of date: run \`npm run generate\``);
-      process.exitCode = stale.length ? 1 : 0;
-    } else {
-      writeFileSync(TYPES_FILE, types);
-      writeFileSync(README, readme);
-      writeFileSync(SIMD_FILE, simd);
-      writeFileSync(CARD_TYPES_FILE, card);
-      for (const k of ['pipeline', 'part'] as const) writeFileSync(EDITOR_SCHEMAS[k], editor[k]);
+    const check = process.argv.includes('--check');
+    for (const { file, text } of GENERATED) {
+      const fresh = await text();
+      if (!check) writeFileSync(file, fresh);
+      else if (readFileSync(file, 'utf8') !== fresh) {
+        console.error(`${shown(file)} is out of date: run \`npm run generate\``);
+        process.exitCode = 1;
+      }
     }
   })();
 }

@@ -20,8 +20,10 @@ import * as ort from 'onnxruntime-node';
 import seedrandom from 'seedrandom';
 import { describeModel, size as shapeSize, type ModelSpec } from '../../libs/graph';
 import { exportOnnx } from '../../libs/onnx';
-import { loadPipeline, withDefaults, type ResolvedTraining, type Training } from '../../libs/spec';
-import { makeTrainStep, requestedBackend, useBackend } from '../../libs/train';
+import { loadPipeline } from '../../libs/pipeline-file';
+import { withDefaults, type ResolvedTraining, type Training } from '../../libs/pipeline-schema';
+import { requestedBackend } from '../../libs/backend-choice';
+import { makeTrainStep, useBackend } from '../../libs/train';
 import { median } from './median';
 import { benchReplay } from './replay';
 

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyWorkspace, nx as runNx, repo } from '../cli/workspace';
+import { copyWorkspace, nx as runNx, repo } from '../cli/testing';
 import { median } from './median';
 
 /** The reduced size every stage of the replayed pipelines trains on: the replay does not depend on it. */

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { canFakeMachineId, copyWorkspace, nx, nxAsync, repo, SMALL_PIPELINE, stagesRun } from '../cli/workspace';
+import { canFakeMachineId, copyWorkspace, nx, nxAsync, repo, SMALL_PIPELINE, stagesRun } from '../cli/testing';
 import { freePort, hasNginx, READ_TOKEN, startCacheServer, WRITE_TOKEN, type RunningServer } from './testing';
 
 const skip = !hasNginx

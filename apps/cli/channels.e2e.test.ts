@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Metrics, MisclassifiedFile } from '../../libs/artifacts';
-import { writeIdxDataset } from '../../libs/data/src/fixture';
-import { workspaceWithRun } from './workspace';
+import { writeIdxDataset } from '../../libs/data/testing';
+import { workspaceWithRun } from './testing';
 
 const root = mkdtempSync(join(tmpdir(), 'trainyard-rgb-'));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { syntheticParts, writeIdxDataset } from '../../libs/data/src/fixture';
+import { syntheticParts, writeIdxDataset } from '../../libs/data/testing';
 
 const repo = join(__dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'trainyard-cli-'));

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { copyWorkspace, nx, nxAsync, SMALL_PIPELINE, stagesRun } from './workspace';
+import { copyWorkspace, nx, nxAsync, SMALL_PIPELINE, stagesRun } from './testing';
 
 const root = mkdtempSync(join(tmpdir(), 'trainyard-diff-e2e-'));
 after(() => rmSync(root, { recursive: true, force: true }));

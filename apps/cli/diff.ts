@@ -6,7 +6,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { stageProject } from '../../libs/nx-plugin';
 import { planPipeline } from '../../libs/plan';
 import type { ReportRun } from '../../libs/report';
-import { loadPipeline } from '../../libs/spec';
+import { loadPipeline } from '../../libs/pipeline-file';
 import { readRuns } from '../../libs/stages';
 
 /** A side of the comparison: its runs' results as Nx left them, and the stages Nx had no cached outputs for. */

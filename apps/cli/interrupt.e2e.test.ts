@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { copyWorkspace, repo, SMALL_PIPELINE } from './workspace';
+import { copyWorkspace, repo, SMALL_PIPELINE } from './testing';
 
 /** SMALL_PIPELINE trained long enough to be interrupted in the middle. */
 const LONG = SMALL_PIPELINE.replace('epochs: 1', 'epochs: 200');

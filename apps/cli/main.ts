@@ -3,13 +3,12 @@ import { existsSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { artifactsRoot } from '../../libs/artifacts';
-import { stageKey, stageProject } from '../../libs/nx-plugin';
-import { planPipeline, shardPlan, type Plan } from '../../libs/plan';
+import { planPipeline, shardPlan, stageKey, type Plan } from '../../libs/plan';
 import type { ReportRun } from '../../libs/report';
-import { loadPipeline } from '../../libs/spec';
+import { loadPipeline } from '../../libs/pipeline-file';
 import { runStage } from '../../libs/stages';
 // Not the train lib's index: this must answer without loading TensorFlow.js.
-import { preferredBackend, requestedBackend } from '../../libs/train/src/backend-choice';
+import { preferredBackend, requestedBackend } from '../../libs/backend-choice';
 
 const USAGE = `usage: trainyard <command>
 
@@ -237,6 +236,7 @@ function shard(plan: Plan, count: number, index: number, o: { dryRun: boolean; n
   const width = Math.max(0, ...mine.runs.map((r) => r.id.length));
   for (const r of mine.runs) console.log(`  ${r.id.padEnd(width)}  ${share(r.cost).padStart(4)}  ${r.label}`);
   if (mine.runs.length === 0 || o.dryRun) return 0;
+  const { stageProject } = require('../../libs/nx-plugin') as typeof import('../../libs/nx-plugin');
   const args = ['run-many', '--projects', mine.runs.map((r) => stageProject(plan.pipeline, r.evaluate)).join(','), '--targets', 'evaluate', ...o.nxArgs];
   const nx = spawnSync(join(o.workspace, 'node_modules', '.bin', 'nx'), args, { cwd: o.workspace, stdio: 'inherit' });
   if (nx.error) throw nx.error;
@@ -264,5 +264,5 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 main(process.argv.slice(2)).catch((e) => {
   report(e);
-  process.exitCode = (e as { code?: unknown })?.code === 'TY_SPEC' || (e as { code?: unknown })?.code === 'TY_USAGE' ? 2 : 1;
+  process.exitCode = (e as { code?: unknown })?.code === 'TY_PIPELINE' || (e as { code?: unknown })?.code === 'TY_USAGE' ? 2 : 1;
 });

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { copyWorkspace, nx, SMALL_PIPELINE as PIPELINE, stagesRun } from './workspace';
+import { copyWorkspace, nx, SMALL_PIPELINE as PIPELINE, stagesRun } from './testing';
 
 const STAGES = ['data', 'train', 'export', 'evaluate', 'charts'];
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
 import { CHARTS_DRAWN, openPage, skipWithoutChromium as skip } from '../../libs/report/testing';
-import { repo, SMALL_PIPELINE, workspaceWithRun } from './workspace';
+import { repo, SMALL_PIPELINE, workspaceWithRun } from './testing';
 const SCREENSHOTS = join(repo, 'artifacts', 'screenshots');
 
 const PIPELINE = `${SMALL_PIPELINE.replace('limit: { train: 3000, test: 500 }', 'limit: { train: 600, test: 300 }').replace(/charts:\n.*\n/, '')}

@@ -10,9 +10,9 @@ import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { checkModelCard, type Metrics, type ModelCard, type RunInfo } from '../../libs/artifacts';
 import { CARD_KEY } from '../../libs/onnx';
-import { decode } from '../../libs/onnx/src/testing/decode';
-import { loadPipeline } from '../../libs/spec';
-import { copyWorkspace, nx, repo } from './workspace';
+import { decode } from '../../libs/onnx/testing';
+import { loadPipeline } from '../../libs/pipeline-file';
+import { copyWorkspace, nx, repo } from './testing';
 
 const names = readdirSync(join(repo, 'pipelines'))
   .filter((f) => f.endsWith('.yaml'))

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { stripVTControlCharacters } from 'node:util';
-import { copyWorkspace, repo } from './workspace';
+import { copyWorkspace, repo } from './testing';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { loadDataset } from '../../libs/data';
-import { locateSource } from '../../libs/data/src/sources';
-import { loadPipeline } from '../../libs/spec';
-import { QUICK_SMALL_PIPELINE, repo, workspaceWithRun } from '../cli/workspace';
+import { locateSource } from '../../libs/data/testing';
+import { loadPipeline } from '../../libs/pipeline-file';
+import { QUICK_SMALL_PIPELINE, repo, workspaceWithRun } from '../cli/testing';
 
 const PYTHON = process.env.TRAINYARD_PYTHON ?? '/usr/bin/python3';
 const COUNT = 200;

@@ -16,11 +16,10 @@ import * as ort from 'onnxruntime-node';
 import type { Browser, Page } from 'puppeteer-core';
 import type { ModelCard } from '../../libs/artifacts';
 import { loadDataset } from '../../libs/data';
-import { readIdx } from '../../libs/data/src/idx';
-import { locateSource } from '../../libs/data/src/sources';
-import { loadPipeline } from '../../libs/spec';
+import { locateSource, readIdx } from '../../libs/data/testing';
+import { loadPipeline } from '../../libs/pipeline-file';
 import { openPage, skipWithoutChromium as skip } from '../../libs/report/testing';
-import { QUICK_SMALL_PIPELINE, repo, workspaceWithRun } from '../cli/workspace';
+import { QUICK_SMALL_PIPELINE, repo, workspaceWithRun } from '../cli/testing';
 import { preprocess } from './preprocess.js';
 
 const SCREENSHOTS = join(repo, 'artifacts', 'screenshots');

@@ -27,6 +27,5 @@ export { pair, samePadding } from './src/layers/common';
 export { poolWindow } from './src/layers/pool';
 export { subsampleWindow } from './src/layers/subsample';
 export { batchnormOptions } from './src/layers/batchnorm';
-export { layerDefaults } from './src/defaults';
 export { kernelMask, LECUN_1998_C3 } from './src/layers/connections';
 export { SCALED_TANH } from './src/activation';

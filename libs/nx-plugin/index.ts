@@ -1,10 +1,9 @@
 import type { CreateNodesContextV2, CreateNodesV2, TargetConfiguration } from 'nx/src/devkit-exports';
 import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { basename, join, relative, resolve } from 'node:path';
-import type { ModelSpec } from '../graph';
 import type { Plan, Stage } from '../plan';
 // Not the train lib's index: this must not load TensorFlow.js (the plugin runs on every nx command).
-import { nativeInstalled, preferredBackend, requestedBackend, runThreads, type BackendRequest, type ThreadsRequest } from '../train/src/backend-choice';
+import { nativeInstalled } from '../backend-choice';
 import { inferenceCache } from './inference-cache';
 import { skipUnusableRemoteCache } from './remote-cache';
 
@@ -28,17 +27,6 @@ export const fileProject = (path: string) => path.replace(/^pipelines\//, '');
 
 /** The Nx project of one stage task; `.` never occurs in a pipeline's name or a stage's id. */
 export const stageProject = (pipeline: string, stage: string) => `${pipeline}.${stage}`;
-
-/**
- * What a stage's Nx cache key takes from the pipeline file and the machine: the fingerprint of what it
- * reads and, for training, the backend and thread count it resolves to here (both change its results). The stage checks it was given this key,
- * so a project graph planned with other overrides (a daemon started earlier) cannot hide behind a cache hit.
- */
-export function stageKey(stage: Stage): string {
-  if (stage.kind !== 'train') return stage.fingerprint;
-  const training = stage.reads.training as { backend?: BackendRequest; threads?: ThreadsRequest; 'batch-size': number };
-  return `${stage.fingerprint}-${preferredBackend(requestedBackend(training.backend))}-t${runThreads(training, stage.reads.model as ModelSpec)}`;
-}
 
 type Projects = Record<string, { name: string; root: string; targets: Record<string, TargetConfiguration>; implicitDependencies?: string[] }>;
 
@@ -82,7 +70,7 @@ export function nxParallel(argv: string[], fromNxJson?: number): number {
 function projectsFor(file: string, context: CreateNodesContextV2): { result: Projects; read: string[] } {
   // Loaded only when a file must be planned anew: most commands find every file in the cache.
   const { planPipeline } = require('../plan') as typeof import('../plan');
-  const { loadPipeline, SpecError, PROFILES } = require('../spec') as typeof import('../spec');
+  const { loadPipeline, PipelineError, PROFILES } = require('../pipeline-file') as typeof import('../pipeline-file');
   const name = basename(file, '.yaml');
   const path = join(context.workspaceRoot, file);
   let plan: Plan;
@@ -94,7 +82,7 @@ function projectsFor(file: string, context: CreateNodesContextV2): { result: Pro
     read = pipeline.files;
   } catch (e) {
     // No file may break the other pipelines, whatever it throws: its target prints the problems and fails.
-    const why = e instanceof SpecError ? 'run it to see why' : (e as Error)?.message ?? String(e);
+    const why = e instanceof PipelineError ? 'run it to see why' : (e as Error)?.message ?? String(e);
     const check = { command: `${CLI} check ${shellQuote(file)}`, cache: false, metadata: { description: `${file} is invalid: ${why}` } };
     // What it extends may be what is wrong: any change under pipelines/shared plans it again.
     return { result: { pipelines: { name: PROJECT, root: 'pipelines', targets: { [name]: check } } }, read: sharedFiles(context.workspaceRoot) };
@@ -161,21 +149,19 @@ function profilePlan(plan: Plan, planned: () => Plan): Map<string, Stage> | stri
 
 /** The command of a stage under a profile: the stage itself, or a one-line refusal instead of a silent full run. */
 function profileCommand(file: string, stage: Stage, profile: string, stages: Map<string, Stage> | string): string {
+  const { stageKey } = require('../plan') as typeof import('../plan');
   if (typeof stages !== 'string') return `exec ${CLI} stage ${file} ${stage.id} --profile ${profile} --key ${stageKey(stages.get(stage.id)!)}`;
   const why = `${file}: the ${profile} profile cannot run through Nx: ${stages}; run it without Nx: npm run trainyard -- run ${file} --profile ${profile}`;
   return `echo ${shellQuote(why)} >&2; exit 1`;
 }
 
 function stageTarget(plan: Plan, file: string, stage: Stage, kinds: Map<string, Stage['kind']>, profiles: { profile: string; stages: Map<string, Stage> | string }[]): TargetConfiguration {
-  const { stageCode } = require('../plan') as typeof import('../plan');
+  const { stageCode, stageKey } = require('../plan') as typeof import('../plan');
   const { libs, files, packages } = stageCode[stage.kind];
   const inputs: TargetConfiguration['inputs'] = [
-    // The code the stage runs, without the tests and their fixtures (testing.ts, workspace.ts).
-    ...libs.flatMap((lib) => [`{workspaceRoot}/libs/${lib}/**/*`, `!{workspaceRoot}/libs/${lib}/**/*.test.ts`, `!{workspaceRoot}/libs/${lib}/testing.ts`]),
+    // The code the stage runs, without the tests and their helpers (testing.ts, testing/).
+    ...libs.flatMap((lib) => [`{workspaceRoot}/libs/${lib}/**/*`, `!{workspaceRoot}/libs/${lib}/**/*.test.ts`, `!{workspaceRoot}/libs/${lib}/testing.ts`, `!{workspaceRoot}/libs/${lib}/**/testing/**`]),
     ...files.map((f) => `{workspaceRoot}/${f}`),
-    '{workspaceRoot}/apps/cli/**/*',
-    '!{workspaceRoot}/apps/cli/**/*.test.ts',
-    '!{workspaceRoot}/apps/cli/workspace.ts',
     '{workspaceRoot}/tsconfig.json',
     { externalDependencies: ['tsx', ...packages] },
     { dependentTasksOutputFiles: '**/*', transitive: true },

@@ -30,14 +30,14 @@ function fileDigest(path: string): string {
 /** The code that plans pipelines and writes their targets, and the packages it runs: a change re-plans every file. */
 function codeDigest(): string {
   const libs = join(__dirname, '..');
-  const files: string[] = [join(libs, '..', 'package-lock.json'), join(libs, 'train', 'src', 'backend-choice.ts')];
+  const files: string[] = [join(libs, '..', 'package-lock.json')];
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.isDirectory()) walk(join(dir, e.name));
       else if ((e.name.endsWith('.ts') || e.name.endsWith('.json') || e.name.endsWith('.cjs')) && !e.name.endsWith('.test.ts')) files.push(join(dir, e.name));
     }
   };
-  for (const lib of ['spec', 'plan', 'graph', 'nx-plugin']) walk(join(libs, lib));
+  for (const lib of ['pipeline-schema', 'pipeline-file', 'plan', 'graph', 'data', 'backend-choice', 'nx-plugin']) walk(join(libs, lib));
   return digest(files.sort().map((f) => `${f}:${fileDigest(f)}`).join('\n'));
 }
 

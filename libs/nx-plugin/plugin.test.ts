@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import type { CreateNodesContextV2, TargetConfiguration } from 'nx/src/devkit-exports';
 import { createNodesV2, nxParallel } from './index';
 import { inferenceCache } from './inference-cache';
-import { ALIAS_BOMB } from '../spec/testing';
+import { ALIAS_BOMB } from '../pipeline-file/testing';
 
 const repo = join(__dirname, '..', '..');
 
@@ -52,9 +52,11 @@ test('every pipelines/*.yaml becomes targets of the project "pipeline"; each sta
   assert.ok(train.inputs?.includes('{workspaceRoot}/libs/train/**/*'));
   assert.ok(!targets['lenet-l2.charts:charts'].inputs?.includes('{workspaceRoot}/libs/train/**/*'), 'charts does not re-run when the trainer changes');
   assert.ok(!train.inputs?.some((i) => typeof i === 'string' && i.includes('pipelines/')), 'the YAML file itself is not an input');
-  for (const helper of ['!{workspaceRoot}/libs/train/testing.ts', '!{workspaceRoot}/libs/spec/testing.ts', '!{workspaceRoot}/apps/cli/workspace.ts']) {
+  for (const helper of ['!{workspaceRoot}/libs/train/testing.ts', '!{workspaceRoot}/libs/pipeline-file/testing.ts', '!{workspaceRoot}/libs/train/**/testing/**']) {
     assert.ok(train.inputs?.includes(helper), `test fixtures do not re-run stages: ${helper}`);
   }
+  assert.ok(train.inputs?.includes('{workspaceRoot}/apps/cli/main.ts'), 'the CLI that runs the stage');
+  assert.ok(!train.inputs?.some((i) => typeof i === 'string' && i.includes('apps/cli/') && !i.endsWith('main.ts')), 'the CLI\'s other commands (diff) do not re-run stages');
 });
 
 test("a stage task's configuration changes with what that stage reads, and no other's does", async () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { parsePipeline } from '../spec';
-import { TINY_PIPELINE } from '../spec/testing';
+import { parsePipeline } from '../pipeline-file';
+import { TINY_PIPELINE } from '../pipeline-file/testing';
 import { planPipeline } from './index';
 
 const base = TINY_PIPELINE;
@@ -70,4 +70,14 @@ test("a run's stages name the run in their description (Nx's task list), and tra
   const single = plan(base).stages.find((s) => s.id === 'train')!;
   assert.equal(single.description, 'Train the model with TensorFlow.js');
   assert.equal(single.reads.run, undefined);
+});
+
+test('the train stage reads an MLP\'s match, so a changed target count re-runs a fixed-width MLP', () => {
+  const tiny = `${TINY_PIPELINE.replace('  input:', '  name: Tiny\n  input:')}variants:\n  tiny: {}\n`;
+  const text = (units: number) => `${tiny.replace('units: 10 }', `units: 10 }\n    - { type: dense, units: ${units} }`)}  mlp: { model: { name: MLP, mlp: { hidden: [100], match-params: Tiny } } }\n`;
+  const train = (units: number) => planPipeline(parsePipeline(text(units), 'p.yaml')).stages.find((s) => s.id === 'train-mlp')!;
+  // Tiny: 650 + 11 * units parameters; the MLP's 64 -> 100 -> 10 has 7,510.
+  assert.deepEqual(train(623).reads.matched, { model: 'Tiny', params: 650 + 11 * 623 });
+  assert.notEqual(train(623).fingerprint, train(624).fingerprint);
+  assert.equal(planPipeline(parsePipeline(text(623), 'p.yaml')).stages.find((s) => s.id === 'train-tiny')!.reads.matched, undefined);
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { parsePipeline } from '../spec';
-import { TINY_PIPELINE } from '../spec/testing';
+import { parsePipeline } from '../pipeline-file';
+import { TINY_PIPELINE } from '../pipeline-file/testing';
 import { planPipeline, shardPlan } from './index';
 
 const plan = (extra: string) => planPipeline(parsePipeline(`${TINY_PIPELINE}${extra}`, 'pipelines/p.yaml'));

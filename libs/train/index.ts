@@ -1,5 +1,4 @@
 export { useBackend } from './src/backend';
-export { preferredBackend, requestedBackend, resolveThreads, runThreads, nativeInstalled, MIN_SLICE_WORK, type BackendName, type BackendRequest, type ThreadsRequest } from './src/backend-choice';
 export { train, evaluate, type Estimate, type Split, type TrainOptions, type TrainResult } from './src/trainer';
 export { buildModel, type TrainableModel } from './src/model';
 export { duration, makeProgress, type Progress } from './src/progress';

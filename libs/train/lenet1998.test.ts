@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
 import { LECUN_1998_C3, type ModelSpec } from '../graph';
-import { withDefaults, type ResolvedTraining, type Training } from '../spec';
+import { withDefaults, type ResolvedTraining, type Training } from '../pipeline-schema';
 import { train, useBackend } from './index';
 import { quiet, synthetic } from './testing';
 

@@ -2,8 +2,10 @@ import { strict as assert } from 'node:assert';
 import { availableParallelism } from 'node:os';
 import { before, test } from 'node:test';
 import { multiplyAdds, type ModelSpec } from '../graph';
-import { loadPipeline, withDefaults, type ResolvedTraining, type Training } from '../spec';
-import { resolveThreads, train, useBackend } from './index';
+import { loadPipeline } from '../pipeline-file';
+import { withDefaults, type ResolvedTraining, type Training } from '../pipeline-schema';
+import { resolveThreads } from '../backend-choice';
+import { train, useBackend } from './index';
 import { quiet, synthetic } from './testing';
 
 const layers: ModelSpec['layers'] = [

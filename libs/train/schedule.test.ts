@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { EpochRecord } from '../artifacts';
-import { withDefaults, type ResolvedTraining, type Training } from '../spec';
+import { withDefaults, type ResolvedTraining, type Training } from '../pipeline-schema';
 import { earlyStopping } from './src/trainer';
 import { learningRateAt } from './src/schedule';
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
 import type { Weights } from '../artifacts';
 import type { ModelSpec } from '../graph';
-import { withDefaults, type ResolvedTraining, type Training } from '../spec';
+import { withDefaults, type ResolvedTraining, type Training } from '../pipeline-schema';
 import { train, useBackend, type Estimate } from './index';
 import { quiet, synthetic } from './testing';
 

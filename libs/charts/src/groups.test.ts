@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { syntheticRun } from './fixtures';
+import { syntheticRun } from '../testing';
 import { groupRuns, hasRepeats } from './groups';
 
 test('groupRuns groups=2 seeds=2: groups in order of their first run, labelled by group', () => {

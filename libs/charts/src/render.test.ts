@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { TopLevelSpec } from 'vega-lite';
 import { ChartsError } from './errors';
-import { syntheticRun } from './fixtures';
+import { syntheticRun } from '../testing';
 import { accuracySpec } from './kinds/accuracy';
 import { confusionSpec } from './kinds/confusion';
 import { lossSpec } from './kinds/loss';

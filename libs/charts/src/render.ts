@@ -1,6 +1,6 @@
 import { Resvg } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
-import { withDefaults, type Charts } from '../../spec';
+import { withDefaults, type Charts } from '../../pipeline-schema';
 import { ChartsError } from './errors';
 import { vegaTextWidth } from './text-width';
 import { FONT } from './theme';

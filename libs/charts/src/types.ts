@@ -1,5 +1,5 @@
 import type { FeatureMap, History, Metrics, MisclassifiedFile, RunInfo } from '../../artifacts';
-import type { Charts } from '../../spec';
+import type { Charts } from '../../pipeline-schema';
 
 /** What a chart kind draws from: one training run's artifacts, read from its JSON files. */
 export interface ChartRun {

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withDefaults, type Charts } from '../../spec';
+import { withDefaults, type Charts } from '../../pipeline-schema';
 import { renderChart } from './render';
 import { hasSchedule } from './kinds/learning-rate';
 import { hasMisclassified } from './kinds/misclassified';

@@ -1,4 +1,4 @@
-import type { Dataset, NoiseTransform, NormalizeTransform, PadTransform } from '../../spec';
+import type { Dataset, NoiseTransform, NormalizeTransform, PadTransform } from '../../pipeline-schema';
 
 /** A transform as loadPipeline or withDefaults leave it: every field the schema gives a default is set. */
 export type ResolvedTransform = Required<PadTransform> | NormalizeTransform | Required<NoiseTransform>;
@@ -12,7 +12,7 @@ export type ResolvedDataset = Dataset & { validation: number; 'split-seed': numb
  */
 export function resolved(config: Dataset): ResolvedDataset {
   if (config.validation === undefined || config['split-seed'] === undefined || config.transforms === undefined) {
-    throw new Error("dataset: the schema's defaults are not filled in; load the pipeline with loadPipeline, or pass a config built in code through withDefaults('Dataset', ...) from libs/spec");
+    throw new Error("dataset: the schema's defaults are not filled in; load the pipeline with loadPipeline, or pass a config built in code through withDefaults('Dataset', ...) from libs/pipeline-schema");
   }
   return config as ResolvedDataset;
 }

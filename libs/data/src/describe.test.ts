@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { withDefaults, type Dataset } from '../../spec';
+import { withDefaults, type Dataset } from '../../pipeline-schema';
 import { describeDataset, describeSplit } from './describe';
 import { syntheticParts, tempDir, writeIdxDataset } from './fixture';
 import { loadDataset } from './load';

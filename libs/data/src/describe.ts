@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataManifest, SplitInfo } from '../../artifacts';
-import type { Dataset } from '../../spec';
+import type { Dataset } from '../../pipeline-schema';
 import { resolved } from './config';
 import { DataError } from './errors';
 import { describePreprocessing, preprocessingSteps, transformedShape } from './transforms/apply';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { withDefaults, type Transform } from '../../spec';
+import { withDefaults, type Transform } from '../../pipeline-schema';
 import { resolved, type ResolvedTransform } from './config';
 import { encodeIdx } from './idx';
 import { type FileRole, IDX_FILE_NAMES } from './sources';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { withDefaults, type Dataset } from '../../spec';
+import { withDefaults, type Dataset } from '../../pipeline-schema';
 import { DataError } from './errors';
 import { syntheticParts, tempDir, writeIdxDataset } from './fixture';
 import { encodeIdx } from './idx';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative, sep } from 'node:path';
-import type { Dataset } from '../../spec';
+import type { Dataset } from '../../pipeline-schema';
 import { resolved } from './config';
 import { DataError } from './errors';
 import { type IdxArray, type IdxKind, parseIdx, readBytes } from './idx';
@@ -44,7 +44,7 @@ function pick(labels: Uint8Array, indices: number[]): Uint8Array {
 
 /**
  * Reads the dataset a pipeline declares, splits it and applies its transforms. `config` has the
- * schema's defaults filled in (loadPipeline, or withDefaults('Dataset', ...) from libs/spec).
+ * schema's defaults filled in (loadPipeline, or withDefaults('Dataset', ...) from libs/pipeline-schema).
  * Synchronous: it is bound by memory bandwidth, and stages have nothing to do meanwhile.
  */
 export function loadDataset(config: Dataset, options: LoadOptions): LoadedDataset {

@@ -4,6 +4,7 @@ import { join, sep } from 'node:path';
 import { after, test } from 'node:test';
 import { DataError } from './errors';
 import { FASHION_MNIST_CLASSES, locateSource, resolveClasses, SOURCES } from './sources';
+import { SCHEMA_SOURCES } from '../../pipeline-schema/testing';
 import { syntheticParts, tempDir, writeIdxDataset } from './fixture';
 
 const root = tempDir();
@@ -97,8 +98,7 @@ test('dataset.classes overrides the defaults and must name every label', () => {
 });
 
 test('every dataset source the schema allows is in the registry, with its remedy; those with their own class list also know their image shape', () => {
-  const schema = require('../../spec/schema.json') as { definitions: { Dataset: { properties: { source: { enum: string[] } } } } };
-  const names = schema.definitions.Dataset.properties.source.enum;
+  const names = SCHEMA_SOURCES;
   assert.deepEqual(Object.keys(SOURCES).sort(), [...names].sort());
   for (const name of names) {
     const source = SOURCES[name as keyof typeof SOURCES];

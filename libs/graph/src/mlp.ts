@@ -1,4 +1,4 @@
-import { layerDefaults } from './defaults';
+import { layerDefaults } from '../../pipeline-schema';
 import { size } from './describe';
 import type { Layer, Mlp, Shape } from './types';
 

@@ -17,8 +17,8 @@ export type {
   PoolLayer,
   SubsampleLayer,
   Activation as ActivationName,
-} from '../../spec';
-import type { Layer } from '../../spec';
+} from '../../pipeline-schema';
+import type { Layer } from '../../pipeline-schema';
 
 export type LayerType = Layer['type'];
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
-import { withDefaults, type Charts, type LoadedPipeline } from '../../spec';
+import { type LoadedPipeline } from '../../pipeline-file';
+import { withDefaults, type Charts } from '../../pipeline-schema';
 
 export type StageKind = 'data' | 'train' | 'export' | 'evaluate' | 'features' | 'charts';
 

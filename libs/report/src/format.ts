@@ -12,6 +12,11 @@ export function percent(fraction: number): string {
   return nonFinite(fraction) ?? `${(fraction * 100).toFixed(2)}%`;
 }
 
+/** A relative difference with its sign and 2 decimals: 0.0042 -> "+0.42%", -0.0001 -> "-0.01%". */
+export function signedPercent(fraction: number): string {
+  return nonFinite(fraction) ?? `${fraction < 0 ? '-' : '+'}${Math.abs(fraction * 100).toFixed(2)}%`;
+}
+
 /** Cross-entropy with 4 decimals: 0.071234 -> "0.0712". */
 export function loss(x: number): string {
   return nonFinite(x) ?? x.toFixed(4);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'puppeteer-core';
 import { writeCharts } from '../../charts';
-import { syntheticRun } from '../../charts/src/fixtures';
+import { syntheticRun } from '../../charts/testing';
 import { writeReport } from '../index';
 import { CHARTS_DRAWN, openPage, skipWithoutChromium as skip } from '../testing';
 

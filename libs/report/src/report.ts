@@ -1,7 +1,6 @@
 import type { EpochRecord, Metrics, ParityResult, RunInfo } from '../../artifacts';
 import { groupRuns, hasRepeats, meanStd, type RunGroup } from '../../charts';
-import { signedPercent } from '../../graph';
-import { cell, duration, integer, loss, percent, plusMinus, scientific } from './format';
+import { cell, duration, integer, loss, percent, plusMinus, scientific, signedPercent } from './format';
 import type { ChartLink, ReportInput, ReportRun } from './types';
 
 const NONE = '—';
@@ -118,7 +117,7 @@ function groupParams(g: RunGroup): string {
 export function parameters(info: RunInfo): string {
   const count = integer(info.paramCount);
   const m = info.matched;
-  return m ? `${count} (matched to ${cell(m.model)}: ${integer(m.params)}, ${signedPercent(info.paramCount, m.params)})` : count;
+  return m ? `${count} (matched to ${cell(m.model)}: ${integer(m.params)}, ${signedPercent((info.paramCount - m.params) / m.params)})` : count;
 }
 
 /** "61,706", or "3–5" when the runs differ. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readJson, stageDir } from '../../artifacts';
 import type { Plan, Stage } from '../../plan';
-import type { LoadedRun, ResolvedPipeline } from '../../spec';
+import type { LoadedRun, ResolvedPipeline } from '../../pipeline-file';
 
 export interface StageContext {
   workspace: string;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { bestAndBaseline, readJson, stageDir, type FeatureMap, type FeaturesFile, type Metrics, type RunInfo } from '../../artifacts';
 import { channelsFirst } from '../../data';
 import { embed, testFeatures } from '../../evaluate';
-import type { Charts, ResolvedPipeline } from '../../spec';
+import type { ResolvedPipeline } from '../../pipeline-file';
+import type { Charts } from '../../pipeline-schema';
 import { upstreamDir, type StageContext } from './context';
 import { loadCheckedData } from './data';
 

@@ -1,6 +1,6 @@
 import { stageDir, writeStage } from '../../artifacts';
 import type { Plan, StageKind } from '../../plan';
-import type { LoadedPipeline, ResolvedPipeline } from '../../spec';
+import type { LoadedPipeline, ResolvedPipeline } from '../../pipeline-file';
 import type { StageContext } from './context';
 
 type Runner = (ctx: StageContext) => Promise<void>;

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { writeWeights, type History, type RunInfo } from '../../artifacts';
+import { requestedBackend, runThreads } from '../../backend-choice';
 import { describeModel, signedPercent } from '../../graph';
 import type { StageContext } from './context';
 import { loadCheckedData } from './data';
@@ -10,7 +11,7 @@ const LONG_SECONDS = 300;
 
 export async function runTrain(ctx: StageContext): Promise<void> {
   // Loaded here only: the other stages must not pay for loading TensorFlow.js.
-  const { useBackend, requestedBackend, runThreads, train, makeProgress, duration } = require('../../train') as typeof import('../../train');
+  const { useBackend, train, makeProgress, duration } = require('../../train') as typeof import('../../train');
   const { loaded } = loadCheckedData(ctx);
   const training = ctx.config.training;
   const modelName = ctx.config.model.name ?? ctx.plan.pipeline;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients; @tensorflow/tfjs would, but we load only core and the backends.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { dirname } from 'node:path';
-import { nativeInstalled, type BackendName, type BackendRequest } from './backend-choice';
+import { nativeInstalled, type BackendName, type BackendRequest } from '../../backend-choice';
 import { registerWasmKernels } from './kernels';
 
 /**

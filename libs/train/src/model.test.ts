@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { LECUN_1998_C3, type ModelSpec } from '../../graph';
-import { withDefaults, type ResolvedTraining, type Training } from '../../spec';
+import { withDefaults, type ResolvedTraining, type Training } from '../../pipeline-schema';
 import { useBackend } from './backend';
 import { activate } from './layers/activation';
 import { buildModel } from './model';

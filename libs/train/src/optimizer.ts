@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ResolvedTraining } from '../../spec';
+import type { ResolvedTraining } from '../../pipeline-schema';
 import { adamStep } from './kernels/adam';
 
 export interface StepOptimizer {

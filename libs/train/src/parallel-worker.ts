@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { workerData } from 'node:worker_threads';
 import { size as shapeSize } from '../../graph';
 import { useBackend } from './backend';
-import type { BackendName } from './backend-choice';
+import type { BackendName } from '../../backend-choice';
 import { buildModel } from './model';
 import { CTRL, ERROR_BYTES, layout, sliceGradients, sliceSeed, spinWhileEqual, STATUS, STOP, type WorkerData } from './parallel';
 

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { size as shapeSize, type ModelSpec, type ParamSpec } from '../../graph';
-import type { ResolvedTraining } from '../../spec';
+import type { ResolvedTraining } from '../../pipeline-schema';
 import { crossEntropy } from './kernels';
 import type { TrainableModel } from './model';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { size as shapeSize, type ModelSpec } from '../../graph';
-import type { ResolvedTraining } from '../../spec';
+import type { ResolvedTraining } from '../../pipeline-schema';
 import { buildModel, type TrainableModel } from './model';
 import { makeOptimizer } from './optimizer';
 import { layout, sliceGradients, sliceSeed, slices, startHelpers, type Helpers } from './parallel';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { syntheticRun } from '../fixtures';
+import { syntheticRun } from '../../testing';
 import { accuracySpec } from './accuracy';
 
 const json = (x: unknown) => JSON.parse(JSON.stringify(x));

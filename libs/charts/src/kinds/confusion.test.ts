@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { ChartsError } from '../errors';
-import { FASHION_CLASSES, syntheticRun } from '../fixtures';
+import { FASHION_CLASSES, syntheticRun } from '../../testing';
 import { confusionCells, confusionSpec, groupThousands } from './confusion';
 
 type Cell = { run: string; actual: string; predicted: string; count: number; dark: boolean };

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { ChartsError } from '../errors';
-import { syntheticRun } from '../fixtures';
+import { syntheticRun } from '../../testing';
 import { renderChart } from '../render';
 import type { ChartRun } from '../types';
 import { featuresSpec, hasFeatures } from './features';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { renderChart } from '../render';
 import { test } from 'node:test';
 import { ChartsError } from '../errors';
-import { syntheticRun } from '../fixtures';
+import { syntheticRun } from '../../testing';
 import { lossSpec } from './loss';
 
 type Row = { run: string; split: string; epoch: number; value: number | null };

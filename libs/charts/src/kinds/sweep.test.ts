@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ChartsError } from '../errors';
-import { syntheticRun } from '../fixtures';
+import { syntheticRun } from '../../testing';
 import { renderChart } from '../render';
 import type { ChartRun } from '../types';
 import { writeCharts } from '../write';

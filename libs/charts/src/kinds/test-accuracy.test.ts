@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { ChartsError } from '../errors';
-import { syntheticRun } from '../fixtures';
+import { syntheticRun } from '../../testing';
 import { accuracyDomain, testAccuracySpec, type AccuracyBar, type AccuracyDot } from './test-accuracy';
 
 const json = (x: unknown) => JSON.parse(JSON.stringify(x));

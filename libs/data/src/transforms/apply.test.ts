@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import type { Transform } from '../../../spec/src/config';
+import type { Transform } from '../../../pipeline-schema';
 import type { ResolvedTransform } from '../config';
 import { defaultedTransforms } from '../fixture';
 import { applyTransforms, describePreprocessing, transformedShape } from './apply';

@@ -1,4 +1,4 @@
-import type { Transform } from '../../../spec';
+import type { Transform } from '../../../pipeline-schema';
 import type { ResolvedTransform } from '../config';
 import { DataError } from '../errors';
 import { noise } from './noise';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import seedrandom from 'seedrandom';
-import type { Transform } from '../../../spec/src/config';
+import type { Transform } from '../../../pipeline-schema';
 import type { ResolvedTransform } from '../config';
 import { defaultedTransforms } from '../fixture';
 import { applyTransforms } from './apply';

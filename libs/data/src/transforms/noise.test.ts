@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import type { NoiseTransform } from '../../../spec/src/config';
+import type { NoiseTransform } from '../../../pipeline-schema';
 import { defaultedTransforms } from '../fixture';
 import { noise } from './noise';
 import type { SplitName } from './types';

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import type { NoiseTransform } from '../../../spec';
+import type { NoiseTransform } from '../../../pipeline-schema';
 import { DataError } from '../errors';
 import type { ImageBatch, SplitName, TransformOp } from './types';
 

@@ -1,4 +1,4 @@
-import type { NormalizeTransform } from '../../../spec';
+import type { NormalizeTransform } from '../../../pipeline-schema';
 import { DataError } from '../errors';
 import type { ImageBatch, TransformOp } from './types';
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import type { PadTransform } from '../../../spec/src/config';
+import type { PadTransform } from '../../../pipeline-schema';
 import { DataError } from '../errors';
 import { defaultedTransforms } from '../fixture';
 import { pad } from './pad';

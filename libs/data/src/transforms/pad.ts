@@ -1,4 +1,4 @@
-import type { PadTransform } from '../../../spec';
+import type { PadTransform } from '../../../pipeline-schema';
 import { DataError } from '../errors';
 import type { ImageBatch, ImageShape, Placement, TransformOp } from './types';
 

@@ -1,4 +1,4 @@
-import { layerDefaults } from '../defaults';
+import { layerDefaults } from '../../../pipeline-schema';
 import type { ConvLayer, LayerRules, ParamSpec, Shape } from '../types';
 import { constantParam, expectImage, kernelParam, pair, windowOut } from './common';
 import { convConnections } from './connections';

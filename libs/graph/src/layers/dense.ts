@@ -1,4 +1,4 @@
-import { layerDefaults } from '../defaults';
+import { layerDefaults } from '../../../pipeline-schema';
 import type { DenseLayer, LayerRules, ParamSpec, Shape } from '../types';
 import { constantParam, kernelParam } from './common';
 

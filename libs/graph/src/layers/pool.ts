@@ -1,4 +1,4 @@
-import { layerDefaults } from '../defaults';
+import { layerDefaults } from '../../../pipeline-schema';
 import type { LayerRules, PoolLayer, Shape } from '../types';
 import { expectImage, pair, windowOut } from './common';
 

@@ -1,4 +1,4 @@
-import { layerDefaults } from '../defaults';
+import { layerDefaults } from '../../../pipeline-schema';
 import type { LayerRules, ParamSpec, Shape, SubsampleLayer } from '../types';
 import { constantParam, expectImage, pair, windowOut } from './common';
 

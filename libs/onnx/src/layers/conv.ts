@@ -1,4 +1,5 @@
-import { kernelMask, layerDefaults, pair, samePadding, type ConvLayer, type ParamSpec } from '../../../graph';
+import { layerDefaults } from '../../../pipeline-schema';
+import { kernelMask, pair, samePadding, type ConvLayer, type ParamSpec } from '../../../graph';
 import { applyActivation } from './activation';
 import type { LayerEmitter } from './context';
 

@@ -1,4 +1,5 @@
-import { layerDefaults, poolWindow, samePadding, type PoolLayer } from '../../../graph';
+import { layerDefaults } from '../../../pipeline-schema';
+import { poolWindow, samePadding, type PoolLayer } from '../../../graph';
 import type { LayerEmitter } from './context';
 
 export const emitPool: LayerEmitter<PoolLayer> = ({ graph, id, layer, input, inputShape, outputShape }) => {

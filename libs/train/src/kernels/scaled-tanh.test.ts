@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { before, test } from 'node:test';
-import { generateSimdBinary, SIMD_FILE } from '../../../../scripts/generate';
 import { SCALED_TANH } from '../../../graph';
 import { scaledTanh } from './scaled-tanh';
 import { randomValues, seededRandom, setUpBackends, sizeOf, useBackend } from './test-util';
@@ -16,10 +14,6 @@ test('on wasm, scaledTanh runs as one kernel forward and one backward', async ()
   const names = profile.kernels.map((k) => k.name);
   assert.deepEqual(names.filter((n) => /tanh/i.test(n)), ['TrainyardScaledTanh', 'TrainyardScaledTanhGrad']);
   x.dispose();
-});
-
-test('the committed wasm binary is compiled from the current simd.wat', async () => {
-  assert.equal(readFileSync(SIMD_FILE, 'utf8'), await generateSimdBinary(), 'run `npm run generate`');
 });
 
 /** y = a·tanh(s·x) and dL/dx for L = sum(y · w), on one backend. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { layerDefaults, pair, type ConvLayer } from '../../../graph';
+import { pair, type ConvLayer } from '../../../graph';
+import { layerDefaults } from '../../../pipeline-schema';
 import { activate } from './activation';
 import type { LayerForward } from './forward';
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { layerDefaults, type DenseLayer } from '../../../graph';
+import type { DenseLayer } from '../../../graph';
+import { layerDefaults } from '../../../pipeline-schema';
 import { activate } from './activation';
 import type { LayerForward } from './forward';
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { layerDefaults, poolWindow, type PoolLayer } from '../../../graph';
+import { poolWindow, type PoolLayer } from '../../../graph';
+import { layerDefaults } from '../../../pipeline-schema';
 import type { LayerForward } from './forward';
 
 export const pool: LayerForward<PoolLayer> = (x, { layer }) => {

@@ -1,4 +1,4 @@
-/* Generated from libs/spec/schema.json by scripts/generate.ts: edit the schema, then `npm run generate`. */
+/* Generated from libs/pipeline-schema/schema.json by scripts/generate.ts: edit the schema, then `npm run generate`. */
 
 export type Transform = PadTransform | NormalizeTransform | NoiseTransform;
 export type Layer =

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { parsePipeline, SpecError } from '../spec';
-import { describeModel } from './index';
+import { parsePipeline, PipelineError } from './index';
+import { describeModel } from '../graph';
 
 /** LeNet-5 as published, plus a batchnorm after C1 and after F6, as a pipeline file. */
 const lenet1998 = `
@@ -31,7 +31,7 @@ function problems(text: string): string[] {
   try {
     parsePipeline(text, 'pipelines/p.yaml');
   } catch (e) {
-    assert.ok(e instanceof SpecError, `expected SpecError, got ${String(e)}`);
+    assert.ok(e instanceof PipelineError, `expected PipelineError, got ${String(e)}`);
     return e.message.split('\n');
   }
   assert.fail('expected the file to be refused');

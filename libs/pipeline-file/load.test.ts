@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { parsePipeline, SpecError, withDefaults } from './index';
+import { withDefaults } from '../pipeline-schema';
+import { parsePipeline, PipelineError } from './index';
 import { ALIAS_BOMB } from './testing';
 
 const valid = `
@@ -23,7 +24,7 @@ function problems(text: string, file = 'pipelines/p.yaml'): string[] {
   try {
     parsePipeline(text, file);
   } catch (e) {
-    assert.ok(e instanceof SpecError, `expected SpecError, got ${String(e)}`);
+    assert.ok(e instanceof PipelineError, `expected PipelineError, got ${String(e)}`);
     return e.message.split('\n');
   }
   assert.fail('expected the file to be refused');

@@ -16,10 +16,10 @@ export function formatProblem(p: Problem): string {
 }
 
 /** A pipeline file that cannot be used: one line per problem, no stack trace wanted. */
-export class SpecError extends Error {
-  readonly code = 'TY_SPEC';
+export class PipelineError extends Error {
+  readonly code = 'TY_PIPELINE';
   constructor(readonly problems: Problem[]) {
     super(problems.map(formatProblem).join('\n'));
-    this.name = 'SpecError';
+    this.name = 'PipelineError';
   }
 }

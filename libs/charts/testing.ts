@@ -1,6 +1,6 @@
-import { FASHION_MNIST_CLASSES } from '../../data/src/sources';
-import type { EpochRecord, Metrics, RunInfo } from '../../artifacts';
-import type { ChartRun } from './types';
+import { FASHION_MNIST_CLASSES } from '../data/testing';
+import type { EpochRecord, Metrics, RunInfo } from '../artifacts';
+import type { ChartRun } from './src/types';
 
 /** Test data only: a plausible training run with smooth curves and a deterministic confusion matrix. */
 export function syntheticRun(

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { parsePipeline, SpecError } from './index';
+import { parsePipeline, PipelineError } from './index';
 
 const dataset = `dataset:
   source: mnist
@@ -36,7 +36,7 @@ function problems(dir: string, text: string): string[] {
   try {
     parse(dir, text);
   } catch (e) {
-    assert.ok(e instanceof SpecError, `expected SpecError, got ${String(e)}`);
+    assert.ok(e instanceof PipelineError, `expected PipelineError, got ${String(e)}`);
     return e.message.replaceAll(`${dir}/`, '').split('\n');
   }
   assert.fail('expected the file to be refused');

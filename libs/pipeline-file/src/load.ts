@@ -1,20 +1,14 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { SOURCES } from '../../data/src/sources';
-import { transformedShape } from '../../data/src/transforms/apply';
+import { SOURCES, transformedShape } from '../../data';
 import { describeModel, GraphError } from '../../graph';
-import schema from '../schema.json';
-import type { Charts, Dataset, EarlyStopping, Evaluate, Export, Model, Pipeline, Training } from './config';
-import { SpecError, type Problem } from './errors';
-import { describeError, type SchemaRoot } from './messages';
+import { describeError, PIPELINE_SCHEMA, schemaValidator, type SchemaRoot, type Charts, type Dataset, type Evaluate, type Export, type Model, type Pipeline, type ResolvedTraining } from '../../pipeline-schema';
+import { PipelineError, type Problem } from './errors';
 import { modelFormProblems, resolveMlps, type Matched } from './mlp';
 import { extendedLayers, locate, OVERRIDES, overridesLayer, parseYaml, shownPath, type Layer } from './layers';
 import { profileValues } from './profiles';
 import { deepMerge, expandRuns } from './runs';
-
-/** Training settings with every default filled in; early stopping stays optional (absent: off). */
-export type ResolvedTraining = Required<Omit<Training, 'early-stopping'>> & { 'early-stopping'?: Required<EarlyStopping> };
 
 /** A pipeline as loadPipeline returns it: ajv has filled in every setting the schema gives a default. */
 export type ResolvedPipeline = Omit<Pipeline, 'extends'> & {
@@ -57,39 +51,12 @@ export interface LoadedPipeline {
   profile?: string;
 }
 
-let ajv: Ajv | undefined;
-function schemaAjv(): Ajv {
-  ajv ??= new Ajv({ allErrors: true, useDefaults: true, discriminator: true, verbose: true, strict: true, strictRequired: false, schemas: [schema] });
-  return ajv;
-}
-
-function validator(name?: string): ValidateFunction {
-  const ref = `${schema.$id}${name ? `#/definitions/${name}` : ''}`;
-  return schemaAjv().getSchema(ref) ?? schemaAjv().compile({ $ref: ref });
-}
-
-export type SectionName = 'Dataset' | 'Model' | 'Training' | 'Export' | 'Evaluate' | 'Charts';
-
-/**
- * A section of a pipeline built in code (tests, benchmarks) with the schema's defaults filled in,
- * exactly as loadPipeline fills them: the schema is the one place defaults live.
- */
-export function withDefaults<T extends object>(section: SectionName, value: T): T {
-  const copy = structuredClone(value);
-  const validate = validator(section);
-  if (!validate(copy)) {
-    const lines = (validate.errors ?? []).map((e) => `${section}${e.instancePath}: ${describeError(e, e.data, schema as SchemaRoot)}`);
-    throw new Error(lines.join('\n'));
-  }
-  return copy;
-}
-
 export const PIPELINE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
  * Reads, parses and validates a pipeline file and the files it extends. A profile's values (`quick`),
  * then `overrides` (YAML text or a parsed mapping: TRAINYARD_OVERRIDES), are merged over every run
- * last. Throws SpecError listing every problem found.
+ * last. Throws PipelineError listing every problem found.
  */
 export function loadPipeline(file: string, overrides?: unknown, profile?: string): LoadedPipeline {
   const shown = shownPath(file);
@@ -97,7 +64,7 @@ export function loadPipeline(file: string, overrides?: unknown, profile?: string
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new SpecError([{ file: shown, line: 1, column: 1, path: [], message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }]);
+    throw new PipelineError([{ file: shown, line: 1, column: 1, path: [], message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }]);
   }
   return parsePipeline(text, shown, overrides, profile);
 }
@@ -106,8 +73,8 @@ export function loadPipeline(file: string, overrides?: unknown, profile?: string
 export function parsePipeline(text: string, file: string, overrides?: unknown, profile?: string): LoadedPipeline {
   const name = basename(file, extname(file));
   const { doc, lines, syntax, value } = parseYaml(text, file);
-  if (syntax.length) throw new SpecError(syntax);
-  const start = (message: string): SpecError => new SpecError([{ file, line: 1, column: 1, path: [], message }]);
+  if (syntax.length) throw new PipelineError(syntax);
+  const start = (message: string): PipelineError => new PipelineError([{ file, line: 1, column: 1, path: [], message }]);
   if (!PIPELINE_NAME.test(name)) throw start(`the file name '${name}' is the pipeline's name: use lowercase letters, digits and dashes`);
   const own = value;
   if (own === null || typeof own !== 'object' || Array.isArray(own)) throw start('must be a mapping with at least dataset, model and training');
@@ -123,9 +90,9 @@ export function parsePipeline(text: string, file: string, overrides?: unknown, p
   const where: Where = (path, message, atKey) => locate(layers, path, message, atKey);
   const order = [...files, OVERRIDES];
   const config = layers.reduce<unknown>((merged, l) => deepMerge(merged, l.value), {});
-  const validate = validator();
+  const validate = schemaValidator();
   if (!validate(config)) {
-    throw new SpecError(byPosition(relevant(validate.errors ?? []).map((e) => problemAt(e, where)), order));
+    throw new PipelineError(byPosition(relevant(validate.errors ?? []).map((e) => problemAt(e, where)), order));
   }
   const pipeline = config as ResolvedPipeline;
   if (extra) {
@@ -133,7 +100,7 @@ export function parsePipeline(text: string, file: string, overrides?: unknown, p
       .map((key) => ({ key, at: replacedAt(extra.value, key.split('.')) }))
       .filter((c) => c.at !== undefined);
     if (clash.length) {
-      throw new SpecError(clash.map(({ key, at }) => ({ file: OVERRIDES, line: 0, column: 0, path: at!, message: `replaces what the matrix sweeps (${key}): its runs would no longer differ as their labels say` })));
+      throw new PipelineError(clash.map(({ key, at }) => ({ file: OVERRIDES, line: 0, column: 0, path: at!, message: `replaces what the matrix sweeps (${key}): its runs would no longer differ as their labels say` })));
     }
   }
   const problems: Problem[] = [];
@@ -143,7 +110,7 @@ export function parsePipeline(text: string, file: string, overrides?: unknown, p
   const count = runCount(pipeline as unknown as Record<string, unknown>);
   if (count > MAX_RUNS) {
     const at = 'matrix' in pipeline ? ['matrix'] : 'variants' in pipeline ? ['variants'] : ['seeds'];
-    throw new SpecError([where(at, `makes ${count.toLocaleString('en-US')} runs (variants x matrix x seeds): a pipeline may have at most ${MAX_RUNS.toLocaleString('en-US')}; split the study into several files`, true)]);
+    throw new PipelineError([where(at, `makes ${count.toLocaleString('en-US')} runs (variants x matrix x seeds): a pipeline may have at most ${MAX_RUNS.toLocaleString('en-US')}; split the study into several files`, true)]);
   }
   for (const run of expandRuns(pipeline as unknown as Record<string, unknown>, extra?.value)) {
     // Where a key of this run was set: its variant, the matrix, the seeds or the overrides (the last applied wins), else the base.
@@ -178,7 +145,7 @@ export function parsePipeline(text: string, file: string, overrides?: unknown, p
     if (r.matched) runs[i].matched = r.matched;
     for (const { path, message } of r.problems) problems.push(placeRun[i](path, message));
   });
-  if (problems.length) throw new SpecError(byPosition(unique(problems), order));
+  if (problems.length) throw new PipelineError(byPosition(unique(problems), order));
   const { variants: _v, matrix: _m, seeds: _s, ...base } = pipeline as ResolvedPipeline & Record<string, unknown>;
   return { name, file, files, config: base as ResolvedPipeline, runs, ...(extra && { overrides: extra.value }), ...(profile !== undefined && { profile }) };
 }
@@ -302,10 +269,10 @@ type Where = (path: Problem['path'], message: string, atKey?: boolean) => Proble
 function problemAt(e: ErrorObject, where: Where): Problem {
   if (e.propertyName !== undefined) {
     // A key that breaks a propertyNames rule: point at the key itself.
-    return where([...pathOf(e), e.propertyName], describeError(e, e.propertyName, schema as SchemaRoot), true);
+    return where([...pathOf(e), e.propertyName], describeError(e, e.propertyName, PIPELINE_SCHEMA as SchemaRoot), true);
   }
   const path = pathOf(e);
-  const message = describeError(e, e.data, schema as SchemaRoot);
+  const message = describeError(e, e.data, PIPELINE_SCHEMA as SchemaRoot);
   if (e.keyword === 'additionalProperties') {
     const key = String((e.params as { additionalProperty: string }).additionalProperty);
     return where([...path, key], message, true);

@@ -1,5 +1,5 @@
 import { describeModel, MlpError, mlpLayers, type ModelSpec } from '../../graph';
-import type { Model } from './config';
+import type { Model } from '../../pipeline-schema';
 import type { Problem } from './errors';
 
 /** The model an MLP's parameter count was matched to (`mlp.match-params`), and that model's count. */

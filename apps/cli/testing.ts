@@ -76,7 +76,7 @@ export function nxAsync(cwd: string, args: string[], opts: NxOptions & { bin?: s
 }
 
 /** A small pipeline through every stage: a few seconds of training. */
-export const SMALL_PIPELINE = `# yaml-language-server: $schema=../libs/spec/pipeline.schema.json
+export const SMALL_PIPELINE = `# yaml-language-server: $schema=../libs/pipeline-schema/pipeline.schema.json
 description: end-to-end check
 dataset:
   source: mnist

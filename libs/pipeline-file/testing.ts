@@ -1,6 +1,6 @@
 /** Fixtures for tests of pipeline files, here and in the libs that read them. */
 import { strict as assert } from 'node:assert';
-import { parsePipeline, SpecError } from './index';
+import { parsePipeline, PipelineError } from './index';
 
 /** The smallest valid pipeline: a linear model on 8x8 inputs; tests append variants, matrix or seeds. */
 export const TINY_PIPELINE = `dataset: { source: idx, path: data }
@@ -13,12 +13,12 @@ training:
   learning-rate: 0.001
 `;
 
-/** The lines of the SpecError that refuses `text` (as `p.yaml`, with `overrides` if given); fails if it loads. */
+/** The lines of the PipelineError that refuses `text` (as `p.yaml`, with `overrides` if given); fails if it loads. */
 export function problems(text: string, overrides?: unknown): string[] {
   try {
     parsePipeline(text, 'p.yaml', overrides);
   } catch (e) {
-    assert.ok(e instanceof SpecError, `expected SpecError, got ${String(e)}`);
+    assert.ok(e instanceof PipelineError, `expected PipelineError, got ${String(e)}`);
     return e.message.split('\n');
   }
   assert.fail('expected the pipeline to be refused');
@@ -26,12 +26,3 @@ export function problems(text: string, overrides?: unknown): string[] {
 
 /** "Billion laughs": nine levels of aliases, each nine times the one before (9^9 nodes once expanded). */
 export const ALIAS_BOMB = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)].join('\n');
-
-/** Every layer `type` the schema allows: each lib that handles layers has one entry per type. */
-export const SCHEMA_LAYER_TYPES: string[] = (() => {
-  const { definitions } = require('./schema.json') as { definitions: Record<string, { oneOf?: { $ref: string }[]; properties?: { type?: { const?: string; enum?: string[] } } }> };
-  return definitions.Layer.oneOf!.flatMap(({ $ref }) => {
-    const type = definitions[$ref.replace('#/definitions/', '')].properties!.type!;
-    return type.enum ?? [type.const!];
-  });
-})();

@@ -1,4 +1,4 @@
-import { SpecError } from './errors';
+import { PipelineError } from './errors';
 import { leafPaths } from './runs';
 
 type Json = Record<string, unknown>;
@@ -17,7 +17,7 @@ export const PROFILES: Record<string, Json> = {
  */
 export function profileValues(name: string, document: Json): Json {
   const profile = PROFILES[name];
-  if (!profile) throw new SpecError([{ file: '--profile', line: 0, column: 0, path: [], message: `no profile '${name}' (there is ${Object.keys(PROFILES).join(', ')})` }]);
+  if (!profile) throw new PipelineError([{ file: '--profile', line: 0, column: 0, path: [], message: `no profile '${name}' (there is ${Object.keys(PROFILES).join(', ')})` }]);
   const swept = Object.keys((document.matrix ?? {}) as Json).map((k) => k.split('.'));
   const overlaps = (a: string[], b: string[]) => a.slice(0, Math.min(a.length, b.length)).every((k, i) => k === b[i]);
   const kept = structuredClone(profile);

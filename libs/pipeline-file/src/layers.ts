@@ -2,8 +2,8 @@ import Ajv from 'ajv';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { formatProblem, SpecError, type Problem } from './errors';
-import { describeError } from './messages';
+import { formatProblem, PipelineError, type Problem } from './errors';
+import { describeError } from '../../pipeline-schema';
 
 type Path = Problem['path'];
 type Json = Record<string, unknown>;
@@ -96,7 +96,7 @@ export function extendedLayers(layer: Layer, chain: string[]): Layer[] {
   if (!list) return [];
   delete layer.value.extends;
   return list.flatMap((entry, i) => {
-    const fail = (message: string) => new SpecError([locate([layer], typeof entries === 'string' ? ['extends'] : ['extends', i], message)]);
+    const fail = (message: string) => new PipelineError([locate([layer], typeof entries === 'string' ? ['extends'] : ['extends', i], message)]);
     const file = resolve(dirname(chain[chain.length - 1]), entry);
     const shown = shownPath(file);
     if (chain.includes(file)) throw fail(`extends form a cycle: ${[...chain, file].map(shownPath).join(' -> ')}`);
@@ -144,7 +144,7 @@ let sectionsValidator: ReturnType<Ajv['compile']> | undefined;
  * (undefined, '', {}): no layer. Anything else is one problem naming the overrides.
  */
 export function overridesLayer(overrides: unknown): Layer | undefined {
-  const problem = (path: Path, message: string) => new SpecError([{ file: OVERRIDES, line: 0, column: 0, path, message }]);
+  const problem = (path: Path, message: string) => new PipelineError([{ file: OVERRIDES, line: 0, column: 0, path, message }]);
   let value = overrides;
   if (typeof overrides === 'string') {
     const parsed = parseYaml(overrides, OVERRIDES);

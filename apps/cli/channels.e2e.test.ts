@@ -17,6 +17,8 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const PIPELINE = `dataset:
   source: idx
   path: data/rgb
+  # Not MNIST's names: every stage finds the files by these.
+  files: { train-images: rgb-train-images, train-labels: rgb-train-labels, test-images: rgb-test-images, test-labels: rgb-test-labels }
   classes: [reddish, greenish]
   validation: 0.2
 model:
@@ -50,10 +52,15 @@ function rgbImages(n: number, salt: number) {
   return { images: { dims: [n, 6, 6, 3], data }, labels: { dims: [n], data: labels } };
 }
 
-test('a three-channel dataset: evaluated within parity, its misclassified images channels first', () => {
+test('a three-channel dataset under its own file names: evaluated within parity, its misclassified images channels first', () => {
   const [train, testSet] = [rgbImages(200, 0), rgbImages(40, 5)];
   const dir = workspaceWithRun(join(root, 'ws'), 'rgb', PIPELINE, (d) =>
-    writeIdxDataset(join(d, 'data', 'rgb'), { 'train-images': train.images, 'train-labels': train.labels, 'test-images': testSet.images, 'test-labels': testSet.labels }),
+    writeIdxDataset(join(d, 'data', 'rgb'), { 'train-images': train.images, 'train-labels': train.labels, 'test-images': testSet.images, 'test-labels': testSet.labels }, false, {
+      'train-images': 'rgb-train-images',
+      'train-labels': 'rgb-train-labels',
+      'test-images': 'rgb-test-images',
+      'test-labels': 'rgb-test-labels',
+    }),
   );
   const metrics = JSON.parse(readFileSync(join(dir, 'artifacts', 'rgb', 'evaluate', 'metrics.json'), 'utf8')) as Metrics;
   assert.ok(metrics.parity.ok, JSON.stringify(metrics.parity));

@@ -104,3 +104,10 @@ test("README lists each rule only the CLI checks", () => {
     assert.ok(section.replace(/\s+/g, ' ').includes(words.replace(/\s+/g, ' ')), `README's list lacks: ${words}`);
   }
 });
+
+test("README's YAML examples pass the part schema, as an editor checks them (placeholders `[ ... ]` aside)", () => {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).filter((b) => !b.includes('[ ... ]'));
+  assert.ok(blocks.length >= 5, `${blocks.length} blocks`);
+  for (const block of blocks) assert.deepEqual(editor(block, EDITOR_SCHEMAS.part), [], block);
+});

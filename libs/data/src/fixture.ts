@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { withDefaults, type Transform } from '../../pipeline-schema';
 import { resolved, type ResolvedTransform } from './config';
 import { encodeIdx } from './idx';
-import { type FileRole, IDX_FILE_NAMES } from './sources';
+import { fileNames, type FileRole } from './sources';
 
 /** Test helpers: small IDX datasets on disk. */
 
@@ -18,13 +18,14 @@ export interface Part {
   data: ArrayLike<number>;
 }
 
-/** Writes the given files under their standard names (with `.gz`, gzipped, when asked); returns the paths. */
-export function writeIdxDataset(dir: string, parts: Partial<Record<FileRole, Part>>, gzip = false): Record<string, string> {
+/** Writes the given files under MNIST's names or those of `files` (with `.gz`, gzipped, when asked); returns the paths. */
+export function writeIdxDataset(dir: string, parts: Partial<Record<FileRole, Part>>, gzip = false, files?: Partial<Record<FileRole, string>>): Record<string, string> {
+  const names = fileNames({ files });
   mkdirSync(dir, { recursive: true });
   const paths: Record<string, string> = {};
   for (const [role, part] of Object.entries(parts) as [FileRole, Part][]) {
     const bytes = encodeIdx(part.dims, part.data);
-    const path = join(dir, IDX_FILE_NAMES[role] + (gzip ? '.gz' : ''));
+    const path = join(dir, names[role] + (gzip ? '.gz' : ''));
     writeFileSync(path, gzip ? gzipSync(bytes) : bytes);
     paths[role] = path;
   }

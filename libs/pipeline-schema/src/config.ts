@@ -83,6 +83,27 @@ export interface Dataset {
    */
   'split-seed'?: number;
   /**
+   * The names of the four IDX files under `path`, for datasets that do not use MNIST's (EMNIST, KMNIST, your own). Each is also found with a `.gz` suffix.
+   */
+  files?: {
+    /**
+     * The training images.
+     */
+    'train-images'?: string;
+    /**
+     * The training labels.
+     */
+    'train-labels'?: string;
+    /**
+     * The test images.
+     */
+    'test-images'?: string;
+    /**
+     * The test labels.
+     */
+    'test-labels'?: string;
+  };
+  /**
    * Use only part of the data (quick checks, CI). Omitted: all of it.
    */
   limit?: {

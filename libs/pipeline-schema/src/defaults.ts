@@ -56,6 +56,16 @@ export const layerDefaults = {
   },
 };
 
+const files = definitions.Dataset.properties.files.properties;
+
+/** The IDX file names a dataset folder holds unless `dataset.files` names others: MNIST's. */
+export const datasetFileDefaults = {
+  'train-images': files['train-images'].default,
+  'train-labels': files['train-labels'].default,
+  'test-images': files['test-images'].default,
+  'test-labels': files['test-labels'].default,
+};
+
 /** Defaults of schedule options, for schedules built in code. */
 export const scheduleDefaults = {
   step: { factor: definitions.StepSchedule.properties.factor.default },

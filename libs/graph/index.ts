@@ -1,25 +1,5 @@
-export type {
-  ActivationLayer,
-  ActivationName,
-  BatchNormLayer,
-  ConvLayer,
-  DenseLayer,
-  DropoutLayer,
-  FlattenLayer,
-  Layer,
-  LayerOf,
-  LayerRules,
-  LayerType,
-  Mlp,
-  ModelSpec,
-  ModelSummary,
-  ParamRole,
-  ParamSpec,
-  PoolLayer,
-  ResolvedLayer,
-  Shape,
-  SubsampleLayer,
-} from './src/types';
+/** The model graph language: layer types, shapes, parameter counts, the MLP matched to a model. */
+export type * from './src/types';
 export { GraphError } from './src/errors';
 export { describeModel, multiplyAdds, size } from './src/describe';
 export { matchWidths, MlpError, mlpLayers, mlpParams, signedPercent, withinTolerance, type MlpExpansion } from './src/mlp';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { describeModel } from '../graph';
 import { parsePipeline } from './index';
-import { problems } from './testing';
+import { problems, TINY_PIPELINE } from './testing';
 
 const lenet = `dataset:
   source: mnist
@@ -26,18 +26,7 @@ variants:
 `;
 
 /** A model of 8 * 8 * 10 + 10 = 650 parameters, small enough that one hidden layer cannot match it. */
-const tiny = `dataset: { source: idx, path: data }
-model:
-  name: Tiny
-  input: [1, 8, 8]
-  layers:
-    - { type: flatten }
-    - { type: dense, units: 10 }
-training:
-  learning-rate: 0.001
-variants:
-  tiny: {}
-`;
+const tiny = `${TINY_PIPELINE.replace('  input:', '  name: Tiny\n  input:')}variants:\n  tiny: {}\n`;
 
 
 test("a variant's MLP matched to the base's LeNet-5: generated layers, the mlp block kept, both counts recorded", () => {

@@ -1,18 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { parsePipeline } from './index';
-import { problems } from './testing';
+import { problems, TINY_PIPELINE } from './testing';
 
-const base = `dataset: { source: idx, path: data }
-model:
-  input: [1, 8, 8]
-  layers:
-    - { type: flatten }
-    - { type: dense, units: 10 }
-training:
-  epochs: 10
-  learning-rate: 0.001
-`;
+const base = TINY_PIPELINE.replace('training:\n', 'training:\n  epochs: 10\n');
 
 
 test('overrides merge over every run last: over a variant, the matrix and the base', () => {

@@ -73,8 +73,8 @@ test("a run's stages name the run in their description (Nx's task list), and tra
 });
 
 test('the train stage reads an MLP\'s match, so a changed target count re-runs a fixed-width MLP', () => {
-  const tiny = `${TINY_PIPELINE.replace('  input:', '  name: Tiny\n  input:')}variants:\n  tiny: {}\n`;
-  const text = (units: number) => `${tiny.replace('units: 10 }', `units: 10 }\n    - { type: dense, units: ${units} }`)}  mlp: { model: { name: MLP, mlp: { hidden: [100], match-params: Tiny } } }\n`;
+  const tiny = TINY_PIPELINE.replace('  input:', '  name: Tiny\n  input:');
+  const text = (units: number) => `${tiny.replace('units: 10 }', `units: 10 }\n    - { type: dense, units: ${units} }`)}variants:\n  tiny: {}\n  mlp: { model: { name: MLP, mlp: { hidden: [100], match-params: Tiny } } }\n`;
   const train = (units: number) => planPipeline(parsePipeline(text(units), 'p.yaml')).stages.find((s) => s.id === 'train-mlp')!;
   // Tiny: 650 + 11 * units parameters; the MLP's 64 -> 100 -> 10 has 7,510.
   assert.deepEqual(train(623).reads.matched, { model: 'Tiny', params: 650 + 11 * 623 });

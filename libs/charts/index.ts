@@ -1,5 +1,5 @@
 export type { ChartKind, ChartRun } from './src/types';
-export { CHART_KINDS } from './src/types';
+export { CHART_KINDS, chartCaption } from './src/registry';
 export { ChartsError, type ChartsErrorCode } from './src/errors';
 export { writeCharts } from './src/write';
 export { groupRuns, hasRepeats, type RunGroup } from './src/groups';

@@ -14,6 +14,9 @@ export const SCHEMA_LAYER_TYPES: string[] = definitions.Layer.oneOf!.flatMap(({ 
 /** Every dataset `source` the schema allows. */
 export const SCHEMA_SOURCES: string[] = definitions.Dataset.properties!.source.enum!;
 
+/** Every chart kind `charts.include` allows. */
+export const SCHEMA_CHART_KINDS: string[] = (schema.definitions.Charts.properties.include.items as { enum: string[] }).enum;
+
 /** Fails unless `registry` (keyed by layer type) has one entry of `kind` for each layer type the schema allows. */
 export function assertCoversLayerTypes(registry: object, kind: 'object' | 'function'): void {
   const types = [...SCHEMA_LAYER_TYPES].sort();

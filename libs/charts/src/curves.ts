@@ -33,6 +33,11 @@ const CROWDED_FROM = 3;
 const MAX_EPOCHS_WITH_POINTS = 30;
 
 /** Long-format rows, two per epoch per run (train, validation), in epoch order. */
+/** Whether any run finished an epoch: a pipeline whose every run diverged in its first has no curves to draw. */
+export function hasEpochs(runs: ChartRun[]): boolean {
+  return runs.some((r) => r.history.epochs.length > 0);
+}
+
 export function curvePoints(kind: string, runs: ChartRun[], pick: (e: EpochRecord) => Record<Split, number>): CurvePoint[] {
   requireRuns(kind, runs);
   const groupOf = new Map(groupRuns(runs).flatMap((g) => g.runs.map((r) => [r.name, g.label] as const)));

@@ -1,3 +1,4 @@
+import type { TopLevelSpec } from 'vega-lite';
 import type { FeatureMap, History, Metrics, MisclassifiedFile, RunInfo } from '../../artifacts';
 import type { Charts } from '../../pipeline-schema';
 
@@ -23,17 +24,12 @@ export interface ChartRun {
 
 export type ChartKind = NonNullable<Charts['include']>[number];
 
-// Keyed by every kind the schema allows, so a new kind does not compile until it has its place here.
-const REPORT_ORDER: { [K in ChartKind]: K } = {
-  sweep: 'sweep',
-  loss: 'loss',
-  accuracy: 'accuracy',
-  'learning-rate': 'learning-rate',
-  'test-accuracy': 'test-accuracy',
-  confusion: 'confusion',
-  misclassified: 'misclassified',
-  features: 'features',
-};
-
-/** Every kind, in the order the report lists them. */
-export const CHART_KINDS: readonly ChartKind[] = Object.values(REPORT_ORDER);
+/** One chart kind: a file in kinds/, entered in the registry (registry.ts). */
+export interface ChartDefinition {
+  /** Its caption in the report. */
+  title: string;
+  /** Whether the runs hold what it draws (epochs, a schedule, swept settings): one that does not apply is left out, not refused. */
+  applies(runs: ChartRun[]): boolean;
+  /** Its Vega-Lite spec; throws ChartsError when the runs lack what it needs. */
+  spec(runs: ChartRun[]): TopLevelSpec;
+}

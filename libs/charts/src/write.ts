@@ -2,11 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withDefaults, type Charts } from '../../pipeline-schema';
 import { renderChart } from './render';
-import { hasSchedule } from './kinds/learning-rate';
-import { hasMisclassified } from './kinds/misclassified';
-import { hasFeatures } from './kinds/features';
-import { sweptKeys } from './kinds/sweep';
-import { chartSpec } from './spec';
+import { CHARTS } from './registry';
 import type { ChartRun } from './types';
 
 /**
@@ -18,13 +14,7 @@ import type { ChartRun } from './types';
 export async function writeCharts(runs: ChartRun[], charts: Charts, outDir: string): Promise<string[]> {
   // the schema gives every field a default, so after withDefaults none is missing
   const { include, formats, scale } = withDefaults('Charts', charts) as Required<Charts>;
-  // Per-epoch curves need an epoch: a pipeline whose every run diverged in its first epoch gets the other charts.
-  const noCurves = runs.every((r) => r.history.epochs.length === 0);
-  // The sweep chart needs runs that vary something besides their seed, the learning-rate chart a schedule.
-  const skip = new Set([...(noCurves ? ['loss', 'accuracy', 'learning-rate'] : []), ...(sweptKeys(runs).length ? [] : ['sweep']), ...(hasSchedule(runs) ? [] : ['learning-rate']), ...(hasMisclassified(runs) ? [] : ['misclassified']), ...(hasFeatures(runs) ? [] : ['features'])]);
-  const specs = include
-    .filter((kind) => !skip.has(kind))
-    .map((kind) => ({ kind, spec: chartSpec(kind, runs) }));
+  const specs = include.filter((kind) => CHARTS[kind].applies(runs)).map((kind) => ({ kind, spec: CHARTS[kind].spec(runs) }));
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
   const write = (file: string, data: string | Uint8Array) => {

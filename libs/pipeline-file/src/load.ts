@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { SOURCES, transformedShape } from '../../data';
 import { describeModel, GraphError } from '../../graph';
-import { describeError, PIPELINE_SCHEMA, schemaValidator, type SchemaRoot, type Charts, type Dataset, type Evaluate, type Export, type Model, type Pipeline, type ResolvedTraining } from '../../pipeline-schema';
+import { describeError, layerDefaults, PIPELINE_SCHEMA, schemaValidator, type SchemaRoot, type Charts, type Dataset, type Evaluate, type Export, type Model, type Pipeline, type ResolvedTraining } from '../../pipeline-schema';
 import { PipelineError, type Problem } from './errors';
 import { modelFormProblems, resolveMlps, type Matched } from './mlp';
 import { extendedLayers, locate, OVERRIDES, overridesLayer, parseYaml, shownPath, type Layer } from './layers';
@@ -200,7 +200,7 @@ function semanticProblems(p: ResolvedPipeline): { path: Problem['path']; message
   }
   if (p.model.mlp) {
     const classes = classCount(p.dataset);
-    const outputs = p.model.mlp.outputs ?? 10;
+    const outputs = p.model.mlp.outputs ?? layerDefaults.mlp.outputs;
     if (classes !== undefined && outputs !== classes) problems.push({ path: ['model', 'mlp', 'outputs'], message: `is ${outputs}, but the dataset has ${classes} classes` });
   }
   const shape = imageShape(p.dataset);
@@ -215,10 +215,10 @@ function semanticProblems(p: ResolvedPipeline): { path: Problem['path']; message
   if (t['early-stopping'] && p.dataset.validation === 0) {
     problems.push({ path: ['training', 'early-stopping'], message: 'early stopping watches the validation split: set dataset -> validation above 0' });
   }
-  if ((t['weight-decay'] ?? 0) > 0 && t.optimizer !== 'adamw') {
+  if (t['weight-decay'] > 0 && t.optimizer !== 'adamw') {
     problems.push({ path: ['training', 'weight-decay'], message: `decoupled weight decay needs optimizer adamw (got ${t.optimizer}); for an L2 penalty on the loss use training -> l2` });
   }
-  if ((t.momentum ?? 0) > 0 && t.optimizer !== 'sgd') {
+  if (t.momentum > 0 && t.optimizer !== 'sgd') {
     problems.push({ path: ['training', 'momentum'], message: `momentum applies to optimizer sgd (got ${t.optimizer}); Adam's are beta1 and beta2` });
   }
   // A source that has no folder of its own (idx) needs dataset.path.

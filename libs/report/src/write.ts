@@ -1,20 +1,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { CHART_KINDS, type ChartKind } from '../../charts';
+import { CHART_KINDS, chartCaption } from '../../charts';
 import { copyVendorScripts, renderHtml } from './html';
 import { renderReport } from './report';
 import type { ChartLink, ReportInput } from './types';
-
-const CHART_TITLES: Record<ChartKind, string> = {
-  loss: 'Loss per epoch',
-  accuracy: 'Accuracy per epoch',
-  'test-accuracy': 'Test accuracy',
-  confusion: 'Confusion matrix, test set',
-  sweep: 'The sweep: test accuracy by setting',
-  'learning-rate': 'Learning rate per epoch',
-  misclassified: 'Misclassified test images',
-  features: 'What the model learned: test-set features in 2-D (UMAP)',
-};
 
 /**
  * Writes `<outDir>/report.md` (for GitHub and any Markdown viewer) and `<outDir>/report.html` (the same
@@ -37,7 +26,7 @@ export function findCharts(chartsDir: string, reportDir: string): ChartLink[] {
   for (const kind of CHART_KINDS) {
     const file = [`${kind}.png`, `${kind}.svg`].map((f) => join(chartsDir, f)).find((p) => existsSync(p));
     // Markdown links use '/' whatever the platform.
-    if (file) links.push({ title: CHART_TITLES[kind], href: relative(reportDir, file).split(sep).join('/') });
+    if (file) links.push({ title: chartCaption(kind), href: relative(reportDir, file).split(sep).join('/') });
   }
   return links;
 }

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { curvePoints, curveSpec } from '../curves';
-import type { ChartRun } from '../types';
+import { curvePoints, curveSpec, hasEpochs } from '../curves';
+import type { ChartDefinition, ChartRun } from '../types';
 
 /** Train and validation accuracy per epoch, in percent (history holds fractions). */
 export function accuracySpec(runs: ChartRun[]): TopLevelSpec {
@@ -10,3 +10,5 @@ export function accuracySpec(runs: ChartRun[]): TopLevelSpec {
   }));
   return curveSpec({ what: 'accuracy per epoch', runs, points, yTitle: 'Accuracy (%)', yZero: false });
 }
+
+export const accuracy: ChartDefinition = { title: 'Accuracy per epoch', applies: hasEpochs, spec: accuracySpec };

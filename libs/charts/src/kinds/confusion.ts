@@ -2,7 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Metrics } from '../../../artifacts';
 import { ChartsError } from '../errors';
 import { chartTitle, config, CONFUSION_SIZE, requireMetrics, requireRuns, VEGA_LITE_SCHEMA } from '../theme';
-import type { ChartRun } from '../types';
+import type { ChartDefinition, ChartRun } from '../types';
 
 /** One cell of a confusion matrix. */
 export interface ConfusionCell {
@@ -133,3 +133,5 @@ function matrix(name: string, metrics: Metrics) {
     ],
   };
 }
+
+export const confusion: ChartDefinition = { title: 'Confusion matrix, test set', applies: () => true, spec: confusionSpec };

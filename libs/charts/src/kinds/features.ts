@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { ChartsError } from '../errors';
 import { chartTitle, config, VEGA_LITE_SCHEMA } from '../theme';
-import type { ChartRun } from '../types';
+import type { ChartDefinition, ChartRun } from '../types';
 
 /** Whether the features stage mapped some run (the pipeline's charts include 'features'). */
 export function hasFeatures(runs: ChartRun[]): boolean {
@@ -61,3 +61,5 @@ export function featuresSpec(runs: ChartRun[]): TopLevelSpec {
     },
   } as TopLevelSpec;
 }
+
+export const features: ChartDefinition = { title: 'What the model learned: test-set features in 2-D (UMAP)', applies: hasFeatures, spec: featuresSpec };

@@ -2,7 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { ChartsError } from '../errors';
 import { groupRuns } from '../groups';
 import { chartTitle, config, CURVE_SIZE, requireRuns, VEGA_LITE_SCHEMA } from '../theme';
-import type { ChartRun } from '../types';
+import type { ChartDefinition, ChartRun } from '../types';
 
 /** Whether any run's learning rate changed from epoch to epoch (a schedule), the one case worth a chart. */
 export function hasSchedule(runs: ChartRun[]): boolean {
@@ -31,3 +31,5 @@ export function learningRateSpec(runs: ChartRun[]): TopLevelSpec {
     },
   };
 }
+
+export const learningRate: ChartDefinition = { title: 'Learning rate per epoch', applies: hasSchedule, spec: learningRateSpec };

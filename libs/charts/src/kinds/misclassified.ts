@@ -2,7 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { bestAndBaseline } from '../../../artifacts';
 import { ChartsError } from '../errors';
 import { chartTitle, config, VEGA_LITE_SCHEMA } from '../theme';
-import type { ChartRun } from '../types';
+import type { ChartDefinition, ChartRun } from '../types';
 
 /** Whether some run has misclassified images to show (its evaluate stage wrote misclassified.json). */
 export function hasMisclassified(runs: ChartRun[]): boolean {
@@ -61,3 +61,5 @@ function imageGrid(r: ChartRun) {
     },
   };
 }
+
+export const misclassified: ChartDefinition = { title: 'Misclassified test images', applies: hasMisclassified, spec: misclassifiedSpec };

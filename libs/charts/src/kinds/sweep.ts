@@ -2,7 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Metrics } from '../../../artifacts';
 import { ChartsError } from '../errors';
 import { chartTitle, config, requireMetrics, requireRuns, VEGA_LITE_SCHEMA } from '../theme';
-import type { ChartRun } from '../types';
+import type { ChartDefinition, ChartRun } from '../types';
 
 /** What a sweep varies: every key of the runs' values but the seed (variants, matrix keys), in first-seen order. */
 export function sweptKeys(runs: ChartRun[]): string[] {
@@ -82,3 +82,5 @@ export function sweepSpec(runs: ChartRun[]): TopLevelSpec {
     vconcat: [...heatmap, { hconcat: effects }],
   } as TopLevelSpec;
 }
+
+export const sweep: ChartDefinition = { title: 'The sweep: test accuracy by setting', applies: (runs) => sweptKeys(runs).length > 0, spec: sweepSpec };

@@ -4,7 +4,7 @@ import { groupRuns, hasRepeats, type RunGroup } from '../groups';
 import { meanStd } from '../stats';
 import { textWidth } from '../text-width';
 import { chartTitle, config, requireMetrics, requireRuns, SPLIT_COLORS, VEGA_LITE_SCHEMA } from '../theme';
-import type { ChartRun } from '../types';
+import type { ChartDefinition, ChartRun } from '../types';
 import { groupThousands } from './confusion';
 
 /** One bar: a group's test accuracy, in percent. */
@@ -193,3 +193,5 @@ export function accuracyDomain(bars: AccuracyBar[], dots: AccuracyDot[]): [numbe
   const round = (x: number) => Number(x.toFixed(6));
   return [round(Math.max(0, Math.floor(low / step + EPS) * step)), round(Math.min(100, Math.ceil(high / step - EPS) * step))];
 }
+
+export const testAccuracy: ChartDefinition = { title: 'Test accuracy', applies: () => true, spec: testAccuracySpec };

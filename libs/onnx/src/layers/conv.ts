@@ -1,5 +1,4 @@
-import { layerDefaults } from '../../../pipeline-schema';
-import { kernelMask, pair, samePadding, type ConvLayer, type ParamSpec } from '../../../graph';
+import { convOptions, kernelMask, samePadding, type ConvLayer, type ParamSpec } from '../../../graph';
 import { applyActivation } from './activation';
 import type { LayerEmitter } from './context';
 
@@ -25,10 +24,9 @@ function effectiveKernel(spec: ParamSpec, data: Float32Array): Float32Array {
 
 export const emitConv: LayerEmitter<ConvLayer> = ({ graph, id, layer, input, inputShape, outputShape, param }) => {
   const [, h, w] = inputShape;
-  const [kh, kw] = pair(layer.kernel, 1);
-  const [sh, sw] = pair(layer.stride, layerDefaults.conv.stride);
+  const { kernel: [kh, kw], stride: [sh, sw], padding } = convOptions(layer);
   // Explicit pads rather than auto_pad, so the file shows exactly where TensorFlow's odd pixel went (the end).
-  const same = (layer.padding ?? layerDefaults.conv.padding) === 'same';
+  const same = padding === 'same';
   const [top, bottom] = same ? samePadding(h, kh, sh) : [0, 0];
   const [left, right] = same ? samePadding(w, kw, sw) : [0, 0];
 

@@ -1,11 +1,10 @@
-import { layerDefaults } from '../../../pipeline-schema';
 import { poolWindow, samePadding, type PoolLayer } from '../../../graph';
 import type { LayerEmitter } from './context';
 
 export const emitPool: LayerEmitter<PoolLayer> = ({ graph, id, layer, input, inputShape, outputShape }) => {
   const [, h, w] = inputShape;
-  const { size, stride } = poolWindow(layer);
-  const same = (layer.padding ?? layerDefaults.pool.padding) === 'same';
+  const { size, stride, padding } = poolWindow(layer);
+  const same = padding === 'same';
   const [top, bottom] = same ? samePadding(h, size[0], stride[0]) : [0, 0];
   const [left, right] = same ? samePadding(w, size[1], stride[1]) : [0, 0];
   const attributes = { kernel_shape: size, strides: stride, pads: [top, left, bottom, right] };

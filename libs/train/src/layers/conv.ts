@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { pair, type ConvLayer } from '../../../graph';
-import { layerDefaults } from '../../../pipeline-schema';
+import { convOptions, type ConvLayer } from '../../../graph';
 import { activate } from './activation';
 import type { LayerForward } from './forward';
 
@@ -9,7 +8,8 @@ export const conv: LayerForward<ConvLayer> = (x, { id, layer }, _, ctx) => {
   // so they neither contribute nor receive a gradient.
   const mask = ctx.mask(`${id}/kernel`);
   const kernel = mask ? tf.mul(ctx.param(`${id}/kernel`), mask) : ctx.param(`${id}/kernel`);
-  let y: tf.Tensor = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, pair(layer.stride, layerDefaults.conv.stride), layer.padding ?? layerDefaults.conv.padding);
-  if (layer.bias ?? layerDefaults.conv.bias) y = tf.add(y, ctx.param(`${id}/bias`));
+  const { stride, padding, bias } = convOptions(layer);
+  let y: tf.Tensor = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, stride, padding);
+  if (bias) y = tf.add(y, ctx.param(`${id}/bias`));
   return activate(y, layer.activation);
 };

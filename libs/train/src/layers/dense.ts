@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { DenseLayer } from '../../../graph';
-import { layerDefaults } from '../../../pipeline-schema';
+import { denseBias, type DenseLayer } from '../../../graph';
 import { activate } from './activation';
 import type { LayerForward } from './forward';
 
 export const dense: LayerForward<DenseLayer> = (x, { id, layer }, _, ctx) => {
   let y: tf.Tensor = tf.matMul(x as tf.Tensor2D, ctx.param(`${id}/kernel`) as tf.Tensor2D);
-  if (layer.bias ?? layerDefaults.dense.bias) y = tf.add(y, ctx.param(`${id}/bias`));
+  if (denseBias(layer)) y = tf.add(y, ctx.param(`${id}/bias`));
   return activate(y, layer.activation);
 };

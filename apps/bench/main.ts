@@ -28,17 +28,29 @@ import { median } from './median';
 import { benchReplay } from './replay';
 
 const repo = join(__dirname, '..', '..');
-const { values: args } = parseArgs({
-  options: {
-    steps: { type: 'string', default: '40' },
-    repeats: { type: 'string', default: '5' },
-    batch: { type: 'string', default: '64' },
-    // PyTorch runs on as many threads as the measurement it is compared with, unless this fixes its count.
-    'torch-threads': { type: 'string' },
-    threads: { type: 'string', default: [...new Set([1, availableParallelism()])].join(',') },
-    only: { type: 'string' },
-  },
-});
+const PARTS = ['training', 'threads', 'inference', 'replay'];
+const OPTIONS = {
+  steps: { type: 'string', default: '40' },
+  repeats: { type: 'string', default: '5' },
+  batch: { type: 'string', default: '64' },
+  // PyTorch runs on as many threads as the measurement it is compared with, unless this fixes its count.
+  'torch-threads': { type: 'string' },
+  threads: { type: 'string', default: [...new Set([1, availableParallelism()])].join(',') },
+  only: { type: 'string' },
+} as const;
+
+/** The options, or one line on what is wrong with them and exit code 2: a typo is not a stack trace. */
+function options() {
+  try {
+    const { values } = parseArgs({ options: OPTIONS });
+    if (values.only !== undefined && !PARTS.includes(values.only)) throw new Error(`--only takes ${PARTS.join(', ')} (got '${values.only}')`);
+    return values;
+  } catch (e) {
+    console.error(`npm run bench: ${(e as Error).message}; options: ${Object.keys(OPTIONS).map((o) => `--${o}`).join(', ')}`);
+    process.exit(2);
+  }
+}
+const args = options();
 const THREADS = args.threads!.split(',').map(Number);
 const STEPS = Number(args.steps);
 const REPEATS = Number(args.repeats);

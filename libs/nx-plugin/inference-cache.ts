@@ -1,5 +1,5 @@
 /**
- * Nx asks the plugin for the projects on every command. Planning a pipeline needs the spec, plan and graph
+ * Nx asks the plugin for the projects on every command. Planning a pipeline needs the pipeline-file, plan and graph
  * libs (loaded through tsx) and validates every file: a few hundred milliseconds that most commands need
  * not pay. So, as Nx's own plugins do, the projects of each pipeline file are kept in the workspace data
  * folder with what they were computed from: the files the pipeline read (itself and what it extends),

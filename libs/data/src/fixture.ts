@@ -42,7 +42,7 @@ export function syntheticParts(nTrain: number, nTest: number, h: number, w: numb
   return { 'train-images': images(nTrain, 0), 'train-labels': labels(nTrain), 'test-images': images(nTest, 7), 'test-labels': labels(nTest) };
 }
 
-/** Transforms as a loaded pipeline holds them: the schema's defaults filled in by the spec. */
+/** Transforms as a loaded pipeline holds them: the schema's defaults filled in. */
 export function defaultedTransforms(transforms: Transform[]): ResolvedTransform[] {
   return resolved(withDefaults('Dataset', { source: 'idx', transforms })).transforms;
 }

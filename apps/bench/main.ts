@@ -21,7 +21,7 @@ import seedrandom from 'seedrandom';
 import { describeModel, size as shapeSize, type ModelSpec } from '../../libs/graph';
 import { exportOnnx } from '../../libs/onnx';
 import { loadPipeline } from '../../libs/pipeline-file';
-import { withDefaults, type ResolvedTraining, type Training } from '../../libs/pipeline-schema';
+import { withDefaults, type ResolvedTraining } from '../../libs/pipeline-schema';
 import { requestedBackend } from '../../libs/backend-choice';
 import { makeTrainStep, useBackend } from '../../libs/train';
 import { median } from './median';

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { datasetFileDefaults, type Dataset } from '../../pipeline-schema';
 import { DataError } from './errors';
 import { FASHION_MNIST_CLASSES, FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_ENV, fashionMnist } from './sources/fashion-mnist';

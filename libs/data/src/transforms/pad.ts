@@ -1,6 +1,6 @@
 import type { PadTransform } from '../../../pipeline-schema';
 import { DataError } from '../errors';
-import type { ImageBatch, ImageShape, Placement, TransformOp } from './types';
+import type { ImageBatch, Placement, TransformOp } from './types';
 
 /** Centres each image on a `to` x `to` canvas of `value`; an odd margin puts the extra pixel bottom/right. */
 export const pad: TransformOp<Required<PadTransform>> = {

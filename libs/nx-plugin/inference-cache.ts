@@ -27,6 +27,9 @@ function fileDigest(path: string): string {
   return existsSync(path) ? digest(readFileSync(path)) : 'missing';
 }
 
+/** The libs the plugin loads to plan a pipeline file (a test checks it against their imports). */
+export const PLANNING_LIBS = ['pipeline-schema', 'pipeline-file', 'plan', 'graph', 'data', 'backend-choice', 'nx-plugin'];
+
 /** The code that plans pipelines and writes their targets, and the packages it runs: a change re-plans every file. */
 function codeDigest(): string {
   const libs = join(__dirname, '..');
@@ -37,7 +40,7 @@ function codeDigest(): string {
       else if ((e.name.endsWith('.ts') || e.name.endsWith('.json') || e.name.endsWith('.cjs')) && !e.name.endsWith('.test.ts')) files.push(join(dir, e.name));
     }
   };
-  for (const lib of ['pipeline-schema', 'pipeline-file', 'plan', 'graph', 'data', 'backend-choice', 'nx-plugin']) walk(join(libs, lib));
+  for (const lib of PLANNING_LIBS) walk(join(libs, lib));
   return digest(files.sort().map((f) => `${f}:${fileDigest(f)}`).join('\n'));
 }
 

@@ -7,7 +7,6 @@ import { planPipeline, shardPlan, stageKey, type Plan } from '../../libs/plan';
 import type { ReportRun } from '../../libs/report';
 import { loadPipeline } from '../../libs/pipeline-file';
 import { runStage } from '../../libs/stages';
-// Not the train lib's index: this must answer without loading TensorFlow.js.
 import { preferredBackend, requestedBackend } from '../../libs/backend-choice';
 
 const USAGE = `usage: trainyard <command>

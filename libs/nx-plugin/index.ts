@@ -2,7 +2,6 @@ import type { CreateNodesContextV2, CreateNodesV2, TargetConfiguration } from 'n
 import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Plan, Stage } from '../plan';
-// Not the train lib's index: this must not load TensorFlow.js (the plugin runs on every nx command).
 import { nativeInstalled } from '../backend-choice';
 import { inferenceCache } from './inference-cache';
 import { skipUnusableRemoteCache } from './remote-cache';

@@ -2,7 +2,7 @@ import type { Metrics, ProbeFile } from '../../artifacts';
 import { EvaluateError } from './errors';
 import { MetricsAccumulator } from './metrics';
 import { compareParity, type ParityReport } from './parity';
-import { Classifier, runtimeName } from './session';
+import { Classifier, runtimeName, size } from './session';
 
 export interface EvaluateOnnxOptions {
   /** The exported model (`export/model.onnx`). */
@@ -27,10 +27,6 @@ export interface EvaluateOnnxOptions {
 }
 
 export type EvaluateResult = Metrics & { parity: ParityReport };
-
-function size(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
 
 function checkInputs(opts: EvaluateOnnxOptions, batchSize: number): void {
   const { images, labels, count, imageShape, classes, probe } = opts;
@@ -68,26 +64,23 @@ export async function evaluateOnnx(opts: EvaluateOnnxOptions): Promise<EvaluateR
   const pixels = size(imageShape);
   const model = await Classifier.open(modelPath, imageShape);
   try {
-    const run = async (batch: Float32Array, n: number): Promise<Float32Array> => {
-      const { data, classes: width } = await model.run(batch, n);
+    const logits = ({ data, classes: width }: { data: Float32Array; classes: number }): Float32Array => {
       if (width !== classes.length) throw new EvaluateError(`the model outputs ${width} logits per image, the dataset has ${classes.length} classes`);
       return data;
     };
 
     const metrics = new MetricsAccumulator(classes);
-    for (let start = 0; start < count; start += batchSize) {
-      const n = Math.min(batchSize, count - start);
-      const logits = await run(images.subarray(start * pixels, (start + n) * pixels), n);
-      metrics.add(logits, labels.subarray(start, start + n), n);
+    await model.runBatches(images, count, batchSize, (result, start, n) => {
+      metrics.add(logits(result), labels.subarray(start, start + n), n);
       onProgress?.(start + n, count);
-    }
+    });
 
     const probeLogits = new Float32Array(probe.indices.length * classes.length);
     for (let start = 0; start < probe.indices.length; start += batchSize) {
       const rows = probe.indices.slice(start, start + batchSize);
       const batch = new Float32Array(rows.length * pixels);
       rows.forEach((index, r) => batch.set(images.subarray(index * pixels, (index + 1) * pixels), r * pixels));
-      probeLogits.set(await run(batch, rows.length), start * classes.length);
+      probeLogits.set(logits(await model.run(batch, rows.length)), start * classes.length);
     }
 
     return { runtime: runtimeName(), ...metrics.result(), parity: compareParity(probeLogits, probe, tolerance) };

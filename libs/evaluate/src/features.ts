@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { onnx } from 'onnx-proto';
 import { EvaluateError } from './errors';
 import { argmax } from './metrics';
-import { Classifier } from './session';
+import { Classifier, size } from './session';
 
 /**
  * The model with its penultimate features as a second graph output: the data input of the last node
@@ -40,19 +40,17 @@ export interface TestFeatures {
 export async function testFeatures(opts: { modelPath: string; images: Float32Array; count: number; imageShape: readonly number[]; batchSize?: number }): Promise<TestFeatures> {
   const { modelPath, images, count, imageShape } = opts;
   const batchSize = opts.batchSize ?? 256;
-  const pixels = imageShape.reduce((a, b) => a * b, 1);
+  const pixels = size(imageShape);
   if (images.length < count * pixels) throw new EvaluateError(`features: ${count} images of [${imageShape.join(', ')}] asked for, the test split holds ${Math.floor(images.length / pixels)}`);
   const { bytes, tensor, width } = withFeatureOutput(readFileSync(modelPath), modelPath);
   const model = await Classifier.open({ bytes, name: modelPath }, imageShape, tensor);
   try {
     const features = new Float32Array(count * width);
     const predicted = new Uint8Array(count);
-    for (let start = 0; start < count; start += batchSize) {
-      const n = Math.min(batchSize, count - start);
-      const { data, classes, extra } = await model.run(images.subarray(start * pixels, (start + n) * pixels), n);
+    await model.runBatches(images, count, batchSize, ({ data, classes, extra }, start, n) => {
       features.set(extra!, start * width);
       for (let i = 0; i < n; i++) predicted[start + i] = argmax(data, i * classes, classes);
-    }
+    });
     return { tensor, width, features, predicted };
   } finally {
     await model.release();

@@ -3,6 +3,11 @@ import { EvaluateError } from './errors';
 
 export const INTRA_OP_THREADS = 2;
 
+/** Values in a tensor of this shape (an image's pixels). */
+export function size(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
 export function runtimeName(): string {
   return `onnxruntime-node ${ort.env.versions.node} (cpu, ${INTRA_OP_THREADS} intra-op threads)`;
 }
@@ -60,6 +65,15 @@ export class Classifier {
       throw new EvaluateError(`the model's output '${this.outputName}' has shape [${logits.dims.join(', ')}], expected [${batch}, classes]`);
     }
     return { data: logits.data as Float32Array, classes: logits.dims[1], ...(this.extra !== undefined && { extra: result[this.extra].data as Float32Array }) };
+  }
+
+  /** Runs the first `count` of `images` (channels first) in batches of `batchSize`, handing `take` each batch's result and where it starts. */
+  async runBatches(images: Float32Array, count: number, batchSize: number, take: (result: Awaited<ReturnType<Classifier['run']>>, start: number, n: number) => void): Promise<void> {
+    const pixels = size(this.imageShape);
+    for (let start = 0; start < count; start += batchSize) {
+      const n = Math.min(batchSize, count - start);
+      take(await this.run(images.subarray(start * pixels, (start + n) * pixels), n), start, n);
+    }
   }
 
   release(): Promise<void> {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
-import { type LoadedPipeline } from '../../pipeline-file';
-import { withDefaults, type Charts } from '../../pipeline-schema';
+import type { LoadedPipeline } from '../../pipeline-file';
 
 export type StageKind = 'data' | 'train' | 'export' | 'evaluate' | 'features' | 'charts';
 
@@ -99,9 +98,8 @@ export function planPipeline({ name, file, config, runs }: LoadedPipeline): Plan
     charted.push({ ...ref, data, train: train.id, export: exported.id, evaluate: evaluate.id });
   }
   // Which run is best is known only once every run is evaluated, so the map is one stage over all of them.
-  const chartsConfig = withDefaults('Charts', config.charts) as Required<Charts>;
-  const features = chartsConfig.include.includes('features')
-    ? add('features', 'features', {}, { features: chartsConfig.features, runs: charted.map(({ id }) => id) }, { runs: charted })
+  const features = config.charts.include.includes('features')
+    ? add('features', 'features', {}, { features: config.charts.features, runs: charted.map(({ id }) => id) }, { runs: charted })
     : undefined;
   if (features) features.needs = [...new Set(charted.flatMap((r) => [r.data, r.export, r.evaluate]))];
   const charts = add('charts', 'charts', {}, { pipeline: name, description: config.description ?? null, model: config.model.name ?? name, charts: config.charts, runs: charted.map(({ id, label, group }) => ({ id, label, group })) }, { runs: charted });

@@ -1,4 +1,4 @@
-import { loss, percent } from './format';
+import { loss, NONE, percent, settingValue } from './format';
 import { table, textTable } from './report';
 import { resultRows, type ResultRow } from './results';
 import type { ReportRun } from './types';
@@ -80,8 +80,6 @@ export function diffResults(oldRuns: ReportRun[], newRuns: ReportRun[], sides: {
   };
 }
 
-const NONE = '—';
-const show = (v: unknown) => (v === undefined ? NONE : typeof v === 'string' ? v : JSON.stringify(v));
 const signed = (s: string) => (s.startsWith('-') ? `−${s.slice(1)}` : `+${s}`);
 
 function metricCells(m: MetricChange): string[] {
@@ -95,7 +93,7 @@ function metricCells(m: MetricChange): string[] {
 /** The diff as text for a terminal, JSON, or Markdown tables. */
 export function formatDiff(diff: ResultsDiff, format: 'text' | 'json' | 'md'): string {
   if (format === 'json') return `${JSON.stringify(diff, null, 2)}\n`;
-  const paramTable = { header: ['Run', 'Param', diff.old, diff.new], cells: diff.params.map((p) => [p.run, p.param, show(p.old), show(p.new)]), align: ['l', 'l', 'l', 'l'] as ('l' | 'r')[] };
+  const paramTable = { header: ['Run', 'Param', diff.old, diff.new], cells: diff.params.map((p) => [p.run, p.param, settingValue(p.old), settingValue(p.new)]), align: ['l', 'l', 'l', 'l'] as ('l' | 'r')[] };
   const metricTable = { header: ['Run', 'Metric', diff.old, diff.new, 'Change'], cells: diff.metrics.map(metricCells), align: ['l', 'l', 'r', 'r', 'r'] as ('l' | 'r')[] };
   const render = (t: typeof paramTable) => (format === 'md' ? table : textTable)(t.header, t.cells, t.align);
   const parts = [diff.params.length ? render(paramTable) : `No setting changed between ${diff.old} and ${diff.new}.`];

@@ -1,4 +1,10 @@
-/** Number formats of the report. Non-finite values (a diverged run) are written out, never hidden. */
+/** Number and value formats of the report. Non-finite values (a diverged run) are written out, never hidden. */
+
+/** A cell with nothing to show. */
+export const NONE = '—';
+
+/** A setting's value as a cell: strings bare, anything else as JSON, nothing as NONE. */
+export const settingValue = (v: unknown): string => (v === undefined ? NONE : typeof v === 'string' ? v : JSON.stringify(v));
 
 function nonFinite(x: number): string | undefined {
   if (Number.isNaN(x)) return 'NaN';

@@ -1,9 +1,8 @@
 import type { EpochRecord, Metrics, ParityResult, RunInfo } from '../../artifacts';
 import { groupRuns, hasRepeats, meanStd, type RunGroup } from '../../charts';
-import { cell, duration, integer, loss, percent, plusMinus, scientific, signedPercent } from './format';
+import { cell, duration, integer, loss, NONE, percent, plusMinus, scientific, settingValue, signedPercent } from './format';
 import type { ChartLink, ReportInput, ReportRun } from './types';
 
-const NONE = '—';
 
 /** The report as Markdown. Pure: no clock, no file system, so the same artifacts give the same report. */
 export function renderReport(input: ReportInput, charts: ChartLink[] = []): string {
@@ -30,8 +29,6 @@ function groupValues(g: RunGroup): Record<string, unknown> {
   const { seed: _seed, ...values } = g.runs[0]?.run?.values ?? {};
   return values;
 }
-
-const showValue = (v: unknown) => (v === undefined ? NONE : typeof v === 'string' ? v : JSON.stringify(v));
 
 /** Dotted keys and values of a configuration's leaves; lists as one value. */
 function leaves(value: unknown, prefix = ''): [string, string][] {
@@ -65,7 +62,7 @@ function leaderboard(groups: RunGroup[]): string[] {
   const ranked = groups.map((g) => ({ g, m: mean(g) })).sort((a, b) => b.m - a.m);
   const rows = ranked.map(({ g, m }, i) => [
     i === 0 && Number.isFinite(m) ? '★' : '',
-    ...(keys.length ? keys.map((k) => cell(showValue(groupValues(g)[k]))) : [cell(g.label)]),
+    ...(keys.length ? keys.map((k) => cell(settingValue(groupValues(g)[k]))) : [cell(g.label)]),
     String(g.runs.length),
     over(g, (r) => r.metrics?.accuracy, 'percent'),
     over(g, (r) => r.metrics?.loss, 'loss'),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { checkModelCard, type DataManifest, type Metrics, type MisclassifiedFile, type ModelCard, type ProbeFile, type RunInfo } from '../../artifacts';
 import { channelsFirst } from '../../data';
 import { assertParity, evaluateOnnx } from '../../evaluate';
+import { size } from '../../graph';
 import { CARD_KEY, INPUT_NAME, OUTPUT_NAME, withMetadata } from '../../onnx';
 import { upstream, upstreamDir, type StageContext } from './context';
 import { loadCheckedData } from './data';
@@ -27,7 +28,7 @@ export async function runEvaluate(ctx: StageContext): Promise<void> {
   assertParity(metrics.parity);
   writeFileSync(join(ctx.out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
   // Their pixels as the model saw them (after the transforms), for the report's grid; 3 decimals are plenty for a picture.
-  const pixels = loaded.imageShape.reduce((a, b) => a * b, 1);
+  const pixels = size(loaded.imageShape);
   const misclassified: MisclassifiedFile = {
     imageShape: [...loaded.imageShape],
     images: (metrics.misclassified ?? []).map((m) => ({ ...m, pixels: Array.from(images.subarray(m.index * pixels, (m.index + 1) * pixels), (v) => Math.round(v * 1000) / 1000) })),

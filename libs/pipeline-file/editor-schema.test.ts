@@ -87,8 +87,11 @@ for (const { what, edit, cliOnly } of corpus) {
     }
     // The editor's deepest error is where the CLI points, or one key off: the item whose key it names, or that key.
     const depth = (p: string) => (p === '' ? 0 : p.split('/').length);
-    const deepest = errors.reduce((a, b) => (depth(b) > depth(a) ? b : a), '');
     const near = (outer: string, inner: string) => depth(inner) - depth(outer) === 1 && (outer === '' || inner.startsWith(`${outer}/`));
+    // The CLI names a layer by its id where it has one; the editor's locations hold the index.
+    const doc = parse(text, { uniqueKeys: false }) as { model?: { layers?: { id?: string }[] } };
+    const byId = (p: string) => p.replace(/^model\/layers\/(\d+)/, (at, i: string) => (doc.model?.layers?.[Number(i)]?.id ? `model/layers/${doc.model.layers[Number(i)].id}` : at));
+    const deepest = byId(errors.reduce((a, b) => (depth(b) > depth(a) ? b : a), ''));
     const agrees = problem.problems.some(({ path }) => {
       const at = path.join('/');
       return deepest === at || near(deepest, at) || near(at, deepest);

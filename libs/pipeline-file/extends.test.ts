@@ -8,10 +8,10 @@ import { parsePipeline, PipelineError } from './index';
 const dataset = `dataset:
   source: mnist
   transforms:
-    - { type: pad, to: 10 }
+    - { type: pad, to: 30 }
 `;
 const model = `model:
-  input: [1, 10, 10]
+  input: [1, 30, 30]
   layers:
     - { type: flatten }
     - { type: dense, units: 10 }
@@ -58,7 +58,7 @@ test('extended files merge in order, then the file over them; mappings key by ke
   assert.deepEqual(p.config.model.layers?.map((l) => l.type), ['flatten', 'dense']);
   const q = parse(dir, 'extends: [shared/mnist-10.yaml, shared/mlp.yaml]\nmodel:\n  layers: [ { type: flatten }, { type: dense, units: 32 }, { type: dense, units: 10 } ]\ntraining: {}\n');
   assert.equal(q.config.model.layers?.length, 3, 'a list replaces the extended one');
-  assert.deepEqual(q.config.model.input, [1, 10, 10]);
+  assert.deepEqual(q.config.model.input, [1, 30, 30]);
   assert.deepEqual(p.files, [join(dir, 'pipelines/p.yaml'), ...['mnist-10', 'mlp', 'fast', 'slow'].map((f) => join(dir, `pipelines/shared/${f}.yaml`))]);
 });
 
@@ -88,7 +88,7 @@ test('a problem in a value from an extended file points into that file; the file
   const dir = workspace({
     ...shared,
     'pipelines/shared/bad.yaml': 'training:\n  epochs: 2\n  learning-rate: -1\n  epoch: 3\n',
-    'pipelines/shared/narrow.yaml': 'model:\n  input: [1, 10, 10]\n  layers:\n    - { type: dense, units: 10 }\n',
+    'pipelines/shared/narrow.yaml': 'model:\n  input: [1, 30, 30]\n  layers:\n    - { type: dense, units: 10 }\n',
   });
   assert.deepEqual(problems(dir, 'extends: [shared/mnist-10.yaml, shared/mlp.yaml, shared/bad.yaml]\n'), [
     'pipelines/shared/bad.yaml:3:18 training -> learning-rate: must be > 0 (got -1)',
@@ -100,7 +100,7 @@ test('a problem in a value from an extended file points into that file; the file
   ]);
   // A shape problem found after merging: at the layer, in the extended file.
   assert.deepEqual(problems(dir, 'extends: [shared/mnist-10.yaml, shared/narrow.yaml]\ntraining: {}\n'), [
-    'pipelines/shared/narrow.yaml:4:7 model -> layers -> 0: dense needs a vector input [D], got [1, 10, 10]: add a flatten layer before it',
+    'pipelines/shared/narrow.yaml:4:7 model -> layers -> 0: dense needs a vector input [D], got [1, 30, 30]: add a flatten layer before it',
   ]);
   // A variant's problem stays in the file, naming the run.
   assert.deepEqual(problems(dir, 'extends: [shared/mnist-10.yaml, shared/mlp.yaml, shared/fast.yaml]\nvariants:\n  bad: { training: { momentum: 2 } }\n'), [

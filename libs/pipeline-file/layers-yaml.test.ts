@@ -48,7 +48,7 @@ test('a LeNet-5 1998 file with batchnorm loads, with the new layers\' defaults f
 
 test('connections lecun1998 on a layer that is not C3: located at the layer, with the reason', () => {
   assert.deepEqual(problems(lenet1998.replace('kernel: 5 }', 'kernel: 5, connections: lecun1998 }')), [
-    "pipelines/p.yaml:9:7 model -> layers -> 0: connections lecun1998 is LeNet-5's C3 table, for 6 input maps and 16 filters (got 1 input maps and 6 filters): write the table as a list instead",
+    "pipelines/p.yaml:9:7 model -> layers -> C1: connections lecun1998 is LeNet-5's C3 table, for 6 input maps and 16 filters (got 1 input maps and 6 filters): write the table as a list instead",
   ]);
 });
 
@@ -58,15 +58,15 @@ test('connections of the wrong form, a misspelt activation, a momentum of 1: one
     .replace('activation: sigmoid', 'activation: scaled_tanh')
     .replace('momentum: 0.99', 'momentum: 1');
   assert.deepEqual(problems(text), [
-    'pipelines/p.yaml:13:66 model -> layers -> 4 -> connections: must be `lecun1998` or a list with one list of input-map indices per filter (got "lecun")',
-    'pipelines/p.yaml:14:55 model -> layers -> 5 -> activation: must be one of relu, tanh, sigmoid, scaled-tanh, linear (got "scaled_tanh")',
-    'pipelines/p.yaml:18:45 model -> layers -> 9 -> momentum: must be < 1 (got 1)',
+    'pipelines/p.yaml:13:66 model -> layers -> C3 -> connections: must be `lecun1998` or a list with one list of input-map indices per filter (got "lecun")',
+    'pipelines/p.yaml:14:55 model -> layers -> S4 -> activation: must be one of relu, tanh, sigmoid, scaled-tanh, linear (got "scaled_tanh")',
+    'pipelines/p.yaml:18:45 model -> layers -> BN2 -> momentum: must be < 1 (got 1)',
   ]);
 });
 
 test('a connection table naming a map that does not exist: located at the layer', () => {
   const text = lenet1998.replace('connections: lecun1998', 'filters: 2, connections: [[0, 1], [5, 6]]').replace('filters: 16, ', '');
   assert.deepEqual(problems(text), [
-    'pipelines/p.yaml:13:7 model -> layers -> 4: connections[1] names input map 6, but the input has 6 maps (0 to 5)',
+    'pipelines/p.yaml:13:7 model -> layers -> C3: connections[1] names input map 6, but the input has 6 maps (0 to 5)',
   ]);
 });

@@ -88,6 +88,21 @@ test('a shape that does not fit names the layer', () => {
   ]);
 });
 
+test('a layer is named by its id where it has one, by its index otherwise', () => {
+  const named = valid.replace('{ type: conv, filters: 6, kernel: 5', '{ id: C1, type: conv, filters: 6, kernel: 15').replace('{ type: avgpool }', '{ id: S2, type: avgpool, size: 20 }');
+  assert.deepEqual(problems(named), ['pipelines/p.yaml:10:7 model -> layers -> S2: window 20x20 does not fit the 18x18 input']);
+  assert.deepEqual(problems(named.replace('kernel: 15', 'kernel: -1')), ['pipelines/p.yaml:9:49 model -> layers -> C1 -> kernel: must be a positive integer or a list [h, w] of two (got -1)']);
+  assert.deepEqual(problems(valid.replace('{ type: avgpool }', '{ type: avgpool, size: 30 }')), ['pipelines/p.yaml:10:7 model -> layers -> 1: window 30x30 does not fit the 28x28 input']);
+});
+
+test('a transform that cannot apply to the source\'s images is refused where it is written, as the data stage would', () => {
+  assert.deepEqual(problems(valid.replace('{ type: pad, to: 32 }', '{ type: pad, to: 10 }').replace('input: [1, 32, 32]', 'input: [1, 10, 10]')), [
+    'pipelines/p.yaml:5:7 dataset -> transforms -> 0: to=10 is smaller than the 28x28 image',
+  ]);
+  const twice = valid.replace('    - { type: pad, to: 32 }\n', '    - { type: pad, to: 32 }\n    - { type: normalize, mean: 0.1, std: 0.3 }\n    - { type: pad, to: 30 }\n');
+  assert.deepEqual(problems(twice), ['pipelines/p.yaml:7:7 dataset -> transforms -> 2: to=30 is smaller than the 32x32 image']);
+});
+
 test('settings that only apply together', () => {
   assert.deepEqual(problems(valid.replace('  epochs: 2', '  epochs: 2\n  weight-decay: 0.01')), [
     'pipelines/p.yaml:15:17 training -> weight-decay: decoupled weight decay needs optimizer adamw (got adam); for an L2 penalty on the loss use training -> l2',

@@ -59,3 +59,18 @@ test("the file's own problems come before the overrides'", () => {
     'TRAINYARD_OVERRIDES: training -> epochs: must be >= 1 (got 0)',
   ]);
 });
+
+test('the file is checked as written too: an override does not hide its mistakes, and each problem says which of the two it comes from', () => {
+  const five = base.replace('epochs: 10', 'epochs: five');
+  assert.deepEqual(problems(five, '{training: {epochs: 1}}'), [
+    'p.yaml:8:11 training -> epochs: must be an integer (got "five") (in the file as written; TRAINYARD_OVERRIDES hides it)',
+  ]);
+  // Only with the overrides: a value of the file that no longer fits what the overrides set.
+  const sgd = base.replace('training:\n', 'training:\n  optimizer: sgd\n  momentum: 0.9\n');
+  assert.doesNotThrow(() => parsePipeline(sgd, 'p.yaml'));
+  assert.deepEqual(problems(sgd, '{training: {optimizer: adam}}'), [
+    "p.yaml:9:13 training -> momentum: momentum applies to optimizer sgd (got adam); Adam's are beta1 and beta2 (with TRAINYARD_OVERRIDES)",
+  ]);
+  // Wrong both ways: the file's problem, with no note.
+  assert.deepEqual(problems(base.replace('learning-rate: 0.001', 'learning-rate: -1'), '{training: {epochs: 1}}'), ['p.yaml:9:18 training -> learning-rate: must be > 0 (got -1)']);
+});

@@ -37,7 +37,7 @@ function layerIds(layers: Layer[]): string[] {
     return `${layer.type}${n}`;
   });
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dup !== undefined) throw new GraphError(ids.lastIndexOf(dup), dup, `id '${dup}' is used twice`);
+  if (dup !== undefined) throw new GraphError(ids.lastIndexOf(dup), dup, `id '${dup}' is used twice`, layers[ids.lastIndexOf(dup)].id !== undefined);
   return ids;
 }
 
@@ -55,7 +55,7 @@ export function describeModel(model: ModelSpec): ModelSummary {
       return resolved;
     } catch (e) {
       if (e instanceof GraphError) throw e;
-      throw new GraphError(i, ids[i], (e as Error).message);
+      throw new GraphError(i, ids[i], (e as Error).message, layer.id !== undefined);
     }
   });
   const paramCount = layers.reduce((n, l) => n + l.paramCount, 0);

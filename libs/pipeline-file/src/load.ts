@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { SOURCES, transformedShape } from '../../data';
+import { DataError, SOURCES, transformedShape } from '../../data';
 import { describeModel, GraphError } from '../../graph';
 import { describeError, layerDefaults, PIPELINE_SCHEMA, schemaValidator, type SchemaRoot, type Charts, type Dataset, type Evaluate, type Export, type Model, type Pipeline, type ResolvedTraining } from '../../pipeline-schema';
 import { PipelineError, type Problem } from './errors';
@@ -69,8 +69,37 @@ export function loadPipeline(file: string, overrides?: unknown, profile?: string
   return parsePipeline(text, shown, overrides, profile);
 }
 
-/** As loadPipeline, from text already read; `file` is used for the name and in messages, and the files it extends are read relative to it. */
+/**
+ * As loadPipeline, from text already read; `file` is used for the name and in messages, and the files it
+ * extends are read relative to it. With overrides or a profile, the file is checked as written too, so an
+ * override cannot hide a mistake in it; each problem says which of the two it comes from.
+ */
 export function parsePipeline(text: string, file: string, overrides?: unknown, profile?: string): LoadedPipeline {
+  if (overridesLayer(overrides) === undefined && profile === undefined) return parseMerged(text, file);
+  const problemsOf = (work: () => unknown): Problem[] => {
+    try {
+      work();
+      return [];
+    } catch (e) {
+      if (e instanceof PipelineError) return e.problems;
+      throw e;
+    }
+  };
+  const written = problemsOf(() => parseMerged(text, file));
+  let loaded: LoadedPipeline | undefined;
+  const merged = problemsOf(() => (loaded = parseMerged(text, file, overrides, profile)));
+  if (!written.length && loaded) return loaded;
+  const how = [profile !== undefined && `profile ${profile}`, overridesLayer(overrides) && OVERRIDES].filter(Boolean).join(' and ');
+  const key = (p: Problem) => `${p.file}:${p.line}:${p.column} ${p.message}`;
+  const inFile = new Set(written.map(key));
+  throw new PipelineError([
+    // A problem both ways is the file's, whatever the overrides: it needs no note.
+    ...written.map((p) => (merged.some((m) => key(m) === key(p)) ? p : { ...p, message: `${p.message} (in the file as written; ${how} hides it)` })),
+    ...merged.filter((p) => !inFile.has(key(p))).map((p) => (p.line === 0 ? p : { ...p, message: `${p.message} (with ${how})` })),
+  ]);
+}
+
+function parseMerged(text: string, file: string, overrides?: unknown, profile?: string): LoadedPipeline {
   const name = basename(file, extname(file));
   const { doc, lines, syntax, value } = parseYaml(text, file);
   if (syntax.length) throw new PipelineError(syntax);
@@ -87,12 +116,12 @@ export function parsePipeline(text: string, file: string, overrides?: unknown, p
   const extra = reduced ? { ...(fromEnv ?? { file: OVERRIDES }), value: deepMerge(reduced, fromEnv?.value ?? {}) as Record<string, unknown> } : fromEnv;
   if (extra) layers.push(extra);
   const files = [...new Set([file, ...layers.filter((l) => l.doc).map((l) => l.file)])];
+  const config = layers.reduce<unknown>((merged, l) => deepMerge(merged, l.value), {});
   const where: Where = (path, message, atKey) => locate(layers, path, message, atKey);
   const order = [...files, OVERRIDES];
-  const config = layers.reduce<unknown>((merged, l) => deepMerge(merged, l.value), {});
   const validate = schemaValidator();
   if (!validate(config)) {
-    throw new PipelineError(byPosition(relevant(validate.errors ?? []).map((e) => problemAt(e, where)), order));
+    throw new PipelineError(shown(byPosition(relevant(validate.errors ?? []).map((e) => problemAt(e, where)), order), config));
   }
   const pipeline = config as ResolvedPipeline;
   if (extra) {
@@ -145,7 +174,7 @@ export function parsePipeline(text: string, file: string, overrides?: unknown, p
     if (r.matched) runs[i].matched = r.matched;
     for (const { path, message } of r.problems) problems.push(placeRun[i](path, message));
   });
-  if (problems.length) throw new PipelineError(byPosition(unique(problems), order));
+  if (problems.length) throw new PipelineError(shown(byPosition(unique(problems), order), config));
   const { variants: _v, matrix: _m, seeds: _s, ...base } = pipeline as ResolvedPipeline & Record<string, unknown>;
   return { name, file, files, config: base as ResolvedPipeline, runs, ...(extra && { overrides: extra.value }), ...(profile !== undefined && { profile }) };
 }
@@ -167,14 +196,19 @@ function classCount(d: Dataset): number | undefined {
   return d.classes?.length ?? SOURCES[d.source]?.classes?.length;
 }
 
-/** The image shape after the transforms, when the source's is known; a transform that cannot apply is the data stage's to report. */
-function imageShape(d: ResolvedPipeline['dataset']): number[] | undefined {
+/**
+ * The image shape after the transforms, when the source's is known; else undefined. A transform that cannot
+ * apply to the shape it will see (a pad smaller than the image) is a problem at that transform, as the data
+ * stage would refuse it.
+ */
+function imageShape(d: ResolvedPipeline['dataset']): { shape?: number[]; problem?: { path: Problem['path']; message: string } } {
   const shape = SOURCES[d.source]?.shape;
-  if (!shape) return undefined;
+  if (!shape) return {};
   try {
-    return transformedShape(shape, d.transforms as Parameters<typeof transformedShape>[1]);
-  } catch {
-    return undefined;
+    return { shape: transformedShape(shape, d.transforms as Parameters<typeof transformedShape>[1]) };
+  } catch (e) {
+    if (!(e instanceof DataError) || !e.transform) throw e;
+    return { problem: { path: ['dataset', 'transforms', e.transform.index], message: e.transform.detail } };
   }
 }
 
@@ -195,7 +229,7 @@ function semanticProblems(p: ResolvedPipeline): { path: Problem['path']; message
       }
     } catch (e) {
       if (!(e instanceof GraphError)) throw e;
-      problems.push({ path: ['model', 'layers', e.layerIndex], message: e.message.replace(/^layer \d+ \([^)]*\): /, '') });
+      problems.push({ path: ['model', 'layers', e.layerIndex], message: e.detail });
     }
   }
   if (p.model.mlp) {
@@ -203,7 +237,8 @@ function semanticProblems(p: ResolvedPipeline): { path: Problem['path']; message
     const outputs = p.model.mlp.outputs ?? layerDefaults.mlp.outputs;
     if (classes !== undefined && outputs !== classes) problems.push({ path: ['model', 'mlp', 'outputs'], message: `is ${outputs}, but the dataset has ${classes} classes` });
   }
-  const shape = imageShape(p.dataset);
+  const { shape, problem } = imageShape(p.dataset);
+  if (problem) problems.push(problem);
   if (shape && !problems.length) {
     const input = p.model.input;
     // As the train stage requires: the model reads the images as the data stage builds them.
@@ -286,6 +321,20 @@ function pathOf(e: ErrorObject): Problem['path'] {
     .slice(1)
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** Problems as messages show them: a layer by its id where the document gives it one (`model -> layers -> C3`), else by index. */
+function shown(problems: Problem[], root: unknown): Problem[] {
+  return problems.map((p) => ({ ...p, path: layersById(p.path, root) }));
+}
+
+function layersById(path: Problem['path'], root: unknown): Problem['path'] {
+  let node = root;
+  return path.map((key, i) => {
+    const item = Array.isArray(node) && typeof key === 'number' ? (node[key] as { id?: unknown } | undefined) : undefined;
+    node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[key] : undefined;
+    return path[i - 1] === 'layers' && typeof item?.id === 'string' ? item.id : key;
+  });
 }
 
 /** Where `overrides` sets a value (not a mapping merged key by key) on `path` or above it, if it does. */

@@ -13,7 +13,8 @@ const OPS: Ops = { pad, normalize, noise };
 function opOf(t: ResolvedTransform, i: number): TransformOp<ResolvedTransform> {
   const op = (OPS as Record<string, unknown>)[t?.type];
   if (op === undefined) {
-    throw new DataError(`dataset.transforms[${i}]: unknown type '${String(t?.type)}'; expected ${Object.keys(OPS).join(', ')}`);
+    const detail = `unknown type '${String(t?.type)}'; expected ${Object.keys(OPS).join(', ')}`;
+    throw new DataError(`dataset.transforms[${i}]: ${detail}`, { transform: { index: i, detail } });
   }
   return op as TransformOp<ResolvedTransform>;
 }
@@ -24,7 +25,7 @@ export function inTransform<R>(t: ResolvedTransform, i: number, work: (op: Trans
   try {
     return work(op);
   } catch (e) {
-    if (e instanceof DataError) throw new DataError(`dataset.transforms[${i}] (${t.type}): ${e.message}`);
+    if (e instanceof DataError) throw new DataError(`dataset.transforms[${i}] (${t.type}): ${e.message}`, { transform: { index: i, detail: e.message } });
     throw e;
   }
 }

@@ -53,7 +53,7 @@ for (const r of refusals) {
   test(`connections refused, naming the layer: ${r.name}`, () => {
     assert.throws(
       () => describeModel({ input: [4, 8, 8], layers: [{ id: 'C3', type: 'conv', kernel: 3, ...r.conv }] }),
-      (e: unknown) => e instanceof GraphError && e.message.startsWith('layer 0 (C3): ') && r.message.test(e.message),
+      (e: unknown) => e instanceof GraphError && e.message.startsWith('layer C3: ') && r.message.test(e.message),
     );
   });
 }

@@ -1,2 +1,2 @@
 export { runStage } from './src/run';
-export { readRuns } from './src/runs';
+export { overridesText, readRuns, staleness, type Stale } from './src/runs';

@@ -45,6 +45,21 @@ export interface ModelCard {
    * Fingerprint of the train stage: the same fingerprint, the same training.
    */
   fingerprint: string;
+  /**
+   * Present when the run trained with values merged over the pipeline file (a profile such as quick, or TRAINYARD_OVERRIDES): a reduced run, whose metrics are not those of the file as written.
+   */
+  overrides?: {
+    /**
+     * What was merged over every run, as a pipeline file's keys.
+     */
+    values: {
+      [k: string]: unknown;
+    };
+    /**
+     * The profile the values come from, if any.
+     */
+    profile?: string;
+  };
   model: {
     name: string;
     /**

@@ -12,3 +12,6 @@ export function pipelineDir(pipeline: string, workspace?: string): string {
 export function stageDir(pipeline: string, stage: string, workspace?: string): string {
   return join(pipelineDir(pipeline, workspace), stage);
 }
+
+/** The file in every stage's folder that says which configuration made it (a StageRecord). */
+export const STAGE_RECORD = 'stage.json';

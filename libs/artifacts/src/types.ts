@@ -53,9 +53,33 @@ export interface History {
 export type RunStatus = 'ok' | 'early-stopped' | 'diverged';
 
 /** `artifacts/<pipeline>/train/run.json` */
+/**
+ * What was merged over every run of the pipeline as written (a profile's values, then TRAINYARD_OVERRIDES):
+ * results made under it are not the figures of the file as written, and every place that shows them says so.
+ */
+export interface Overrides {
+  values: Record<string, unknown>;
+  /** The profile (`quick`) the values come from, if any. */
+  profile?: string;
+}
+
+/**
+ * `artifacts/<pipeline>/<stage>/stage.json`: which configuration made the folder. A folder whose lineage is
+ * not the one the pipeline plans now holds another configuration's results (an older file, other overrides).
+ */
+export interface StageRecord {
+  pipeline: string;
+  stage: string;
+  /** The stage's key and those of every stage it read, hashed (the plan lib's stageLineage). */
+  lineage: string;
+  overrides?: Overrides;
+}
+
 export interface RunInfo {
   pipeline: string;
   run: string;
+  /** Set when the run trained with overrides merged over the file: a reduced run. */
+  overrides?: Overrides;
   /** In a pipeline of several runs: the run's label and what sets it apart (variant, swept keys, seed). */
   label?: string;
   values?: Record<string, unknown>;

@@ -37,6 +37,8 @@ export interface Plan {
   file: string;
   description?: string;
   stages: Stage[];
+  /** What was merged over every run of the file (a profile's values, TRAINYARD_OVERRIDES), if anything. */
+  overrides?: { values: Record<string, unknown>; profile?: string };
 }
 
 /** Bumped when a stage's output format changes, so old cached outputs are not reused. */
@@ -64,7 +66,7 @@ const DESCRIPTIONS: Record<StageKind, string> = {
  * the charts include its map, and one charts stage over all runs.
  * A pipeline with one run keeps the plain ids (`train`, not `train-default`).
  */
-export function planPipeline({ name, file, config, runs }: LoadedPipeline): Plan {
+export function planPipeline({ name, file, config, runs, overrides, profile }: LoadedPipeline): Plan {
   const stages: Stage[] = [];
   const add = (id: string, kind: StageKind, uses: Stage['uses'], reads: Record<string, unknown>, extra: Partial<Stage> = {}): Stage => {
     const stage: Stage = { id, kind, needs: Object.values(uses) as string[], uses, reads, fingerprint: fingerprint(kind, reads), description: DESCRIPTIONS[kind], ...extra };
@@ -104,5 +106,6 @@ export function planPipeline({ name, file, config, runs }: LoadedPipeline): Plan
   if (features) features.needs = [...new Set(charted.flatMap((r) => [r.data, r.export, r.evaluate]))];
   const charts = add('charts', 'charts', {}, { pipeline: name, description: config.description ?? null, model: config.model.name ?? name, charts: config.charts, runs: charted.map(({ id, label, group }) => ({ id, label, group })) }, { runs: charted });
   charts.needs = [...charted.flatMap((r) => [r.train, r.evaluate]), ...(features ? [features.id] : [])];
-  return { pipeline: name, file, description: config.description, stages };
+  const merged = overrides && Object.keys(overrides).length ? { overrides: { values: overrides, ...(profile !== undefined && { profile }) } } : {};
+  return { pipeline: name, file, description: config.description, stages, ...merged };
 }

@@ -1,5 +1,6 @@
 import { integer, loss, percent } from './format';
 import { keptEpoch, table, textTable } from './report';
+import type { RunInfo } from '../../artifacts';
 import type { ReportRun } from './types';
 
 /** One run's results as data: what `trainyard results` prints, in every format. */
@@ -18,6 +19,8 @@ export interface ResultRow {
   testLoss: number | null;
   parity: boolean | null;
   seconds: number;
+  /** Set for a reduced run: what was merged over the file as written (a profile, TRAINYARD_OVERRIDES). */
+  overrides?: RunInfo['overrides'];
 }
 
 export const RESULT_FORMATS = ['text', 'json', 'csv', 'md'] as const;
@@ -42,6 +45,7 @@ export function resultRows(runs: ReportRun[]): ResultRow[] {
         testLoss: r.metrics?.loss ?? null,
         parity: r.metrics ? r.metrics.parity.ok : null,
         seconds: r.run.seconds,
+        ...(r.run.overrides && { overrides: r.run.overrides }),
       },
     ];
   });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readJson, stageDir } from '../../artifacts';
+import { readJson, stageDir, type Overrides } from '../../artifacts';
 import type { Plan, Stage } from '../../plan';
 import type { LoadedRun, ResolvedPipeline } from '../../pipeline-file';
 
@@ -10,10 +10,8 @@ export interface StageContext {
   config: ResolvedPipeline;
   /** The run's model matched to another model's parameter count (`mlp.match-params`), for run.json. */
   matched?: LoadedRun['matched'];
-  /** TRAINYARD_OVERRIDES as merged over every run (a reduced run), for the report to say so. */
-  overrides?: Record<string, unknown>;
-  /** The profile (`quick`) the overrides come from, if any. */
-  profile?: string;
+  /** What was merged over every run (a profile, TRAINYARD_OVERRIDES): a reduced run, which every output says it is. */
+  overrides?: Overrides;
   /** The temporary folder the stage writes into; it replaces the stage's folder only on success. */
   out: string;
   log(line: string): void;

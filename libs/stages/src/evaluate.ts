@@ -54,6 +54,7 @@ function modelCard(ctx: StageContext, manifest: DataManifest, run: RunInfo, metr
     ...(run.label !== undefined && { label: run.label }),
     ...(run.values !== undefined && { values: run.values }),
     fingerprint: train.fingerprint,
+    ...(run.overrides && { overrides: run.overrides }),
     model: { name: run.model, parameters: run.paramCount },
     opset: ctx.config.export.opset,
     input: { name: INPUT_NAME, layout: 'NCHW', shape: ['batch', ...manifest.imageShape], dtype: 'float32' },

@@ -1,5 +1,7 @@
-import { stageDir, writeStage } from '../../artifacts';
-import type { Plan, StageKind } from '../../plan';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { STAGE_RECORD, stageDir, writeStage, type StageRecord } from '../../artifacts';
+import { stageLineage, type Plan, type StageKind } from '../../plan';
 import type { LoadedPipeline, ResolvedPipeline } from '../../pipeline-file';
 import type { StageContext } from './context';
 
@@ -25,7 +27,10 @@ export async function runStage(opts: { plan: Plan; pipeline: LoadedPipeline; sta
   const run = stage.run && opts.pipeline.runs.find((r) => r.id === stage.run!.id);
   // A data stage reads its own dataset: in a pipeline whose runs differ in their data (a noise sweep), not the base's.
   const config = run?.config ?? (stage.kind === 'data' ? { ...opts.pipeline.config, dataset: stage.reads.dataset as ResolvedPipeline['dataset'] } : opts.pipeline.config);
-  await writeStage(stageDir(opts.plan.pipeline, stage.id, opts.workspace), (out) =>
-    runners[stage.kind]()({ workspace: opts.workspace, plan: opts.plan, stage, config, matched: run?.matched, overrides: opts.pipeline.overrides, profile: opts.pipeline.profile, out, log }),
-  );
+  const { overrides } = opts.plan;
+  await writeStage(stageDir(opts.plan.pipeline, stage.id, opts.workspace), async (out) => {
+    await runners[stage.kind]()({ workspace: opts.workspace, plan: opts.plan, stage, config, matched: run?.matched, overrides, out, log });
+    const record: StageRecord = { pipeline: opts.plan.pipeline, stage: stage.id, lineage: stageLineage(opts.plan, stage.id), ...(overrides && { overrides }) };
+    writeFileSync(join(out, STAGE_RECORD), JSON.stringify(record, null, 2) + '\n');
+  });
 }

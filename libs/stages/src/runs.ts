@@ -1,17 +1,46 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson, stageDir, type FeaturesFile, type History, type Metrics, type MisclassifiedFile, type RunInfo } from '../../artifacts';
-import type { Plan } from '../../plan';
+import { readJson, STAGE_RECORD, stageDir, type FeaturesFile, type History, type Metrics, type MisclassifiedFile, type Overrides, type RunInfo, type StageRecord } from '../../artifacts';
+import { stageLineage, type Plan } from '../../plan';
 import type { ReportRun } from '../../report';
+
+/** A stage folder made from another configuration than the one planned now: which, and how it differs. */
+export interface Stale {
+  run: string;
+  why: string;
+}
+
+/**
+ * Whether `artifacts/<pipeline>/<stage>` was made by the configuration planned now; if not, why not. Under
+ * other overrides the fingerprints differ, so results made under TRAINYARD_OVERRIDES are never taken for
+ * the file's own.
+ */
+export function staleness(plan: Plan, stageId: string, workspace: string, memo = new Map<string, string>()): string | undefined {
+  const file = join(stageDir(plan.pipeline, stageId, workspace), STAGE_RECORD);
+  if (!existsSync(file)) return 'made by an older Trainyard';
+  const record = readJson<StageRecord>(file);
+  if (record.lineage === stageLineage(plan, stageId, memo)) return undefined;
+  if (JSON.stringify(record.overrides ?? null) === JSON.stringify(plan.overrides ?? null)) return 'made from another version of the file, backend or thread count';
+  const made = record.overrides ? `made under ${overridesText(record.overrides)}` : 'made from the file as written';
+  return `${made}, ${plan.overrides ? `but planned now under ${overridesText(plan.overrides)}` : 'but the file as written is planned now'}`;
+}
+
+/** `profile quick {training: {epochs: 1}}`, `TRAINYARD_OVERRIDES {...}`: what was merged over the file, as messages show it. */
+export function overridesText(o: Overrides): string {
+  return `${o.profile !== undefined ? `profile ${o.profile}` : 'TRAINYARD_OVERRIDES'} ${JSON.stringify(o.values)}`;
+}
 
 /**
  * Every run of a plan as its train and evaluate stages left it in artifacts/, for the charts stage and
- * `trainyard results`. A run whose stages have not run yet (or not all) is listed in `missing`.
+ * `trainyard results`. A run whose stages have not run yet (or not all) is listed in `missing`; one whose
+ * stages were made from another configuration (an older file, other overrides) in `stale`, and is left out.
  */
-export function readRuns(plan: Plan, workspace: string): { runs: ReportRun[]; missing: string[] } {
+export function readRuns(plan: Plan, workspace: string): { runs: ReportRun[]; missing: string[]; stale: Stale[] } {
   const charts = plan.stages.find((s) => s.kind === 'charts');
   const runs: ReportRun[] = [];
   const missing: string[] = [];
+  const stale: Stale[] = [];
+  const lineages = new Map<string, string>();
   const mapped = join(stageDir(plan.pipeline, 'features', workspace), 'features.json');
   const features = plan.stages.some((s) => s.kind === 'features') && existsSync(mapped) ? readJson<FeaturesFile>(mapped) : undefined;
   for (const r of charts?.runs ?? []) {
@@ -19,6 +48,11 @@ export function readRuns(plan: Plan, workspace: string): { runs: ReportRun[]; mi
     const evaluate = stageDir(plan.pipeline, r.evaluate, workspace);
     if (!existsSync(join(train, 'run.json')) || !existsSync(join(evaluate, 'metrics.json'))) {
       missing.push(r.id);
+      continue;
+    }
+    const why = staleness(plan, r.evaluate, workspace, lineages);
+    if (why) {
+      stale.push({ run: r.id, why });
       continue;
     }
     const info = readJson<RunInfo>(join(train, 'run.json'));
@@ -34,5 +68,5 @@ export function readRuns(plan: Plan, workspace: string): { runs: ReportRun[]; mi
       metrics: readJson<Metrics>(join(evaluate, 'metrics.json')),
     });
   }
-  return { runs, missing };
+  return { runs, missing, stale };
 }

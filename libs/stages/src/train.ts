@@ -46,17 +46,18 @@ export async function runTrain(ctx: StageContext): Promise<void> {
     probe: { ...loaded.test, count: probeCount },
     progress: makeProgress(),
     onStart: (summary) =>
-      ctx.log(`training ${modelName}${several ? ` (run ${ctx.stage.run!.id}: ${ctx.stage.run!.label})` : ''}: ${summary.paramCount.toLocaleString('en-US')} parameters${matchedText(summary.paramCount)}, backend ${backend}, ${threads} thread${threads > 1 ? 's' : ''}, ${loaded.train.count} samples, batch ${training['batch-size']}, ${training.epochs} epochs, seed ${training.seed}`),
+      ctx.log(`training ${modelName}${several ? ` (run ${ctx.stage.run!.id}: ${ctx.stage.run!.label})` : ''}: ${summary.paramCount.toLocaleString('en-US')} parameters${matchedText(summary.paramCount)}, backend ${backend}, ${threads} thread${threads > 1 ? 's' : ''}, ${loaded.train.count} samples, batch ${training['batch-size']}, ${training.epochs} epoch${training.epochs === 1 ? '' : 's'}, seed ${training.seed}`),
     onEstimate: ({ seconds, samplesPerSecond, measured, after }) => {
       // A long training started by mistake is worth a hint at the quick profile.
-      const hint = seconds > LONG_SECONDS && !ctx.profile ? `; --configuration=quick (Nx) or --profile quick runs it in seconds` : '';
-      ctx.log(`expected training time: about ${duration(seconds)} (${training.epochs} epochs at ${Math.round(samplesPerSecond).toLocaleString('en-US')} samples/s, measured over ${measured} steps after the first ${after.toFixed(1)} s; validation not included)${hint}`);
+      const hint = seconds > LONG_SECONDS && !ctx.overrides?.profile ? `; --configuration=quick (Nx) or --profile quick runs it in seconds` : '';
+      ctx.log(`expected training time: about ${duration(seconds)} (${training.epochs} epoch${training.epochs === 1 ? '' : 's'} at ${Math.round(samplesPerSecond).toLocaleString('en-US')} samples/s, measured over ${measured} steps after the first ${after.toFixed(1)} s; validation not included)${hint}`);
     },
   });
 
   const info: RunInfo = {
     pipeline: ctx.plan.pipeline,
     run: ctx.stage.run?.id ?? 'default',
+    ...(ctx.overrides && { overrides: ctx.overrides }),
     ...(several && { label: ctx.stage.run!.label, values: ctx.stage.run!.values }),
     model: modelName,
     backend,

@@ -27,7 +27,12 @@ async function useModel(bytes, card, name) {
   const session = await ort.InferenceSession.create(bytes);
   model = { card, session, name };
   const test = card.metrics?.test;
-  $('model-info').textContent = `${card.model.name} · ${card.model.parameters.toLocaleString('en')} parameters · input [${card.input.shape.join(', ')}]` + (test ? ` · test accuracy ${(100 * test.accuracy).toFixed(2)}% on ${test.samples.toLocaleString('en')} images` : '');
+  // A run of several: its label in full (the settings that set it apart, however long), then the model.
+  const run = document.createElement('span');
+  run.className = 'run';
+  run.textContent = `${card.pipeline}, run ${card.run}: ${card.label}`;
+  const about = `${card.model.name} · ${card.model.parameters.toLocaleString('en')} parameters · input [${card.input.shape.join(', ')}]` + (test ? ` · test accuracy ${(100 * test.accuracy).toFixed(2)}% on ${test.samples.toLocaleString('en')} images` : '');
+  $('model-info').replaceChildren(...(card.label ? [run] : []), about);
   status(`${name} loaded`);
   showProbabilities(undefined);
   if (hasInk()) update();
@@ -188,7 +193,12 @@ async function loadList() {
   const response = await fetch('../models.json');
   const models = await response.json();
   const select = $('models');
-  for (const [i, m] of models.entries()) select.add(new Option(`${m.pipeline}${m.run === 'default' ? '' : ` · ${m.label}`} (${(100 * m.accuracy).toFixed(2)}%)`, String(i)));
+  // Each option in full: the select is as wide as the longest (style.css), and its title repeats it on hover.
+  for (const [i, m] of models.entries()) {
+    const option = new Option(`${m.pipeline}${m.run === 'default' ? '' : ` · ${m.label}`} (${(100 * m.accuracy).toFixed(2)}%)`, String(i));
+    option.title = option.text;
+    select.add(option);
+  }
   select.addEventListener('change', () => pick(models, Number(select.value)));
   if (models.length === 0) status('No exported model yet: run npx nx run pipeline:lenet-l2, then npm run web again; or drop a .onnx with its model.json here.', true);
   else await pick(models, 0);
@@ -197,6 +207,7 @@ async function loadList() {
 async function pick(models, i) {
   const m = models[i];
   $('models').value = String(i);
+  $('models').title = $('models').selectedOptions[0]?.text ?? '';
   status(`loading ${m.pipeline} ${m.run}…`);
   const [bytes, card] = await Promise.all([fetch(`../${m.onnx}`).then((r) => r.arrayBuffer()), fetch(`../${m.card}`).then((r) => r.json())]);
   await useModel(new Uint8Array(bytes), card, `${m.pipeline} ${m.run}`);

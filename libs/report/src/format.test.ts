@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { cell, duration, integer, loss, percent, plusMinus, scientific } from './format';
+import { cell, duration, integer, loss, percent, plusMinus, scientific, transforms } from './format';
 
 test('percent: 2 decimals; loss: 4 decimals; NaN and infinity written out', () => {
   assert.equal(percent(0.98765), '98.77%');
@@ -32,4 +32,18 @@ test('plusMinus: accuracy 98.79% ± 0.05 (points), loss 0.0432 ± 0.0012, no std
   assert.equal(plusMinus({ mean: 0.04321, std: 0.00123 }, 'loss'), '0.0432 ± 0.0012');
   assert.equal(plusMinus({ mean: 0.98789 }, 'percent'), '98.79%');
   assert.equal(plusMinus({ mean: Number.NaN, std: Number.NaN }, 'loss'), 'NaN ± NaN');
+});
+
+test('transforms as words, in order, one type after another: pad, normalize, noise, and a type it does not know', () => {
+  assert.equal(
+    transforms([
+      { type: 'pad', to: 32, value: 0 },
+      { type: 'normalize', mean: 0.1307, std: 0.3081 },
+    ]),
+    'pad to 32 · normalize mean 0.1307 std 0.3081',
+  );
+  assert.equal(transforms([{ type: 'pad', to: 36, value: -0.4242 }]), 'pad to 36 with -0.4242');
+  assert.equal(transforms([{ type: 'noise', std: 0.2, seed: 1, splits: ['train', 'validation'] }]), 'noise std 0.2 on train and validation (seed 1)');
+  assert.equal(transforms([{ type: 'crop', size: [24, 24], centre: true }]), 'crop size [24,24] centre true');
+  assert.equal(transforms([]), 'none');
 });

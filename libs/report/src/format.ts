@@ -66,3 +66,23 @@ export function plusMinus(m: { mean: number; std?: number }, unit: 'percent' | '
 export function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
+
+/**
+ * A dataset's transforms as the pipeline file gives them (defaults filled in), in order, as words:
+ * `pad to 32 · normalize mean 0.1307 std 0.3081 · noise std 0.2 on train (seed 1)`. A type this does not know
+ * is written as its type and its keys' values; no transforms is "none".
+ */
+export function transforms(list: readonly unknown[]): string {
+  if (list.length === 0) return 'none';
+  return list.map((t) => transform(t as { type?: unknown } & Record<string, unknown>)).join(' · ');
+}
+
+function transform(t: { type?: unknown } & Record<string, unknown>): string {
+  const { type, ...rest } = t;
+  if (type === 'pad' && typeof rest.to === 'number') return `pad to ${rest.to}${rest.value ? ` with ${settingValue(rest.value)}` : ''}`;
+  if (type === 'normalize') return `normalize mean ${settingValue(rest.mean)} std ${settingValue(rest.std)}`;
+  if (type === 'noise' && Array.isArray(rest.splits)) {
+    return `noise std ${settingValue(rest.std)} on ${rest.splits.join(' and ')}${rest.seed !== undefined ? ` (seed ${settingValue(rest.seed)})` : ''}`;
+  }
+  return [String(type), ...Object.entries(rest).map(([k, v]) => `${k} ${settingValue(v)}`)].join(' ');
+}

@@ -218,3 +218,18 @@ test('writeReport chartsDir with loss.png and confusion.svg: links those two, re
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('renderReport: the transforms every run shares read as words in the line under the leaderboard, not as JSON', () => {
+  const dataset = {
+    source: 'mnist',
+    transforms: [
+      { type: 'pad', to: 32, value: 0 },
+      { type: 'normalize', mean: 0.1307, std: 0.3081 },
+    ],
+  };
+  const runs = [seeded('a', 1, 0.98, 0.05, 0.97), seeded('b', 1, 0.97, 0.06, 0.96)];
+  for (const r of runs) r.run!.config = { ...r.run!.config!, dataset };
+  const md = renderReport({ ...input, runs });
+  const line = md.split('\n').find((l) => l.startsWith('Every run: '));
+  assert.equal(line, 'Every run: optimizer adam, learning-rate 0.001, dataset.source mnist, dataset.transforms pad to 32 · normalize mean 0.1307 std 0.3081.');
+});

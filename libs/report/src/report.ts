@@ -1,6 +1,6 @@
 import type { EpochRecord, Metrics, ParityResult, RunInfo } from '../../artifacts';
 import { groupRuns, hasRepeats, meanStd, type RunGroup } from '../../charts';
-import { cell, duration, integer, loss, NONE, percent, plusMinus, scientific, settingValue, signedPercent } from './format';
+import { cell, duration, integer, loss, NONE, percent, plusMinus, scientific, settingValue, signedPercent, transforms } from './format';
 import type { ChartLink, ReportInput, ReportRun } from './types';
 
 
@@ -46,7 +46,12 @@ function sharedSettings(runs: ReportRun[]): string | undefined {
   const all = configs.map((c) => new Map([...leaves(c!.training, 'training'), ...leaves(c!.dataset, 'dataset')]));
   const shared = [...all[0]].filter(([key, value]) => key !== 'training.seed' && all.every((m) => m.get(key) === value));
   if (shared.length === 0) return undefined;
-  return `Every run: ${shared.map(([key, value]) => `${key.replace(/^training\./, '')} ${value.replace(/^"(.*)"$/, '$1')}`).join(', ')}.`;
+  // Strings bare; the dataset's transforms as words, not their JSON.
+  const text = (key: string, value: string) => {
+    const list = key === 'dataset.transforms' ? JSON.parse(value) : undefined;
+    return Array.isArray(list) ? transforms(list) : value.replace(/^"(.*)"$/, '$1');
+  };
+  return `Every run: ${shared.map(([key, value]) => `${key.replace(/^training\./, '')} ${text(key, value)}`).join(', ')}.`;
 }
 
 /**

@@ -24,7 +24,8 @@ test('accuracySpec runs=1 epochs=6: 12 points in percent, y axis titled in %', (
 test('accuracySpec runs=2: colour by run, dash by split', () => {
   const spec = json(accuracySpec([syntheticRun({ name: 'a' }), syntheticRun({ name: 'b', model: 'MLP' })]));
   assert.equal(spec.layer[0].encoding.color.field, 'run');
-  assert.equal(spec.layer[0].encoding.strokeDash.field, 'split');
+  assert.equal(spec.layer[0].encoding.detail.field, 'split');
+  assert.equal(spec.layer[0].encoding.strokeDash.condition.test, "datum.split === 'train'");
   assert.equal(spec.title.text, 'LeNet-5 vs MLP: accuracy per epoch');
 });
 
@@ -34,5 +35,5 @@ test('accuracySpec groups=2 seeds=2: colour by group, the mean over seeds', () =
   assert.equal(line.encoding.color.field, 'group');
   assert.deepEqual(line.encoding.color.sort, ['a', 'b']);
   assert.equal(line.encoding.y.aggregate, 'mean');
-  assert.equal(line.encoding.strokeDash.field, 'split');
+  assert.equal(line.encoding.detail.field, 'split');
 });

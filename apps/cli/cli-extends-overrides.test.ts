@@ -26,15 +26,31 @@ test('TRAINYARD_OVERRIDES changes the fingerprints of the stages whose slice it 
   assert.notEqual(key(epochs, file, 'train'), key(undefined, file, 'train'));
   assert.equal(key(epochs, file, 'data'), key(undefined, file, 'data'));
   assert.notEqual(key(limit, file, 'data'), key(undefined, file, 'data'));
-  assert.match(cli(epochs, 'check', file).stdout, /: ok \(pipeline lenet, with TRAINYARD_OVERRIDES\)\n$/);
+  assert.match(cli(epochs, 'check', file).stdout, /: ok \(pipeline lenet, 1 run, with TRAINYARD_OVERRIDES\)\n$/);
 });
 
-test('a bad TRAINYARD_OVERRIDES is one line, exit 2, for every command', () => {
+test('a bad TRAINYARD_OVERRIDES is one line, exit 1, for every command', () => {
   for (const args of [['check', 'pipelines/lenet-l2.yaml'], ['key', 'pipelines/lenet-l2.yaml', 'train'], ['stage', 'pipelines/lenet-l2.yaml', 'data']]) {
     const r = cli('{training: {epochs: 0}}', ...args);
-    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stderr, 'TRAINYARD_OVERRIDES: training -> epochs: must be >= 1 (got 0)\n');
   }
+});
+
+test('check reads the file as written, then with TRAINYARD_OVERRIDES, and says which an error comes from', () => {
+  const file = join(dir, 'five.yaml');
+  writeFileSync(file, readFileSync(join(repo, 'pipelines', 'lenet-l2.yaml'), 'utf8').replace('epochs: 10', 'epochs: five'));
+  const r = cli('{training: {epochs: 1}}', 'check', file);
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^\S*five\.yaml:\d+:\d+ training -> epochs: must be an integer \(got "five"\) \(in the file as written; TRAINYARD_OVERRIDES hides it\)\n$/);
+  // The same file through every other command: no stage runs on a file that is wrong as written.
+  assert.equal(cli('{training: {epochs: 1}}', 'key', file, 'train').status, 1);
+});
+
+test('check says how many runs a file makes', () => {
+  assert.match(cli(undefined, 'check', 'pipelines/lenet-batch-lr-sweep.yaml').stdout, /^pipelines\/lenet-batch-lr-sweep\.yaml: ok \(pipeline lenet-batch-lr-sweep, 9 runs\)\n$/);
+  assert.match(cli(undefined, 'check', 'pipelines/lenet-l2.yaml', '--profile', 'quick').stdout, /: ok \(pipeline lenet-l2, 1 run, profile quick\)\n$/);
 });
 
 test('editing a file a pipeline extends changes the fingerprints of the stages that read it', () => {
@@ -54,6 +70,6 @@ test('editing a file a pipeline extends changes the fingerprints of the stages t
 
   writeFileSync(model, 'model:\n  input: [1, 28, 28]\n  layers: [ { type: flatten }, { type: dense, units: 0 } ]\n');
   const r = cli(undefined, 'check', file);
-  assert.equal(r.status, 2);
+  assert.equal(r.status, 1);
   assert.equal(r.stderr, `${model}:3:54 model -> layers -> 1 -> units: must be >= 1 (got 0)\n`);
 });

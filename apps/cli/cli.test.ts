@@ -27,11 +27,11 @@ function pipeline(name: string, text: string): string {
 
 const lenet = readFileSync(join(repo, 'pipelines', 'lenet-l2.yaml'), 'utf8');
 
-test('an invalid file: one located line per problem on stderr, exit 2, no stack trace, nothing written', () => {
+test('an invalid file: one located line per problem on stderr, exit 1, no stack trace, nothing written', () => {
   const file = pipeline('broken', lenet.replace('learning-rate: 0.001', 'learning-rate: -0.001').replace('epochs: 10', 'epoch: 10'));
   for (const args of [['check', file], ['stage', file, 'data'], ['run', file]]) {
     const r = cli(...args);
-    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.status, 1, r.stderr);
     const lines = r.stderr.trim().split('\n');
     assert.deepEqual(lines.map((l) => l.replace(/^.*broken\.yaml:/, 'broken.yaml:')), [
       'broken.yaml:27:18 training -> learning-rate: must be > 0 (got -0.001)',
@@ -82,17 +82,20 @@ test('a stage given a key that no longer holds (a stale Nx graph) refuses to run
   assert.ok(!existsSync(join(artifacts, 'stale')));
 });
 
-test('unknown commands and stages are usage errors', () => {
+test('unknown commands, options and stages are usage errors: exit 2, one line', () => {
   assert.equal(cli('frobnicate').status, 2);
+  const option = cli('check', 'pipelines/lenet-l2.yaml', '--frobnicate');
+  assert.equal(option.status, 2);
+  assert.equal(option.stderr, 'unknown option --frobnicate (trainyard --help lists the commands and options)\n');
   const r = cli('stage', 'pipelines/lenet-l2.yaml', 'nope');
-  assert.equal(r.status, 1);
+  assert.equal(r.status, 2);
   assert.match(r.stderr, /has no stage 'nope' \(it has data, train, export, evaluate, features, charts\)/);
 });
 
 test('a stage run by Nx (with --key) refuses TRAINYARD_ARTIFACTS, which would leave Nx caching an empty folder', () => {
   const key = cli('key', 'pipelines/lenet-l2.yaml', 'data').stdout.trim();
   const r = cli('stage', 'pipelines/lenet-l2.yaml', 'data', '--key', key);
-  assert.equal(r.status, 2);
+  assert.equal(r.status, 1);
   assert.equal(r.stderr, `TRAINYARD_ARTIFACTS is set (${artifacts}), but Nx caches artifacts/lenet-l2/data: unset it to run stages through Nx\n`);
   assert.ok(!existsSync(join(artifacts, 'lenet-l2', 'data')), 'nothing written');
 });

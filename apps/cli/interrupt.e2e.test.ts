@@ -1,7 +1,7 @@
 /** Stopping a stage from outside: Ctrl-C in the middle of training, and Nx killed while a stage runs. */
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -147,5 +147,35 @@ test('SIGKILL in the middle of the data and the train stage, then a rerun: the r
   } finally {
     rmSync(clean, { recursive: true, force: true });
     rmSync(killed, { recursive: true, force: true });
+  }
+});
+
+test('exit codes through Nx: 1 for a run refused by a stage (its lock held), 130 only for Ctrl-C', async () => {
+  const dir = workspace('trainyard-exit-');
+  try {
+    const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' };
+    const artifacts = join(dir, 'artifacts', 'long');
+    // Another run writing the train stage: this process holds its lock.
+    mkdirSync(artifacts, { recursive: true });
+    writeFileSync(join(artifacts, '.train.lock'), String(process.pid));
+    const refused = spawnSync(join(repo, 'node_modules', '.bin', 'nx'), ['run', 'pipeline:long'], { cwd: dir, env, encoding: 'utf8' });
+    assert.match(refused.stdout + refused.stderr, /artifacts\/long\/train is being written by process \d+ \(another run of this pipeline\?\)/);
+    assert.equal(refused.status, 1, 'a failed stage is a failed run, not an interrupted one');
+    rmSync(join(artifacts, '.train.lock'));
+
+    // Ctrl-C reaches the terminal's foreground group: Nx's.
+    const nx = spawn(join(repo, 'node_modules', '.bin', 'nx'), ['run', 'pipeline:long'], { cwd: dir, env, detached: true });
+    let output = '';
+    nx.stdout.on('data', (d: Buffer) => (output += d));
+    nx.stderr.on('data', (d: Buffer) => (output += d));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => nx.on('exit', (code, signal) => resolve({ code, signal })));
+    await until('the train stage to start', () => trainingPid(artifacts), 180);
+    await sleep(1000);
+    process.kill(-nx.pid!, 'SIGINT');
+    const { code, signal } = await exited;
+    // Nx ends as an interrupted process does: by SIGINT itself (a shell shows 130), or with code 130.
+    assert.ok(code === 130 || signal === 'SIGINT', `code ${code}, signal ${signal}\n${output}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -44,6 +44,11 @@ class UsageError extends Error {
   readonly code = 'TY_USAGE';
 }
 
+/** The command is right, but what it would do cannot be done here as things are. */
+class RefusedError extends Error {
+  readonly code = 'TY_REFUSED';
+}
+
 /** Nx ran a stage with a key planned from other inputs: its project graph is older than the file or the environment. */
 class StaleKeyError extends Error {
   readonly code = 'TY_STALE_KEY';
@@ -86,15 +91,15 @@ async function main(argv: string[]): Promise<void> {
       let failed = false;
       for (const file of rest) {
         try {
-          const { name, overrides } = load(file);
+          const { name, overrides, runs } = load(file);
           const how = [profile && `profile ${profile}`, process.env.TRAINYARD_OVERRIDES && overrides && 'with TRAINYARD_OVERRIDES'].filter(Boolean);
-          console.log(`${file}: ok (pipeline ${name}${how.length ? `, ${how.join(', ')}` : ''})`);
+          console.log(`${file}: ok (pipeline ${name}, ${plural(runs.length, 'run')}${how.length ? `, ${how.join(', ')}` : ''})`);
         } catch (e) {
           failed = true;
           report(e);
         }
       }
-      if (failed) process.exitCode = 2;
+      if (failed) process.exitCode = 1;
       return;
     }
     case 'plan': {
@@ -109,11 +114,12 @@ async function main(argv: string[]): Promise<void> {
       const pipeline = load(rest[0]);
       const plan = planPipeline(pipeline);
       const stage = plan.stages.find((s) => s.id === rest[1]);
-      const key = stage && values.key !== undefined ? stageKey(stage) : undefined;
-      if (stage && key !== undefined && key !== values.key) throw new StaleKeyError(rest[0], stage.id, values.key!, key);
+      if (!stage) throw new UsageError(`${rest[0]} has no stage '${rest[1]}' (it has ${plan.stages.map((s) => s.id).join(', ')})`);
+      const key = values.key !== undefined ? stageKey(stage) : undefined;
+      if (key !== undefined && key !== values.key) throw new StaleKeyError(rest[0], stage.id, values.key!, key);
       // Nx runs stages with --key and caches artifacts/<pipeline>/<stage>: outputs moved elsewhere would be cached empty.
       if (values.key !== undefined && artifactsRoot(workspace) !== join(workspace, 'artifacts')) {
-        throw new UsageError(`TRAINYARD_ARTIFACTS is set (${process.env.TRAINYARD_ARTIFACTS}), but Nx caches artifacts/${plan.pipeline}/${rest[1]}: unset it to run stages through Nx`);
+        throw new RefusedError(`TRAINYARD_ARTIFACTS is set (${process.env.TRAINYARD_ARTIFACTS}), but Nx caches artifacts/${plan.pipeline}/${rest[1]}: unset it to run stages through Nx`);
       }
       endWithParent();
       await runStage({ plan, pipeline, stageId: rest[1], workspace });
@@ -149,14 +155,25 @@ async function main(argv: string[]): Promise<void> {
       if (formats.length > 1) throw new UsageError(`results takes one of --json, --csv, --md (got ${formats.map((f) => `--${f}`).join(', ')})`);
       // Required here: the other commands need neither the report lib nor the stages.
       const { formatResults, resultRows } = require('../../libs/report') as typeof import('../../libs/report');
-      const { readRuns } = require('../../libs/stages') as typeof import('../../libs/stages');
-      const { runs, missing } = readRuns(plan, workspace);
-      if (missing.length) {
-        const all = missing.length + runs.length;
-        console.error(`${plan.file}: no results yet for ${missing.length} of ${all} run${all > 1 ? 's' : ''} (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}): npx nx run pipeline:${plan.pipeline}`);
+      const { readRuns, staleness, overridesText } = require('../../libs/stages') as typeof import('../../libs/stages');
+      const { runs, missing, stale } = readRuns(plan, workspace);
+      const all = missing.length + stale.length + runs.length;
+      const some = (ids: string[]) => `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''}`;
+      const replay = `npx nx run pipeline:${plan.pipeline}${plan.overrides?.profile ? ` --configuration=${plan.overrides.profile}` : ''}`;
+      // Only results of the configuration planned now: what the report of this configuration shows, nothing older.
+      if (missing.length) console.error(`${plan.file}: no results yet for ${missing.length} of ${plural(all, 'run')} (${some(missing)}): ${replay}`);
+      for (const why of new Set(stale.map((s) => s.why))) {
+        const ids = stale.filter((s) => s.why === why).map((s) => s.run);
+        console.error(`${plan.file}: left out ${plural(ids.length, 'run')} of ${all} (${some(ids)}): artifacts/${plan.pipeline} holds results ${why}; ${replay} brings this configuration's`);
       }
-      if (runs.length) process.stdout.write(formatResults(resultRows(runs), formats[0] ?? 'text'));
-      if (!runs.length) process.exitCode = 1;
+      if (!runs.length) {
+        process.exitCode = 1;
+        return;
+      }
+      if (plan.overrides) console.error(`${plan.file}: reduced runs, made under ${overridesText(plan.overrides)}: not the figures of the file as written`);
+      const report = staleness(plan, 'charts', workspace);
+      if (report) console.error(`${plan.file}: artifacts/${plan.pipeline}/charts/report.html does not show these results (it was ${report}): ${replay} redraws it`);
+      process.stdout.write(formatResults(resultRows(runs), formats[0] ?? 'text'));
       return;
     }
     case 'diff': {
@@ -180,12 +197,18 @@ async function main(argv: string[]): Promise<void> {
         return [commit, await replay(tree, file, options)] as const;
       });
       const old = `${ref} (${commit.slice(0, 7)})`;
-      for (const [side, { uncached }] of [[old, then], ['working tree', now]] as const) {
-        if (uncached.length) console.error(`${side}: ${uncached.length} stage${uncached.length > 1 ? 's' : ''} not in the cache (${uncached.slice(0, 4).join(', ')}${uncached.length > 4 ? ', ...' : ''}), so ${uncached.length > 1 ? 'their' : 'its'} runs are left out; --run runs ${uncached.length > 1 ? 'them' : 'it'}`);
+      // Settings come from both files' plans; results only from the cache: a run not cached shows as such.
+      const diff = diffResults(then, now, { old, new: 'working tree' });
+      for (const [side, { uncached }, runs] of [[old, then, diff.uncached.old], ['working tree', now, diff.uncached.new]] as const) {
+        const s = (n: number) => (n > 1 ? 's' : '');
+        if (uncached.length) console.error(`${side}: ${uncached.length} stage${s(uncached.length)} not in the cache (${uncached.slice(0, 4).join(', ')}${uncached.length > 4 ? ', ...' : ''}), so ${runs.length} run${s(runs.length)} show${runs.length > 1 ? '' : 's'} as not cached; --run runs ${uncached.length > 1 ? 'them' : 'it'}`);
       }
-      process.stdout.write(formatDiff(diffResults(then.runs, now.runs, { old, new: 'working tree' }), formats[0] ?? 'text'));
-      if (!then.runs.length || !now.runs.length) process.exitCode = 1;
-      else if (values.report) console.error(`wrote ${relative(workspace, await writeDiffReport(name, { old, then: then.runs, now: now.runs }, join(workspace, 'artifacts', name, 'diff')))}`);
+      process.stdout.write(formatDiff(diff, formats[0] ?? 'text'));
+      // Exit 1 only when there is nothing to compare: no setting changed, no run added or removed, no run cached on both sides.
+      if (!diff.params.length && !diff.added.length && !diff.removed.length && !diff.metrics.some((m) => m.cached.old && m.cached.new)) process.exitCode = 1;
+      if (!values.report) return;
+      if (then.runs.length || now.runs.length) console.error(`wrote ${relative(workspace, await writeDiffReport(name, { old, then: then.runs, now: now.runs }, join(workspace, 'artifacts', name, 'diff')))}`);
+      else console.error('diff: no run is cached on either side, so no report is written');
       return;
     }
     case 'backend':
@@ -242,6 +265,8 @@ function shard(plan: Plan, count: number, index: number, o: { dryRun: boolean; n
   return nx.status ?? 1;
 }
 
+const plural = (n: number, noun: string) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+
 function one(rest: string[], command: string): string {
   if (rest.length !== 1) throw new UsageError(`${command} needs exactly one pipeline file`);
   return rest[0];
@@ -261,7 +286,15 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+// Exit codes (README, "Exit codes"): 1 for a refused run or bad input, 2 for a command used wrongly;
+// 128 + the signal's number after an interrupt, from the stage's signal handler.
 main(process.argv.slice(2)).catch((e) => {
-  report(e);
-  process.exitCode = (e as { code?: unknown })?.code === 'TY_PIPELINE' || (e as { code?: unknown })?.code === 'TY_USAGE' ? 2 : 1;
+  const code = (e as { code?: unknown })?.code;
+  // node:util's parseArgs refuses an unknown option or a missing value: a usage error like ours.
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+    const message = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `unknown option ${/'([^']+)'/.exec((e as Error).message)?.[1]}` : (e as Error).message;
+    report(new UsageError(`${message} (trainyard --help lists the commands and options)`));
+  }
+  else report(e);
+  process.exitCode = code === 'TY_USAGE' || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) ? 2 : 1;
 });

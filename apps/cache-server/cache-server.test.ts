@@ -1,7 +1,7 @@
 /** `npm run cache-server`: nginx speaking Nx's remote cache protocol, really started on a free port. */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -123,4 +123,23 @@ test('the configuration puts each token where it belongs and never a read token 
   assert.match(conf, new RegExp(`"Bearer ${'R'.repeat(16)}" read;`));
   assert.match(conf, /"PUT:read" 403;/);
   assert.doesNotMatch(nginxConfig({ listen: '127.0.0.1:1', store: '/s', runtime: '/r', writeToken: 'W'.repeat(16) }), / read;/);
+});
+
+test('nginx accepts the configuration with tokens of 16 to 512 characters, as the server does', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trainyard-nginx-conf-'));
+  try {
+    // 39 is the longest token a default map bucket (64 bytes) holds with "Bearer ", 48 what `openssl rand -hex 24` makes.
+    for (const length of [16, 39, 40, 48, 511, 512]) {
+      const token = (c: string) => `${c}-0123456789abcdef~._+/=`.repeat(30).slice(0, length);
+      const conf = join(dir, 'nginx.conf');
+      writeFileSync(conf, nginxConfig({ listen: '127.0.0.1:1', store: dir, runtime: dir, writeToken: token('W'), readToken: token('R') }));
+      const r = spawnSync('nginx', ['-t', '-q', '-e', 'stderr', '-p', dir, '-c', conf], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/usr/local/sbin` },
+      });
+      assert.equal(r.status, 0, `tokens of ${length} characters: ${r.stderr}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

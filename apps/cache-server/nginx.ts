@@ -19,12 +19,28 @@ export interface CacheServerOptions {
   user?: string;
 }
 
-/** What a token may hold: it goes into the configuration as a literal, so nothing nginx would read as syntax. */
+/**
+ * What a token may hold. It goes into the configuration inside a quoted regular expression, so nothing nginx
+ * would read as syntax: no quote, backslash, '$', ';', brace or space.
+ */
 export const TOKEN = /^[A-Za-z0-9._~+/=-]{16,512}$/;
 
+/**
+ * The map entry that matches `Authorization: Bearer <token>` for exactly this token. nginx compares a map's
+ * string keys without regard to case (it lower-cases keys and values), which would let a token with its letters'
+ * case changed through, so each token is a case-sensitive regular expression (`~`, not `~*`), anchored at both
+ * ends. Only the scheme, "Bearer", is case-insensitive, as HTTP defines it. Every character that is not a letter
+ * or digit is escaped: PCRE reads a backslash before one as that character itself ('.' and '+' would otherwise
+ * be operators), and nginx passes such a backslash through unchanged (it unescapes only \" \' \\ \t \r \n).
+ */
+export function tokenKey(token: string): string {
+  if (!TOKEN.test(token)) throw new Error('a token must match TOKEN');
+  return `"~^(?i:bearer) ${token.replace(/[^A-Za-z0-9]/g, '\\$&')}$"`;
+}
+
 export function nginxConfig(o: CacheServerOptions): string {
-  const tokens = [`    "Bearer ${o.writeToken}" write;`];
-  if (o.readToken) tokens.push(`    "Bearer ${o.readToken}" read;`);
+  const tokens = [`    ${tokenKey(o.writeToken)} write;`];
+  if (o.readToken) tokens.push(`    ${tokenKey(o.readToken)} read;`);
   return `# Written by apps/cache-server at each start; holds the tokens, so readable by its owner only.
 daemon off;
 master_process on;
@@ -52,6 +68,9 @@ http {
   uwsgi_temp_path ${o.runtime}/uwsgi;
   scgi_temp_path ${o.runtime}/scgi;
 
+  # Each token is a case-sensitive regular expression (see tokenKey): nginx matches a map's plain strings
+  # without regard to case. Regular expressions are tried in order and kept out of the map's hash, so no
+  # map_hash_bucket_size is needed for long tokens (the hash holds only short keys such as "PUT:read" below).
   map $http_authorization $access {
     default none;
 ${tokens.join('\n')}

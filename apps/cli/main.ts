@@ -21,8 +21,9 @@ const USAGE = `usage: trainyard <command>
   shard <pipeline.yaml> --shards N --index I   run, through Nx and its caches, slice I (1..N) of the
         [--dry-run] [-- <nx options>]          pipeline's runs, balanced by expected cost; then
                                                'npx nx run pipeline:<name>' anywhere replays them
-  results <pipeline.yaml> [--json|--csv|--md]  the runs' results from artifacts/, best test
-                                               accuracy first (a table, or as data)
+  results <pipeline.yaml> [--json|--csv|--md]  the runs' results from artifacts/ made by the
+                                               configuration planned now, best test accuracy first
+                                               (a table, or as data)
   diff <pipeline.yaml> [<git ref>] [--run]     settings and results that changed between the working
        [--json|--md] [--report]                tree and a commit (default HEAD), each replayed from
                                                Nx's caches; --run runs what is not cached; --report
@@ -33,6 +34,9 @@ const USAGE = `usage: trainyard <command>
 (1,000 training images, 300 test images, one epoch); through Nx: --configuration=quick.
 TRAINYARD_OVERRIDES='{training: {epochs: 1}}' is merged over every run of the file, last;
 the fingerprints follow both.
+
+Exit codes: 0 done, 1 a run refused or failed (bad input included), 2 a command used wrongly,
+130 interrupted (Ctrl-C).
 
 Usually run through Nx: npx nx run pipeline:<name>`;
 

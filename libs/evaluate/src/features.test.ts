@@ -40,6 +40,33 @@ test("the features are the classifier's input, after the activation, and the pre
   assert.deepEqual(Array.from(got.predicted), [0, 1, 0]);
 });
 
+test('a batchnorm folded into the dense before it: the features keep that layer\'s name (H1/Gemm) and are the batchnorm\'s output', async () => {
+  // H1 (no activation) -> BN -> dropout -> OUT: the export folds BN into H1 and writes no dropout, so OUT reads H1/Gemm.
+  const folded: ModelSpec = {
+    input: [1, 1, 3],
+    layers: [{ type: 'flatten' }, { id: 'H1', type: 'dense', units: 2 }, { id: 'BN', type: 'batchnorm', epsilon: 0.5 }, { type: 'dropout', rate: 0.5 }, { id: 'OUT', type: 'dense', units: 3 }],
+  };
+  const path = join(dir, 'folded.onnx');
+  const stats = (values: number[]) => ({ shape: [2], data: Float32Array.from(values) });
+  const weights = {
+    'H1/kernel': { shape: [3, 2], data: k1 },
+    'H1/bias': { shape: [2], data: b1 },
+    // BN(h) = [2 (h0 - 0) / sqrt(0.5 + 0.5) + 1, (h1 - 1) / sqrt(3.5 + 0.5)]
+    'BN/gamma': stats([2, 1]),
+    'BN/beta': stats([1, 0]),
+    'BN/moving_mean': stats([0, 1]),
+    'BN/moving_variance': stats([0.5, 3.5]),
+    'OUT/kernel': { shape: [2, 3], data: k2 },
+    'OUT/bias': { shape: [3], data: new Float32Array(3) },
+  };
+  writeFileSync(path, exportOnnx({ model: folded, weights, opset: 13, graphName: 'folded', metadata: {} }));
+  const got = await testFeatures({ modelPath: path, images: Float32Array.from([3, 1, 1, 0, 2, 1, -2, -2, 0]), count: 3, imageShape: [1, 1, 3] });
+  assert.equal(got.tensor, 'H1/Gemm');
+  // h = [2, 1], [-1, 2], [-2, -3]
+  assert.deepEqual(Array.from(got.features), [5, 0, -1, 0.5, -3, -2]);
+  assert.deepEqual(Array.from(got.predicted), [0, 1, 2]);
+});
+
 test('a model whose last weights read a feature map, not a vector, is refused in one line', () => {
   // A 1x1 convolution to the classes, then flatten: the last weighted node reads [batch, 1, 1, 2].
   const conv: ModelSpec = { input: [2, 1, 1], layers: [{ id: 'C', type: 'conv', filters: 3, kernel: 1 }, { type: 'flatten' }] };

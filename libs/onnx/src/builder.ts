@@ -38,6 +38,8 @@ export interface NodeArgs {
   attributes?: Record<string, AttributeValue>;
   /** Output shape without the batch dimension, recorded as value_info so the file documents every tensor. */
   shape: number[];
+  /** The node's doc_string: what it computes beyond its op (a batchnorm folded in). */
+  doc?: string;
 }
 
 /** Collects nodes, initializers and tensor shapes of one graph in topological order. */
@@ -47,7 +49,7 @@ export class GraphBuilder {
   private readonly shapes = new Map<string, number[]>();
 
   /** Adds a node with one output and returns the output's name. */
-  node({ op, name, inputs, attributes = {}, shape }: NodeArgs): string {
+  node({ op, name, inputs, attributes = {}, shape, doc }: NodeArgs): string {
     if (this.shapes.has(name)) throw new Error(`tensor '${name}' is written twice`);
     this.nodes.push({
       name,
@@ -55,6 +57,7 @@ export class GraphBuilder {
       input: inputs,
       output: [name],
       attribute: Object.entries(attributes).map(([k, v]) => attribute(k, v)),
+      ...(doc ? { docString: doc } : {}),
     });
     this.shapes.set(name, shape);
     return name;

@@ -132,9 +132,68 @@ test('a model with dropout, maxpool same and relu passes the checker too', { ski
     ],
   };
   const bytes = exportOnnx({ model, weights: randomWeights(model, 2), opset: 13, graphName: 'mixed', metadata: {} });
-  assert.deepEqual(opTypes(bytes), ['Conv', 'Relu', 'MaxPool', 'Transpose', 'Flatten', 'Gemm', 'Sigmoid', 'Tanh', 'Gemm']);
+  assert.deepEqual(opTypes(bytes), ['Conv', 'Relu', 'MaxPool', 'Flatten', 'Gemm', 'Sigmoid', 'Tanh', 'Gemm']);
   const run = spawnSync(python!, ['-c', 'import sys, onnx; onnx.checker.check_model(onnx.load_from_string(sys.stdin.buffer.read()), full_check=True)'], { input: bytes, encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
+});
+
+/** LeNet-5 with batchnorm after C1 (folded), F5 (folded) and S4 (standalone), dropout, flatten of 16 maps. */
+const lenetBn: ModelSpec = {
+  input: [1, 32, 32],
+  layers: [
+    { id: 'C1', type: 'conv', filters: 6, kernel: 5, padding: 'same', bias: false }, // [6, 32, 32]
+    { id: 'BN1', type: 'batchnorm' },
+    { type: 'activation', activation: 'relu' },
+    { id: 'S2', type: 'maxpool', size: 2 }, // [6, 16, 16]
+    { id: 'C3', type: 'conv', filters: 16, kernel: 5, stride: 2, activation: 'tanh' }, // [16, 6, 6]
+    { id: 'S4', type: 'avgpool', size: 2 }, // [16, 3, 3]
+    { id: 'BN4', type: 'batchnorm' },
+    { type: 'flatten' }, // [144]
+    { type: 'dropout', rate: 0.25 },
+    { id: 'F5', type: 'dense', units: 120 },
+    { id: 'BN5', type: 'batchnorm', epsilon: 1e-3 },
+    { type: 'activation', activation: 'relu' },
+    { type: 'dropout', rate: 0.5 },
+    { id: 'F6', type: 'dense', units: 84, activation: 'relu' },
+    { type: 'dropout', rate: 0.5 },
+    { id: 'OUT', type: 'dense', units: 10 },
+  ],
+};
+
+test('LeNet-5 with batchnorm and dropout is written as PyTorch writes it: no Transpose, Dropout, folded BatchNormalization', () => {
+  const { nodes, initializers } = decode(exportOnnx({ model: lenetBn, weights: randomWeights(lenetBn, 3), opset: 13, graphName: 'g', metadata: {} }));
+  assert.deepEqual(nodes.map((n) => n.name), [
+    'C1/Conv', 'activation1/Relu', 'S2/MaxPool', 'C3/Conv', 'C3/Tanh', 'S4/AveragePool', 'BN4/BatchNormalization', 'flatten1/Flatten',
+    'F5/Gemm', 'activation2/Relu', 'F6/Gemm', 'F6/Relu', 'OUT/Gemm',
+  ]);
+  const dims = (name: string) => initializers.find((t) => t.name === name)!.dims.map(Number);
+  assert.deepEqual(nodes[0].input, ['input', 'C1/kernel', 'C1/bias'], 'C1 gains a bias from BN1');
+  assert.deepEqual(dims('C1/bias'), [6]);
+  assert.ok(!initializers.some((t) => /^BN[15]\//.test(t.name)), 'BN1 and BN5 are folded');
+  for (const [gemm, shape] of [['F5', [120, 144]], ['F6', [84, 120]], ['OUT', [10, 84]]] as const) {
+    const node = nodes.find((n) => n.name === `${gemm}/Gemm`)!;
+    const attributes = Object.fromEntries(node.attribute.map((a) => [a.name, a.name === 'transB' ? Number(a.i) : a.f]));
+    assert.deepEqual(attributes, { alpha: 1, beta: 1, transB: 1 }, gemm);
+    assert.deepEqual(node.input, [node.input[0], `${gemm}/kernel`, `${gemm}/bias`]);
+    assert.deepEqual(dims(`${gemm}/kernel`), shape, `${gemm}: weight [out, in]`);
+    assert.deepEqual(dims(`${gemm}/bias`), [shape[0]]);
+  }
+});
+
+test('LeNet-5 with batchnorm and dropout, and LeNet-5 1998, match TensorFlow.js at every opset from 13 to 21', async () => {
+  for (let opset = 13; opset <= 21; opset++) {
+    await assertMatchesTf(lenetBn, { batches: [2], seed: 21, opset });
+    await assertMatchesTf(lenet1998, { batches: [2], seed: 22, opset });
+  }
+});
+
+test('ONNX checker (python onnx, full_check) accepts LeNet-5 with batchnorm and dropout at every opset from 13 that it knows', { skip: python ? false : 'python3 cannot import onnx' }, () => {
+  const script = 'import sys, onnx; onnx.checker.check_model(onnx.load_from_string(sys.stdin.buffer.read()), full_check=True)';
+  const known = Number(spawnSync(python!, ['-c', 'import onnx; print(onnx.defs.onnx_opset_version())'], { encoding: 'utf8' }).stdout.trim());
+  for (let opset = 13; opset <= Math.min(21, known); opset++) {
+    const run = spawnSync(python!, ['-c', script], { input: exportOnnx({ model: lenetBn, weights: randomWeights(lenetBn, 3), opset, graphName: 'g', metadata: {} }), encoding: 'utf8' });
+    assert.equal(run.status, 0, `opset ${opset}: ${run.stderr}`);
+  }
 });
 
 /** LeNet-5 as published (subsampling S2/S4, C3's partial table, scaled tanh), with batchnorm after C1 and F6. */
@@ -163,15 +222,17 @@ test('LeNet-5 1998 with batchnorm x=[1,32,32] matches TensorFlow.js for batch 1 
   await assertMatchesTf(lenet1998, { batches: [1, 4], seed: 12 });
 });
 
-test('LeNet-5 1998 with batchnorm: every weight and moving statistic is an initializer of its name; 60,850 + 180 parameters', () => {
+test('LeNet-5 1998 with batchnorm: BN1 folded into C1, BN2 (after an activation) an initializer of each name; 60,850 + 180 parameters', () => {
   const { nodes, initializers } = decode(exportLenet1998());
   const summary = describeModel(lenet1998);
   const names = initializers.map((t) => t.name);
   const params = summary.layers.flatMap((l) => l.params.map((p) => p.name));
-  assert.deepEqual(names.filter((n) => !n.includes('/ScaledTanh/')), params);
+  assert.deepEqual(names.filter((n) => !n.includes('/ScaledTanh/')), params.filter((n) => !n.startsWith('BN1/')));
   assert.ok(params.includes('BN1/moving_mean') && params.includes('BN2/moving_variance'));
   assert.equal(summary.paramCount, 60_850 + 2 * 6 + 2 * 84);
   assert.deepEqual([...new Set(nodes.map((n) => n.opType))].sort(), ['Add', 'AveragePool', 'BatchNormalization', 'Conv', 'Flatten', 'Gemm', 'Mul', 'Sigmoid', 'Tanh']);
+  assert.deepEqual(nodes.filter((n) => n.opType === 'BatchNormalization').map((n) => n.name), ['BN2/BatchNormalization']);
+  assert.equal(nodes.find((n) => n.name === 'C1/Conv')!.docString, 'C1 with BN1 folded in');
 });
 
 test('LeNet-5 1998 weights without the moving statistics are refused, naming them', () => {

@@ -1,8 +1,9 @@
 import { onnx } from 'onnx-proto';
 import type { Weights } from '../../artifacts';
-import { describeModel, size, type Layer, type LayerOf, type LayerType, type ModelSpec, type ModelSummary } from '../../graph';
+import { describeModel, size, type Layer, type LayerOf, type LayerType, type ModelSpec, type ModelSummary, type ParamSpec } from '../../graph';
 import { GraphBuilder } from './builder';
 import { OnnxExportError } from './errors';
+import { planInference } from './fold';
 import { emitActivation } from './layers/activation';
 import { emitBatchNorm } from './layers/batchnorm';
 import type { LayerContext, LayerEmitter } from './layers/context';
@@ -78,6 +79,7 @@ function checkWeights(summary: ModelSummary, weights: Weights): void {
 /**
  * Writes a trained model as an ONNX file: input `input` float32 [batch, C, H, W] (NCHW),
  * output `logits` float32 [batch, classes], initializers named like the weights (`C1/kernel`).
+ * The graph is the inference form PyTorch's exporter writes (see planInference): batchnorms folded where they can be, no dropout.
  */
 export function exportOnnx(opts: ExportOnnxOptions): Uint8Array {
   const { model, weights, opset, graphName, metadata } = opts;
@@ -88,10 +90,15 @@ export function exportOnnx(opts: ExportOnnxOptions): Uint8Array {
   }
   checkWeights(summary, weights);
 
+  const data = (spec: ParamSpec) => weights[spec.name].data;
+  const plans = planInference(summary.layers, (layer, role) => data(layer.params.find((p) => p.role === role)!));
   const graph = new GraphBuilder();
   let tensor = INPUT_NAME;
-  for (const resolved of summary.layers) {
+  summary.layers.forEach((resolved, i) => {
+    const { foldedInto, ...plan } = plans[i];
+    if (foldedInto !== undefined) return; // written by the conv or dense it was folded into
     const ctx: LayerContext = {
+      ...plan,
       graph,
       id: resolved.id,
       layer: resolved.layer,
@@ -100,13 +107,13 @@ export function exportOnnx(opts: ExportOnnxOptions): Uint8Array {
       input: tensor,
       param: (role) => {
         const spec = resolved.params.find((p) => p.role === role);
-        return spec && { spec, data: weights[spec.name].data };
+        return spec && { spec, data: data(spec) };
       },
     };
     // The registry is keyed by type, so the emitter found matches ctx.layer.
     const emit = LAYER_EMITTERS[resolved.layer.type] as LayerEmitter<Layer>;
     tensor = emit(ctx);
-  }
+  });
 
   const proto: onnx.IModelProto = {
     irVersion,

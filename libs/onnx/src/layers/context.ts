@@ -1,8 +1,9 @@
 import type { Layer, ParamSpec, Shape } from '../../../graph';
 import type { GraphBuilder } from '../builder';
+import type { LayerPlan } from '../fold';
 
-/** What an emitter knows about the layer it writes: everything comes from describeModel. */
-export interface LayerContext<L extends Layer = Layer> {
+/** What an emitter knows about the layer it writes: everything comes from describeModel and the inference plan. */
+export interface LayerContext<L extends Layer = Layer> extends Omit<LayerPlan, 'foldedInto'> {
   graph: GraphBuilder;
   id: string;
   layer: L;

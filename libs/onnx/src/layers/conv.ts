@@ -1,4 +1,5 @@
 import { convOptions, kernelMask, samePadding, type ConvLayer, type ParamSpec } from '../../../graph';
+import { foldAffine, foldedBias, foldedIn } from '../fold';
 import { applyActivation } from './activation';
 import type { LayerEmitter } from './context';
 
@@ -22,7 +23,7 @@ function effectiveKernel(spec: ParamSpec, data: Float32Array): Float32Array {
   return mask ? data.map((v, i) => (mask[i] === 0 ? 0 : v)) : data;
 }
 
-export const emitConv: LayerEmitter<ConvLayer> = ({ graph, id, layer, input, inputShape, outputShape, param }) => {
+export const emitConv: LayerEmitter<ConvLayer> = ({ graph, id, layer, input, inputShape, outputShape, param, affine }) => {
   const [, h, w] = inputShape;
   const { kernel: [kh, kw], stride: [sh, sw], padding } = convOptions(layer);
   // Explicit pads rather than auto_pad, so the file shows exactly where TensorFlow's odd pixel went (the end).
@@ -32,12 +33,15 @@ export const emitConv: LayerEmitter<ConvLayer> = ({ graph, id, layer, input, inp
 
   const kernel = param('kernel')!;
   const [, , cin, cout] = kernel.spec.shape;
-  const doc = kernel.spec.connections
-    ? 'OIHW: the trained [kh, kw, in, out] kernel transposed; zeros where the connection table leaves an input map out'
-    : 'OIHW: the trained [kh, kw, in, out] kernel transposed';
-  const inputs = [input, graph.initializer(kernel.spec.name, [cout, cin, kh, kw], hwioToOihw(effectiveKernel(kernel.spec, kernel.data), kernel.spec.shape), doc)];
-  const bias = param('bias');
-  if (bias) inputs.push(graph.initializer(bias.spec.name, bias.spec.shape, bias.data));
+  let weight: Float32Array = hwioToOihw(effectiveKernel(kernel.spec, kernel.data), kernel.spec.shape);
+  let bias = param('bias')?.data;
+  // A batchnorm after it scales each output channel: the absent connections' zeros stay zeros.
+  if (affine) ({ weight, bias } = foldAffine(weight, bias, affine));
+  const notes = ['OIHW: the trained [kh, kw, in, out] kernel transposed'];
+  if (kernel.spec.connections) notes.push('zeros where the connection table leaves an input map out');
+  if (affine) notes.push(`${foldedIn(affine)}: each output channel times gamma / sqrt(moving_variance + epsilon)`);
+  const inputs = [input, graph.initializer(kernel.spec.name, [cout, cin, kh, kw], weight, notes.join('; '))];
+  if (bias) inputs.push(graph.initializer(`${id}/bias`, [cout], bias, affine && foldedBias(affine)));
 
   const conv = graph.node({
     op: 'Conv',
@@ -45,6 +49,7 @@ export const emitConv: LayerEmitter<ConvLayer> = ({ graph, id, layer, input, inp
     inputs,
     attributes: { kernel_shape: [kh, kw], strides: [sh, sw], pads: [top, left, bottom, right], dilations: [1, 1], group: 1 },
     shape: outputShape,
+    doc: affine && `${id} with ${foldedIn(affine)}`,
   });
   return applyActivation(graph, id, conv, layer.activation, outputShape);
 };

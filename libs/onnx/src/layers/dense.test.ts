@@ -33,11 +33,14 @@ for (const activation of ['relu', 'tanh', 'sigmoid', 'linear'] as const) {
   });
 }
 
-test('dense kernel [in, out] is Gemm B as trained, with no transpose attribute', () => {
+test('dense is Gemm with B the trained [in, out] kernel transposed to [out, in], transB = 1, alpha = beta = 1 (as PyTorch writes Linear)', () => {
   const { nodes, initializers, weights } = exported({ input: [4], layers: [{ id: 'F1', type: 'dense', units: 2 }] });
   assert.equal(nodes[0].opType, 'Gemm');
-  assert.equal(nodes[0].attribute.length, 0);
+  assert.deepEqual(nodes[0].input, ['input', 'F1/kernel', 'F1/bias']);
+  assert.deepEqual(Object.fromEntries(nodes[0].attribute.map((a) => [a.name, a.name === 'transB' ? Number(a.i) : a.f])), { alpha: 1, beta: 1, transB: 1 });
   const kernel = initializers.find((t) => t.name === 'F1/kernel')!;
-  assert.deepEqual(kernel.dims.map(Number), [4, 2]);
-  assert.deepEqual(floatsOf(kernel), weights['F1/kernel'].data);
+  assert.deepEqual(kernel.dims.map(Number), [2, 4]);
+  const trained = weights['F1/kernel'].data; // [4, 2]
+  assert.deepEqual(floatsOf(kernel), Float32Array.from({ length: 8 }, (_, k) => trained[(k % 4) * 2 + Math.floor(k / 4)]));
+  assert.deepEqual(floatsOf(initializers.find((t) => t.name === 'F1/bias')!), weights['F1/bias'].data);
 });

@@ -1,13 +1,33 @@
 import type { DenseLayer } from '../../../graph';
+import { foldAffine, foldedBias, foldedIn } from '../fold';
 import { applyActivation } from './activation';
 import type { LayerEmitter } from './context';
 
-/** y = x · kernel + bias: the [in, out] kernel is Gemm's B as stored, no transpose. */
-export const emitDense: LayerEmitter<DenseLayer> = ({ graph, id, layer, input, outputShape, param }) => {
+/**
+ * y = x · kernelᵀ + bias as PyTorch's Linear is written: Gemm with B [out, in] and transB = 1, the form consumers
+ * such as OpenCV's DNN module read. The trained [in, out] kernel is transposed; after a Flatten of feature maps
+ * its rows are taken in the Flatten's (C, H, W) order; a batchnorm after it is folded in.
+ */
+export const emitDense: LayerEmitter<DenseLayer> = ({ graph, id, layer, input, outputShape, param, affine, flattened }) => {
   const kernel = param('kernel')!;
-  const inputs = [input, graph.initializer(kernel.spec.name, kernel.spec.shape, kernel.data)];
-  const bias = param('bias');
-  if (bias) inputs.push(graph.initializer(bias.spec.name, bias.spec.shape, bias.data));
-  const gemm = graph.node({ op: 'Gemm', name: `${id}/Gemm`, inputs, shape: outputShape });
+  const [ins, outs] = kernel.spec.shape;
+  let weight: Float32Array = new Float32Array(ins * outs);
+  for (let o = 0; o < outs; o++) for (let i = 0; i < ins; i++) weight[o * ins + i] = kernel.data[(flattened ? flattened[i] : i) * outs + o];
+  let bias = param('bias')?.data;
+  if (affine) ({ weight, bias } = foldAffine(weight, bias, affine));
+
+  const notes = ['[out, in]: the trained [in, out] kernel transposed'];
+  if (flattened) notes.push("inputs in the (C, H, W) order of the Flatten before it (trained in TensorFlow.js's (H, W, C) order)");
+  if (affine) notes.push(`${foldedIn(affine)}: each output's row times gamma / sqrt(moving_variance + epsilon)`);
+  const inputs = [input, graph.initializer(kernel.spec.name, [outs, ins], weight, notes.join('; '))];
+  if (bias) inputs.push(graph.initializer(`${id}/bias`, [outs], bias, affine && foldedBias(affine)));
+  const gemm = graph.node({
+    op: 'Gemm',
+    name: `${id}/Gemm`,
+    inputs,
+    attributes: { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 },
+    shape: outputShape,
+    doc: affine && `${id} with ${foldedIn(affine)}`,
+  });
   return applyActivation(graph, id, gemm, layer.activation, outputShape);
 };

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { describeModel, size, type ModelSpec } from '../../../graph';
 import { exportOnnx } from '../export';
-import { decode, ints, opTypes } from '../testing/decode';
+import { decode, floatsOf, ints, opTypes } from '../testing/decode';
 import { assertMatchesTf, maxAbsDiff, openSession, runLogits } from '../testing/ort';
 import { randomWeights, seededRandom, uniform } from '../testing/seeded';
 import { tfForward } from '../testing/tf-reference';
@@ -27,7 +27,7 @@ test('conv -> flatten -> dense: flattening in NCHW order would give different lo
   const got = (await runLogits(session, images, [2, ...convFlattenDense.input])).data as Float32Array;
   await session.release();
 
-  // The same dense kernel with its rows taken in (C, H, W) order: what a missing Transpose computes.
+  // The same dense kernel with its rows taken in (C, H, W) order: what an NCHW Flatten before the trained kernel computes.
   const [c, h, w] = [4, 5, 5];
   const kernel = weights['F2/kernel'];
   const units = kernel.shape[1];
@@ -42,11 +42,47 @@ test('conv -> flatten -> dense: flattening in NCHW order would give different lo
   assert.ok(maxAbsDiff(got, nchwFlatten) > 1e-2, 'an NCHW flatten should not match');
 });
 
-test('flatten of [C>1, H, W] writes Transpose(perm 0,2,3,1) then Flatten', () => {
-  const bytes = exportOnnx({ model: convFlattenDense, weights: randomWeights(convFlattenDense, 1), opset: 13, graphName: 'g', metadata: {} });
-  assert.deepEqual(opTypes(bytes), ['Conv', 'Relu', 'Transpose', 'Flatten', 'Gemm']);
-  const transpose = decode(bytes).nodes[2];
-  assert.deepEqual(ints(transpose.attribute.find((a) => a.name === 'perm')), [0, 2, 3, 1]);
+test('flatten of [C>1, H, W] before a dense writes a plain Flatten (NCHW order) and the dense weight reads its rows in that order', () => {
+  const weights = randomWeights(convFlattenDense, 1);
+  const { nodes, initializers } = decode(exportOnnx({ model: convFlattenDense, weights, opset: 13, graphName: 'g', metadata: {} }));
+  assert.deepEqual(nodes.map((n) => n.opType), ['Conv', 'Relu', 'Flatten', 'Gemm']);
+  const [c, h, w] = [4, 5, 5];
+  const kernel = weights['F2/kernel']; // [h * w * c, 6], rows in (H, W, C) order
+  const written = floatsOf(initializers.find((t) => t.name === 'F2/kernel')!); // [6, c * h * w]
+  for (let u = 0; u < 6; u++)
+    for (let ci = 0; ci < c; ci++)
+      for (let p = 0; p < h * w; p++) assert.equal(written[u * c * h * w + ci * h * w + p], kernel.data[(p * c + ci) * 6 + u]);
+});
+
+const flattenThenVector: ModelSpec = {
+  input: [3, 4, 4],
+  layers: [
+    { type: 'maxpool', size: 2, padding: 'same' }, // [3, 2, 2]
+    { type: 'flatten' }, // [12]
+    { id: 'BN', type: 'batchnorm' },
+    { type: 'activation', activation: 'tanh' },
+    { type: 'dropout', rate: 0.5 },
+    { type: 'flatten' },
+    { id: 'F', type: 'dense', units: 5, bias: false },
+  ],
+};
+
+test('flatten of [3,2,2] -> batchnorm -> activation -> dropout -> flatten -> dense: the order is carried to the dense, the batchnorm reads its tensors in it', async () => {
+  await assertMatchesTf(flattenThenVector, { batches: [1, 3] });
+  const weights = randomWeights(flattenThenVector, 2);
+  const { nodes, initializers } = decode(exportOnnx({ model: flattenThenVector, weights, opset: 13, graphName: 'g', metadata: {} }));
+  assert.deepEqual(nodes.map((n) => n.opType), ['MaxPool', 'Flatten', 'BatchNormalization', 'Tanh', 'Flatten', 'Gemm']);
+  const gamma = floatsOf(initializers.find((t) => t.name === 'BN/gamma')!);
+  // (C, H, W) position c * 4 + p holds TensorFlow.js's (H, W, C) position p * 3 + c.
+  for (let c = 0; c < 3; c++) for (let p = 0; p < 4; p++) assert.equal(gamma[c * 4 + p], weights['BN/gamma'].data[p * 3 + c]);
+});
+
+test('flatten of [C>1, H, W] with no dense after it (the vector is the output) keeps Transpose(perm 0,2,3,1) before Flatten', async () => {
+  const model: ModelSpec = { input: [2, 3, 3], layers: [{ type: 'maxpool', size: 1 }, { type: 'flatten' }, { type: 'batchnorm' }, { type: 'activation', activation: 'sigmoid' }] };
+  await assertMatchesTf(model, { batches: [2] });
+  const bytes = exportOnnx({ model, weights: randomWeights(model, 1), opset: 13, graphName: 'g', metadata: {} });
+  assert.deepEqual(opTypes(bytes), ['MaxPool', 'Transpose', 'Flatten', 'BatchNormalization', 'Sigmoid']);
+  assert.deepEqual(ints(decode(bytes).nodes[1].attribute.find((a) => a.name === 'perm')), [0, 2, 3, 1]);
 });
 
 test('flatten of [1, H, W] and of [C, 1, 1] needs no Transpose: both layouts give the same order', async () => {

@@ -2,13 +2,14 @@ import type { FlattenLayer } from '../../../graph';
 import type { LayerEmitter } from './context';
 
 /**
- * TensorFlow.js flattens NHWC feature maps in (H, W, C) order, and the dense kernel after it was trained on that order.
- * Transposing to NHWC before Flatten keeps the kernel as trained. When C = 1 or H = W = 1 both orders coincide,
- * so the Transpose is left out.
+ * Flatten of NCHW, (C, H, W) order, as PyTorch writes it. TensorFlow.js flattened its NHWC maps in (H, W, C)
+ * order, so the dense after this takes its kernel rows in this order instead (`flattened`, see planInference).
+ * With no dense after it, the vector is the output: a Transpose to NHWC first then gives TensorFlow.js's order.
+ * For one map or one pixel both orders coincide.
  */
-export const emitFlatten: LayerEmitter<FlattenLayer> = ({ graph, id, input, inputShape, outputShape }) => {
+export const emitFlatten: LayerEmitter<FlattenLayer> = ({ graph, id, input, inputShape, outputShape, flattened }) => {
   let x = input;
-  if (inputShape.length === 3) {
+  if (inputShape.length === 3 && !flattened) {
     const [c, h, w] = inputShape;
     if (c > 1 && h * w > 1) {
       x = graph.node({ op: 'Transpose', name: `${id}/Transpose`, inputs: [x], attributes: { perm: [0, 2, 3, 1] }, shape: [h, w, c] });

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: training and inference throughput on the active TensorFlow.js backend, with
- * PyTorch (when /usr/bin/python3 can import torch) and onnxruntime measured in the same run, so the
+ * PyTorch (the newest the machine has: see torch-python.ts) and onnxruntime measured in the same run, so the
  * figures are ratios taken side by side rather than absolute times on a shared machine.
  *
  * Every figure is one line: `<what> <model> <runtime> <value> <unit> (...)`, for scripts to read.
@@ -11,7 +11,7 @@
  *   npm run bench -- --only training   (or threads, inference, replay)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,6 +25,7 @@ import { withDefaults, type ResolvedTraining } from '../../libs/pipeline-schema'
 import { requestedBackend } from '../../libs/backend-choice';
 import { makeTrainStep, useBackend } from '../../libs/train';
 import { median } from './median';
+import { newestTorch } from './torch-python';
 import { benchReplay } from './replay';
 
 const repo = join(__dirname, '..', '..');
@@ -100,17 +101,17 @@ class TorchReference {
     child.on('close', () => this.waiting?.(''));
   }
 
-  /** Undefined when /usr/bin/python3 cannot import torch. */
+  /** On the newest PyTorch the machine has (torch-python.ts); undefined when no Python imports torch. */
   static async start(): Promise<{ torch: TorchReference; version: string } | undefined> {
-    const python = '/usr/bin/python3';
-    if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) {
-      console.log('torch not importable by /usr/bin/python3 (apt-get install python3-torch): no PyTorch comparison');
+    const found = newestTorch((line) => console.log(line));
+    if (!found) {
+      console.log(`# no Python here imports torch (a wheel in /opt/wheels, or apt-get install python3-torch): no PyTorch comparison`);
       return undefined;
     }
-    const torch = new TorchReference(spawn(python, [join(__dirname, 'torch_reference.py')]));
+    const torch = new TorchReference(spawn(found.python, [join(__dirname, 'torch_reference.py')]));
     torch.child.stdin.write(`${JSON.stringify({ batch: BATCH, warmup: WARMUP, steps: STEPS, models })}\n`);
-    const { torch: version } = JSON.parse(await torch.next()) as { torch: string };
-    return { torch, version };
+    await torch.next();
+    return { torch, version: `${found.version} (BLAS ${found.blas}; ${found.python})` };
   }
 
   private async next(): Promise<string> {

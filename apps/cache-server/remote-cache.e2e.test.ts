@@ -7,14 +7,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { canFakeMachineId, copyWorkspace, nx, nxAsync, repo, SMALL_PIPELINE, stagesRun } from '../cli/testing';
-import { freePort, hasNginx, READ_TOKEN, startCacheServer, WRITE_TOKEN, type RunningServer } from './testing';
+import { copyWorkspace, nx, nxAsync, repo, SMALL_PIPELINE, stagesRun } from '../cli/testing';
+import { acrossMachinesSkip, freePort, READ_TOKEN, startCacheServer, WRITE_TOKEN, type RunningServer } from './testing';
 
-const skip = !hasNginx
-  ? 'nginx is not installed (apt-get install nginx; .ci/run installs it)'
-  : !canFakeMachineId
-    ? 'showing Nx another machine id needs root (unshare --mount); CI runs as root'
-    : false;
+const skip = acrossMachinesSkip;
 
 const STAGES = ['charts', 'data', 'evaluate', 'export', 'train'];
 const SMALL = SMALL_PIPELINE.replace('limit: { train: 3000, test: 500 }', 'limit: { train: 600, test: 200 }');

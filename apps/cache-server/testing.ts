@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { canFakeMachineId } from '../cli/testing';
 
 const repo = join(__dirname, '..', '..');
 
@@ -11,6 +12,13 @@ export const WRITE_TOKEN = 'write-0123456789abcdef';
 export const READ_TOKEN = 'read-0123456789abcdef';
 
 export const hasNginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', ...(process.env.PATH ?? '').split(':').map((d) => join(d, 'nginx'))].some((p) => existsSync(p));
+
+/** The skip of a test that runs the server and shows Nx other machine ids: false where both can be done, else why not. */
+export const acrossMachinesSkip = !hasNginx
+  ? 'nginx is not installed (apt-get install nginx; .ci/run installs it)'
+  : !canFakeMachineId
+    ? 'showing Nx another machine id needs root (unshare --mount); CI runs as root'
+    : false;
 
 export function freePort(): Promise<number> {
   return new Promise((done, fail) => {

@@ -10,14 +10,10 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { canFakeMachineId, copyWorkspace, nx, SMALL_PIPELINE, stagesRun } from '../cli/testing';
-import { hasNginx, startCacheServer } from './testing';
+import { copyWorkspace, nx, SMALL_PIPELINE, stagesRun } from '../cli/testing';
+import { acrossMachinesSkip, startCacheServer } from './testing';
 
-const skip = !hasNginx
-  ? 'nginx is not installed (apt-get install nginx; .ci/run installs it)'
-  : !canFakeMachineId
-    ? 'showing Nx another machine id needs root (unshare --mount); CI runs as root'
-    : false;
+const skip = acrossMachinesSkip;
 
 const STAGES = ['charts', 'data', 'evaluate', 'export', 'train'];
 const TINY = SMALL_PIPELINE.replace('limit: { train: 3000, test: 500 }', 'limit: { train: 600, test: 200 }').replace(/include: \[.*\]/, 'include: [loss]');

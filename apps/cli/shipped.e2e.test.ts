@@ -3,6 +3,7 @@
  * thousand images and one epoch): the files as users run them, with every run exported, evaluated and reported.
  */
 import { strict as assert } from 'node:assert';
+import * as ort from 'onnxruntime-node';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,9 @@ import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { checkModelCard, type Metrics, type ModelCard, type RunInfo } from '../../libs/artifacts';
 import { CARD_KEY } from '../../libs/onnx';
-import { decode } from '../../libs/onnx/testing';
+import { channelsFirst, loadDataset } from '../../libs/data';
+import { size } from '../../libs/graph';
+import { decode, maxAbsDiff, openCvSkip, openCvVersion, runInOpenCv, type OpenCvJob } from '../../libs/onnx/testing';
 import { loadPipeline } from '../../libs/pipeline-file';
 import { copyWorkspace, nx, repo } from './testing';
 
@@ -69,10 +72,48 @@ for (const name of names) {
   });
 }
 
+test('every shipped model loads in OpenCV\'s DNN module and gives onnxruntime-node\'s class and logits (within 1e-4) on the first 200 test images', { skip: openCvSkip }, async (t) => {
+  t.diagnostic(`OpenCV ${openCvVersion}`);
+  const jobs: (OpenCvJob & { what: string; expected: Float32Array })[] = [];
+  for (const name of names) {
+    const pipeline = loadPipeline(join(repo, 'pipelines', `${name}.yaml`), undefined, 'quick');
+    const many = pipeline.runs.length > 1;
+    const data = new Map<string, { images: Float32Array; dims: number[] }>();
+    for (const run of pipeline.runs) {
+      const key = JSON.stringify(run.config.dataset);
+      if (!data.has(key)) {
+        const loaded = loadDataset(run.config.dataset, { workspace: dir });
+        const count = Math.min(200, loaded.test.count);
+        const images = channelsFirst(loaded.test.images, loaded.test.count, loaded.imageShape).subarray(0, count * size(loaded.imageShape));
+        data.set(key, { images, dims: [count, ...loaded.imageShape] });
+      }
+      const { images, dims } = data.get(key)!;
+      const bytes = readFileSync(join(dir, 'artifacts', name, `evaluate${many ? `-${run.id}` : ''}`, 'model.onnx'));
+      const session = await ort.InferenceSession.create(bytes);
+      const expected = ((await session.run({ input: new ort.Tensor('float32', images, dims) })).logits as ort.Tensor).data as Float32Array;
+      await session.release();
+      jobs.push({ what: `${name} ${run.id}`, bytes, images, dims, expected });
+    }
+  }
+  const argmax = (logits: Float32Array, classes: number) =>
+    Array.from({ length: logits.length / classes }, (_, i) => logits.subarray(i * classes, (i + 1) * classes).reduce((best, v, j, row) => (v > row[best] ? j : best), 0));
+  const failures = runInOpenCv(jobs).flatMap((got, i) => {
+    const { what, expected, dims } = jobs[i];
+    if (typeof got === 'string') return [`${what}: OpenCV refused it: ${got}`];
+    const classes = expected.length / dims[0];
+    const diff = maxAbsDiff(got, expected);
+    const same = argmax(got, classes).every((c, j) => c === argmax(expected, classes)[j]);
+    return diff <= 1e-4 && same ? [] : [`${what}: max |OpenCV - onnxruntime| ${diff}, top-1 ${same ? 'equal' : 'differs'}`];
+  });
+  assert.ok(jobs.length >= names.length);
+  assert.deepEqual(failures, []);
+});
+
 test('results: every run of a sweep, best test accuracy first, as JSON, CSV, Markdown and text', () => {
   const name = 'lenet-batch-lr-sweep';
   const pipeline = loadPipeline(join(repo, 'pipelines', `${name}.yaml`));
-  const results = (...format: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/main.ts', 'results', `pipelines/${name}.yaml`, ...format], { cwd: dir, encoding: 'utf8' });
+  // The quick profile's results: those are the ones in artifacts/, and results shows no other configuration's.
+  const results = (...format: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/main.ts', 'results', `pipelines/${name}.yaml`, '--profile', 'quick', ...format], { cwd: dir, encoding: 'utf8' });
   const json = results('--json');
   assert.equal(json.status, 0, json.stderr);
   const rows = JSON.parse(json.stdout) as { run: string; values: Record<string, unknown>; testAccuracy: number }[];

@@ -7,6 +7,7 @@ import { OnnxExportError } from './errors';
 import { decode, opTypes } from './testing/decode';
 import { assertMatchesTf, maxAbsDiff, openSession, runLogits, runLogitsWeb } from './testing/ort';
 import { randomWeights } from './testing/seeded';
+import { LENET_BN_DROPOUT } from './testing/models';
 
 const lenet5: ModelSpec = {
   input: [1, 32, 32],
@@ -137,31 +138,8 @@ test('a model with dropout, maxpool same and relu passes the checker too', { ski
   assert.equal(run.status, 0, run.stderr);
 });
 
-/** LeNet-5 with batchnorm after C1 (folded), F5 (folded) and S4 (standalone), dropout, flatten of 16 maps. */
-const lenetBn: ModelSpec = {
-  input: [1, 32, 32],
-  layers: [
-    { id: 'C1', type: 'conv', filters: 6, kernel: 5, padding: 'same', bias: false }, // [6, 32, 32]
-    { id: 'BN1', type: 'batchnorm' },
-    { type: 'activation', activation: 'relu' },
-    { id: 'S2', type: 'maxpool', size: 2 }, // [6, 16, 16]
-    { id: 'C3', type: 'conv', filters: 16, kernel: 5, stride: 2, activation: 'tanh' }, // [16, 6, 6]
-    { id: 'S4', type: 'avgpool', size: 2 }, // [16, 3, 3]
-    { id: 'BN4', type: 'batchnorm' },
-    { type: 'flatten' }, // [144]
-    { type: 'dropout', rate: 0.25 },
-    { id: 'F5', type: 'dense', units: 120 },
-    { id: 'BN5', type: 'batchnorm', epsilon: 1e-3 },
-    { type: 'activation', activation: 'relu' },
-    { type: 'dropout', rate: 0.5 },
-    { id: 'F6', type: 'dense', units: 84, activation: 'relu' },
-    { type: 'dropout', rate: 0.5 },
-    { id: 'OUT', type: 'dense', units: 10 },
-  ],
-};
-
 test('LeNet-5 with batchnorm and dropout is written as PyTorch writes it: no Transpose, Dropout, folded BatchNormalization', () => {
-  const { nodes, initializers } = decode(exportOnnx({ model: lenetBn, weights: randomWeights(lenetBn, 3), opset: 13, graphName: 'g', metadata: {} }));
+  const { nodes, initializers } = decode(exportOnnx({ model: LENET_BN_DROPOUT, weights: randomWeights(LENET_BN_DROPOUT, 3), opset: 13, graphName: 'g', metadata: {} }));
   assert.deepEqual(nodes.map((n) => n.name), [
     'C1/Conv', 'activation1/Relu', 'S2/MaxPool', 'C3/Conv', 'C3/Tanh', 'S4/AveragePool', 'BN4/BatchNormalization', 'flatten1/Flatten',
     'F5/Gemm', 'activation2/Relu', 'F6/Gemm', 'F6/Relu', 'OUT/Gemm',
@@ -182,7 +160,7 @@ test('LeNet-5 with batchnorm and dropout is written as PyTorch writes it: no Tra
 
 test('LeNet-5 with batchnorm and dropout, and LeNet-5 1998, match TensorFlow.js at every opset from 13 to 21', async () => {
   for (let opset = 13; opset <= 21; opset++) {
-    await assertMatchesTf(lenetBn, { batches: [2], seed: 21, opset });
+    await assertMatchesTf(LENET_BN_DROPOUT, { batches: [2], seed: 21, opset });
     await assertMatchesTf(lenet1998, { batches: [2], seed: 22, opset });
   }
 });
@@ -191,7 +169,7 @@ test('ONNX checker (python onnx, full_check) accepts LeNet-5 with batchnorm and 
   const script = 'import sys, onnx; onnx.checker.check_model(onnx.load_from_string(sys.stdin.buffer.read()), full_check=True)';
   const known = Number(spawnSync(python!, ['-c', 'import onnx; print(onnx.defs.onnx_opset_version())'], { encoding: 'utf8' }).stdout.trim());
   for (let opset = 13; opset <= Math.min(21, known); opset++) {
-    const run = spawnSync(python!, ['-c', script], { input: exportOnnx({ model: lenetBn, weights: randomWeights(lenetBn, 3), opset, graphName: 'g', metadata: {} }), encoding: 'utf8' });
+    const run = spawnSync(python!, ['-c', script], { input: exportOnnx({ model: LENET_BN_DROPOUT, weights: randomWeights(LENET_BN_DROPOUT, 3), opset, graphName: 'g', metadata: {} }), encoding: 'utf8' });
     assert.equal(run.status, 0, `opset ${opset}: ${run.stderr}`);
   }
 });

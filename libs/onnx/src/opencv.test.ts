@@ -1,46 +1,19 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { describeModel, size, type ModelSpec } from '../../graph';
 import { exportOnnx } from './export';
 import { opTypes } from './testing/decode';
+import { LENET_BN_DROPOUT } from './testing/models';
+import { openCvSkip, openCvVersion, runInOpenCv } from './testing/opencv';
 import { maxAbsDiff, openSession, runLogits } from './testing/ort';
 import { randomWeights, seededRandom, uniform } from './testing/seeded';
 
 // OpenCV's DNN module is the consumer most strict about the form of the graph: it reads the PyTorch exporter's.
-const PYTHON = '/usr/bin/python3';
-const HELPER = join(__dirname, 'testing', 'opencv-forward.py');
-const probe = spawnSync(PYTHON, ['-c', 'import cv2; print(cv2.__version__)'], { encoding: 'utf8' });
-const skip = probe.status === 0 ? false : `${PYTHON} cannot import cv2 (Debian's python3-opencv): ${(probe.stderr ?? String(probe.error)).trim().split('\n').at(-1)}`;
-
-const dir = mkdtempSync(join(tmpdir(), 'trainyard-opencv-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const skip = openCvSkip;
 
 /** Between them, every layer type and the forms each can take. */
 const models: Record<string, ModelSpec> = {
-  'LeNet-5 with batchnorm (after conv, after dense, after a pool) and dropout, flatten of 16 maps': {
-    input: [1, 32, 32],
-    layers: [
-      { id: 'C1', type: 'conv', filters: 6, kernel: 5, padding: 'same', bias: false },
-      { id: 'BN1', type: 'batchnorm' },
-      { type: 'activation', activation: 'relu' },
-      { id: 'S2', type: 'maxpool', size: 2 },
-      { id: 'C3', type: 'conv', filters: 16, kernel: 5, stride: 2, activation: 'tanh' },
-      { id: 'S4', type: 'avgpool', size: 2 },
-      { id: 'BN4', type: 'batchnorm' },
-      { type: 'flatten' },
-      { type: 'dropout', rate: 0.25 },
-      { id: 'F5', type: 'dense', units: 120 },
-      { id: 'BN5', type: 'batchnorm', epsilon: 1e-3 },
-      { type: 'activation', activation: 'relu' },
-      { type: 'dropout', rate: 0.5 },
-      { id: 'F6', type: 'dense', units: 84, activation: 'relu' },
-      { id: 'OUT', type: 'dense', units: 10 },
-    ],
-  },
+  'LeNet-5 with batchnorm (after conv, after dense, after a pool) and dropout, flatten of 16 maps': LENET_BN_DROPOUT,
   'LeNet-5 1998: subsampling, C3 connection table, scaled tanh, batchnorm after conv and after an activation': {
     input: [1, 32, 32],
     layers: [
@@ -111,26 +84,6 @@ async function exported(name: string, opset: number, seed: number): Promise<Run>
   }
 }
 
-/** Runs every file in one OpenCV process (importing cv2 takes most of a second); its logits or its error each. */
-function runInOpenCv(runs: Run[]): (Float32Array | string)[] {
-  const jobs = runs.map((run, i) => {
-    const model = join(dir, `${i}.onnx`);
-    const input = join(dir, `${i}.in.f32`);
-    writeFileSync(model, run.bytes);
-    writeFileSync(input, new Uint8Array(run.images.buffer, run.images.byteOffset, run.images.byteLength));
-    return { model, input, shape: run.dims, output: join(dir, `${i}.out.f32`) };
-  });
-  writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
-  const out = spawnSync(PYTHON, [HELPER, join(dir, 'jobs.json')], { encoding: 'utf8' });
-  assert.equal(out.status, 0, out.stderr);
-  return out.stdout.trim().split('\n').map((line, i) => {
-    const result = JSON.parse(line) as { ok?: true; error?: string };
-    if (result.error !== undefined) return result.error;
-    const bytes = readFileSync(jobs[i].output);
-    return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  });
-}
-
 /** Asserts OpenCV loads each file and gives onnxruntime's logits within 1e-4. */
 async function assertOpenCvMatches(wanted: { name: string; opset: number; seed: number }[]): Promise<void> {
   const runs = await Promise.all(wanted.map((w) => exported(w.name, w.opset, w.seed)));
@@ -147,7 +100,7 @@ async function assertOpenCvMatches(wanted: { name: string; opset: number; seed: 
 }
 
 test('OpenCV DNN (cv2.dnn.readNetFromONNX) runs every layer type at opset 13 and gives onnxruntime-node logits within 1e-4', { skip }, async (t) => {
-  t.diagnostic(`OpenCV ${probe.stdout.trim()}`);
+  t.diagnostic(`OpenCV ${openCvVersion}`);
   await assertOpenCvMatches(Object.keys(models).map((name, i) => ({ name, opset: 13, seed: 30 + i })));
 });
 

@@ -50,6 +50,8 @@ test('every pipelines/*.yaml becomes targets of the project "pipeline"; each sta
   assert.ok(!train.inputs?.some((i) => typeof i === 'object' && 'runtime' in i), 'no process per task to compute a key');
   assert.ok(train.inputs?.some((i) => typeof i === 'object' && 'env' in i && i.env === 'TRAINYARD_BACKEND'));
   assert.ok(train.inputs?.includes('{workspaceRoot}/libs/train/**/*'));
+  assert.ok(train.inputs?.includes('{workspaceRoot}/libs/kernels/**/*'), 'the wasm kernels the trainer registers');
+  assert.ok(!targets['lenet-l2.export:export'].inputs?.includes('{workspaceRoot}/libs/kernels/**/*'), 'export does not re-run when a kernel changes');
   assert.ok(!targets['lenet-l2.charts:charts'].inputs?.includes('{workspaceRoot}/libs/train/**/*'), 'charts does not re-run when the trainer changes');
   assert.ok(!train.inputs?.some((i) => typeof i === 'string' && i.includes('pipelines/')), 'the YAML file itself is not an input');
   for (const helper of ['!{workspaceRoot}/libs/train/testing.ts', '!{workspaceRoot}/libs/pipeline-file/testing.ts', '!{workspaceRoot}/libs/train/**/testing/**']) {

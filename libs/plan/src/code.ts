@@ -13,7 +13,7 @@ const code = (libs: string[], files: string[], packages: string[]) => ({ libs: [
  */
 export const stageCode: Record<StageKind, { libs: string[]; files: string[]; packages: string[] }> = {
   data: code([], stageFiles('data'), []),
-  train: code(['train'], stageFiles('data', 'train'), ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm']),
+  train: code(['train', 'kernels'], stageFiles('data', 'train'), ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm']),
   export: code(['onnx'], stageFiles('export'), ['onnx-proto']),
   evaluate: code(['evaluate', 'onnx'], stageFiles('data', 'evaluate'), ['onnxruntime-node', 'onnx-proto']),
   features: code(['evaluate'], stageFiles('data', 'features'), ['onnxruntime-node', 'onnx-proto', 'umap-js']),

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { dirname } from 'node:path';
 import { nativeInstalled, type BackendName, type BackendRequest } from '../../backend-choice';
-import { registerWasmKernels } from './kernels';
+import { registerWasmKernels } from '../../kernels';
 
 /**
  * Makes the requested backend active. `auto` tries native TensorFlow, then wasm; cpu (pure JS, ~100x

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedTraining } from '../../pipeline-schema';
-import { adamStep } from './kernels/adam';
+import { adamStep } from '../../kernels';
 
 export interface StepOptimizer {
   /**

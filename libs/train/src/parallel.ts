@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { size as shapeSize, type ModelSpec, type ParamSpec } from '../../graph';
 import type { ResolvedTraining } from '../../pipeline-schema';
-import { crossEntropy } from './kernels';
+import { crossEntropy } from '../../kernels';
 import type { TrainableModel } from './model';
 
 /** Control words of one worker, in a shared Int32Array: `batch` is the whole batch's size, `n` the worker's slice. */

@@ -4,7 +4,7 @@ import type { EpochRecord, ProbeFile, RunStatus, Weights } from '../../artifacts
 import { shuffled } from '../../data';
 import { size as shapeSize, type ModelSpec, type ModelSummary } from '../../graph';
 import type { ResolvedTraining } from '../../pipeline-schema';
-import { crossEntropy } from './kernels';
+import { crossEntropy } from '../../kernels';
 import { learningRateAt } from './schedule';
 import { makeTrainStep } from './step';
 import type { Progress } from './progress';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SCALED_TANH, type ActivationName } from '../../../graph';
-import { scaledTanh } from '../kernels';
+import { scaledTanh } from '../../../kernels';
 
 export function activate(x: tf.Tensor, name: ActivationName | undefined): tf.Tensor {
   switch (name ?? 'linear') {

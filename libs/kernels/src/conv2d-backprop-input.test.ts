@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropInputAttrs, NamedAttrMap } from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import { inputGradPlan } from './conv2d-backprop-input';
-import { randomValues, relativeError, runKernelOn, seededRandom, setUpBackends, sizeOf, smallConvCases, type ConvCase } from './test-util';
+import { assertNoLeaks, randomValues, relativeError, runKernelOn, seededRandom, setUpBackends, sizeOf, smallConvCases, useBackend, type ConvCase } from '../testing';
 
 type Case = ConvCase;
 
@@ -93,6 +94,29 @@ describe('Conv2DBackpropInput on wasm matches tfjs-backend-cpu', () => {
       assert.notEqual(inputGradPlan(attrsOf(c), shapes.dy, shapes.filter)?.crop ?? null, null);
       await check(c, 300 + i);
     }
+  });
+
+  test('each path leaks no tensors, bytes or backend buffers', async () => {
+    await useBackend('wasm');
+    // dy, filter and attrs: each path, with and without a crop of dy.
+    const calls: Array<[number[], number[], Conv2DBackpropInputAttrs]> = [
+      [[2, 4, 5, 4], [3, 3, 3, 4], { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 7, 9, 3] }],
+      [[2, 4, 5, 2], [2, 3, 3, 2], { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 7, 9, 3] }],
+      [[1, 2, 2, 2], [1, 1, 2, 2], { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 3, 3, 2] }],
+      [[2, 4, 4, 4], [3, 3, 3, 4], { strides: 1, pad: 'valid', dataFormat: 'NHWC', inputShape: [2, 6, 6, 3] }],
+      [[2, 5, 5, 6], [3, 3, 1, 6], { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 5, 5, 1] }],
+      [[3, 1, 1, 6], [5, 5, 4, 6], { strides: 1, pad: 'valid', dataFormat: 'NHWC', inputShape: [3, 5, 5, 4] }],
+    ];
+    const paths = calls.map(([dy, filter, attrs]) => {
+      const plan = inputGradPlan(attrs, dy, filter);
+      return `${plan?.method}${plan?.crop ? ', cropped' : ''}`;
+    });
+    assert.deepEqual(paths, ['conv', 'conv, cropped', 'col2im, cropped', 'col2im', 'depthwise', 'matmul']);
+    assertNoLeaks(() =>
+      tf.tidy(() => {
+        for (const [dy, filter, attrs] of calls) tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.ones(dy), filter: tf.ones(filter) }, attrs as unknown as NamedAttrMap);
+      }),
+    );
   });
 
   test('NCHW is delegated to the built-in wasm kernel and still matches', async () => {

@@ -1,6 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { SIMD_WASM } from './simd-binary';
-import type { HeapBackend } from './wasm-ops';
+import type { HeapBackend, Intermediates } from './wasm-ops';
 
 // @types/node declares no WebAssembly (it is in TypeScript's DOM library): the part used here.
 declare const WebAssembly: {
@@ -48,4 +48,20 @@ export function offset(backend: MemoryBackend, info: TensorInfo): number {
   const data = backend.dataIdMap.get(info.dataId);
   if (data === undefined) throw new Error('tensor not found on the wasm backend');
   return data.memoryOffset;
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * A channel vector repeated to lcm(C, 4) floats (whole SIMD vectors), in a temporary tensor on the heap: the
+ * pattern addPattern adds and sumPattern sums into. Filled with `fill` (C floats) when given.
+ */
+export function channelPattern(b: MemoryBackend, held: Intermediates, channels: number, fill?: Float32Array): { info: TensorInfo; floats: number } {
+  const floats = (channels * 4) / gcd(channels, 4);
+  const info = held.track(b.makeOutput([floats], 'float32'));
+  if (fill) {
+    const view = b.typedArrayFromHeap(info);
+    for (let at = 0; at < floats; at += channels) view.set(fill, at);
+  }
+  return { info, floats };
 }

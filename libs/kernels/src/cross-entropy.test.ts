@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
 import { crossEntropy } from './cross-entropy';
-import { randomValues, relativeError, seededRandom, setUpBackends, useBackend } from './test-util';
+import { randomValues, relativeError, seededRandom, setUpBackends, useBackend } from '../testing';
 
 before(setUpBackends);
 

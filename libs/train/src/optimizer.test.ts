@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
-import { withDefaults, type ResolvedTraining, type Training } from '../../../pipeline-schema';
-import { makeOptimizer } from '../optimizer';
-import { randomValues, seededRandom, setUpBackends, useBackend } from './test-util';
+import { withDefaults, type ResolvedTraining, type Training } from '../../pipeline-schema';
+import { makeOptimizer } from './optimizer';
+import { randomValues, seededRandom, setUpBackends, useBackend } from '../../kernels/testing';
 
 before(setUpBackends);
 

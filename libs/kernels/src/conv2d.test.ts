@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
 import { simd, type MemoryBackend } from './simd';
-import { randomValues, relativeError, runKernelOn, seededRandom, setUpBackends, sizeOf, useBackend } from './test-util';
+import { randomValues, relativeError, runKernelOn, seededRandom, setUpBackends, sizeOf, useBackend } from '../testing';
 
 before(setUpBackends);
 

@@ -1,3 +1,5 @@
+/** Helpers of the kernels' tests (and of tests elsewhere that run both backends): seeded data, the backends set up, one kernel run on a backend, shared cases. */
+import { strict as assert } from 'node:assert';
 import seedrandom from 'seedrandom';
 import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core alone registers no gradients; @tensorflow/tfjs does this on import.
@@ -58,6 +60,15 @@ export async function runKernelOn(
   });
 }
 
+/** Runs `run` (which must dispose what it makes) once, then five times more: those leave no tensors, bytes or backend buffers behind. */
+export function assertNoLeaks(run: () => void): void {
+  const state = () => ({ numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes, dataIds: tf.backend().numDataIds() });
+  run();
+  const before = state();
+  for (let i = 0; i < 5; i++) run();
+  assert.deepEqual(state(), before);
+}
+
 /** One convolution of the kernel tests: input NHWC, kernel size, output channels, strides, padding. */
 export interface ConvCase {
   x: [number, number, number, number];
@@ -113,3 +124,21 @@ export function smallConvCases(): ConvCase[] {
   }
   return cases;
 }
+
+/** One pool of the pool tests: input NHWC, window, strides, padding. */
+export interface PoolCase {
+  x: number[];
+  size: [number, number];
+  strides: [number, number];
+  pad: 'valid' | 'same';
+}
+
+/** The pools both AvgPool tests check, forward and gradient. */
+export const poolCases: PoolCase[] = [
+  { x: [64, 28, 28, 6], size: [2, 2], strides: [2, 2], pad: 'valid' }, // LeNet-5's S2
+  { x: [2, 10, 10, 16], size: [2, 2], strides: [2, 2], pad: 'valid' },
+  { x: [2, 28, 28, 6], size: [2, 2], strides: [2, 2], pad: 'valid' }, // a vector and two floats per pixel
+  { x: [1, 7, 9, 3], size: [3, 2], strides: [2, 1], pad: 'valid' }, // overlapping windows, odd sizes
+  { x: [1, 5, 5, 2], size: [2, 2], strides: [2, 2], pad: 'valid' }, // last row and column unused
+  { x: [2, 5, 5, 2], size: [3, 3], strides: [2, 2], pad: 'same' }, // delegated to the built-in
+];

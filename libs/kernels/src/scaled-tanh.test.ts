@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
-import { SCALED_TANH } from '../../../graph';
+import { SCALED_TANH } from '../../graph';
 import { scaledTanh } from './scaled-tanh';
-import { randomValues, seededRandom, setUpBackends, sizeOf, useBackend } from './test-util';
+import { randomValues, seededRandom, setUpBackends, sizeOf, useBackend } from '../testing';
 
 before(setUpBackends);
 

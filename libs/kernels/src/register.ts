@@ -17,26 +17,24 @@ import {
   unregisterKernel,
   type KernelConfig,
 } from '@tensorflow/tfjs-core';
+import { makeAddConfig } from './add';
+import { registerAdam } from './adam';
+import { makeAvgPoolConfig } from './avg-pool';
+import { makeAvgPoolGradConfig } from './avg-pool-grad';
+import { makeBatchMatMulConfig } from './batch-mat-mul';
+import { makeCastConfig } from './cast';
+import { makeConv2DConfig } from './conv2d';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { makeConv2DBackpropInputConfig } from './conv2d-backprop-input';
-import { WASM } from './wasm-ops';
-import { makeBatchMatMulConfig } from './batch-mat-mul';
-import { registerScaledTanh } from './scaled-tanh';
-import { registerAdam } from './adam';
 import { registerCrossEntropy } from './cross-entropy';
-import { makeAvgPoolConfig, makeAvgPoolGradConfig } from './avg-pool';
-import { makeAddConfig, makeSumConfig } from './bias';
-import { makeCastConfig, makeIdentityConfig } from './views';
-import { makeConv2DConfig } from './conv-gray';
-
-export { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
-export { builtinConv2DBackpropInput, conv2DBackpropInputViaConv } from './conv2d-backprop-input';
-export { scaledTanh } from './scaled-tanh';
-export { crossEntropy } from './cross-entropy';
+import { makeIdentityConfig } from './identity';
+import { registerScaledTanh } from './scaled-tanh';
+import { makeSumConfig } from './sum';
+import { WASM } from './wasm-ops';
 
 // The kernel registry is process-global, so the marker lives on the registered configs
 // rather than in module state.
-const MARK = Symbol.for('trainyard.train.kernels');
+const MARK = Symbol.for('trainyard.kernels');
 
 function isOurs(config: KernelConfig | undefined): boolean {
   return config !== undefined && (config as unknown as Record<symbol, unknown>)[MARK] === true;

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
-import { randomValues, relativeError, runKernelOn, seededRandom, setUpBackends, sizeOf, smallConvCases, type ConvCase } from './test-util';
+import { assertNoLeaks, randomValues, relativeError, runKernelOn, seededRandom, setUpBackends, sizeOf, smallConvCases, useBackend, type ConvCase } from '../testing';
 
 type Case = ConvCase;
 
@@ -48,6 +49,24 @@ describe('Conv2DBackpropFilter on wasm matches tfjs-backend-cpu', () => {
       t.diagnostic(`relative error ${(await check(c, seed)).toExponential(2)}`);
     });
   }
+
+  test('each path leaks no tensors, bytes or backend buffers', async () => {
+    await useBackend('wasm');
+    // x, dy and attrs, one per path: a forward conv (strided, 'same'), the same with a slice of its output, a matrix
+    // product (the filter covers the input), the NHWC SIMD pass, the grayscale SIMD pass.
+    const calls: Array<[number[], number[], tf.NamedAttrMap]> = [
+      [[2, 7, 9, 3], [2, 4, 5, 4], { strides: 2, pad: 'same', filterShape: [3, 3, 3, 4] }],
+      [[1, 5, 5, 1], [1, 2, 2, 6], { strides: 2, pad: 'valid', filterShape: [2, 2, 1, 6] }],
+      [[3, 5, 5, 4], [3, 1, 1, 6], { strides: 1, pad: 'valid', filterShape: [5, 5, 4, 6] }],
+      [[2, 6, 6, 2], [2, 4, 4, 16], { strides: 1, pad: 'valid', filterShape: [3, 3, 2, 16] }],
+      [[2, 6, 6, 1], [2, 4, 4, 3], { strides: 1, pad: 'valid', filterShape: [3, 3, 1, 3] }],
+    ];
+    assertNoLeaks(() =>
+      tf.tidy(() => {
+        for (const [x, dy, attrs] of calls) tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.ones(x), dy: tf.ones(dy) }, { ...attrs, dataFormat: 'NHWC' });
+      }),
+    );
+  });
 
   test('rejects NCHW rather than computing something wrong', async () => {
     const inputs = {

@@ -6,6 +6,7 @@ import {
   type DataId,
   type GradConfig,
   type KernelConfig,
+  type KernelFunc,
   type NamedAttrMap,
   type NamedTensorInfoMap,
   type TensorInfo,
@@ -69,6 +70,21 @@ export class Intermediates {
 export function reshapeView(backend: RefCountedBackend, x: TensorInfo, shape: number[]): TensorInfo {
   backend.incRef(x.dataId);
   return { dataId: x.dataId, shape, dtype: x.dtype };
+}
+
+/**
+ * A wasm kernel that returns its input's data under a new tensor when `same` holds, where the built-in copies
+ * it: tensors never change in place, so sharing the data, as Reshape does, is safe. Otherwise the built-in.
+ */
+export function viewWhen(kernelName: string, same: (x: TensorInfo, attrs: Record<string, unknown>) => boolean) {
+  return (builtin: KernelConfig): KernelConfig => {
+    const kernelFunc: KernelFunc = (args) => {
+      const x = args.inputs.x as TensorInfo;
+      if (x.dtype === 'string' || !same(x, args.attrs as Record<string, unknown>)) return builtin.kernelFunc(args);
+      return reshapeView(args.backend as unknown as RefCountedBackend, x, [...x.shape]);
+    };
+    return { kernelName, backendName: WASM, kernelFunc, setupFunc: builtin.setupFunc };
+  };
 }
 
 /** True when `perm` only moves size-1 axes, so the data layout does not change. */

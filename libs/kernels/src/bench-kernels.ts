@@ -1,15 +1,11 @@
 // Micro benchmark of the conv gradient kernels on the wasm backend for the LeNet-5 shapes.
-// Run: npx tsx libs/train/src/kernels/bench-kernels.ts [--rounds 8] [--inner 5]
+// Run: npx tsx libs/kernels/src/bench-kernels.ts [--rounds 8] [--inner 5]
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { performance } from 'node:perf_hooks';
-import { inputGradPlan } from './conv2d-backprop-input';
-import {
-  builtinConv2DBackpropInput,
-  conv2DBackpropFilterWasm,
-  conv2DBackpropInputViaConv,
-  registerWasmKernels,
-} from './index';
+import { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
+import { builtinConv2DBackpropInput, conv2DBackpropInputViaConv, inputGradPlan } from './conv2d-backprop-input';
+import { registerWasmKernels } from './register';
 import type { RefCountedBackend } from './wasm-ops';
 
 type Backend = RefCountedBackend & { readSync(dataId: object): ArrayLike<number> };

@@ -1,0 +1,6 @@
+// The TensorFlow.js wasm kernels: registerWasmKernels puts them in the registry (for the wasm backend only),
+// and the fused ops below run them where the active backend has them, built-ins elsewhere.
+export { registerWasmKernels } from './src/register';
+export { scaledTanh } from './src/scaled-tanh';
+export { crossEntropy } from './src/cross-entropy';
+export { adamStep, type AdamAttrs } from './src/adam';

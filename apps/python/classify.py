@@ -1,11 +1,16 @@
 """Classify images with a model Trainyard exported, preparing them as its model.json says.
 
+    python3 classify.py artifacts/lenet-l2/evaluate/model.onnx digit.png
     python3 classify.py artifacts/lenet-l2/evaluate/model.onnx t10k-images-idx3-ubyte [count]
 
-prints the predicted class of each image of an IDX file (as MNIST ships them, gzipped or not). Needs numpy
-and onnxruntime (pip install onnxruntime); without onnxruntime, onnx.reference (onnx 1.13 or later) runs
-the model instead, in pure Python.
+For a PNG, prints each class's probability; for an IDX file (as MNIST ships them, gzipped or not), the
+predicted class of each image. A PNG must already be what model.json's preprocessing.source describes: its
+rows, columns and channels (28x28 grayscale for MNIST), 8 bits a sample. The first line says what ran the
+model: onnxruntime when Python has it (pip install onnxruntime), else OpenCV's DNN module (Debian's
+python3-opencv), which also decodes PNGs. --json prints the runtime, the predicted classes' indices and the
+logits as one JSON object instead. Needs numpy.
 """
+import argparse
 import gzip
 import json
 import sys
@@ -32,32 +37,152 @@ def preprocess(raw, card):
     return x
 
 
-def run(model_path, x, card):
-    """The model's logits for a prepared batch."""
+def run(model_path, x, card, batch=1000):
+    """The model's logits for a prepared batch, and what computed them: onnxruntime if Python has it, else
+    OpenCV's DNN module. Fed `batch` images at a time, to bound the memory OpenCV takes for large files."""
     try:
         import onnxruntime
     except ImportError:
-        from onnx.reference import ReferenceEvaluator
+        try:
+            import cv2
+        except ImportError:
+            raise ValueError("running the model needs onnxruntime (pip install onnxruntime) or OpenCV (apt-get install python3-opencv)") from None
 
-        return ReferenceEvaluator(str(model_path)).run([card["output"]["name"]], {card["input"]["name"]: x})[0]
-    session = onnxruntime.InferenceSession(str(model_path))
-    return session.run([card["output"]["name"]], {card["input"]["name"]: x})[0]
+        # OpenCV logs a failed import before raising it: the raised message alone, on one line, says enough.
+        level = cv2.getLogLevel()
+        cv2.setLogLevel(0)  # silent
+        try:
+            net = cv2.dnn.readNetFromONNX(str(model_path))
+        except cv2.error as e:
+            raise ValueError(f"{model_path}: OpenCV cannot read it: {' '.join(str(e).split()).rstrip(' >')}") from None
+        finally:
+            cv2.setLogLevel(level)
+
+        def forward(part):
+            # The input is the graph's only one; forward() returns the last layer's output, the logits.
+            net.setInput(np.ascontiguousarray(part))
+            return net.forward()
+
+        runtime = f"OpenCV {cv2.__version__} (cv2.dnn)"
+    else:
+        try:
+            session = onnxruntime.InferenceSession(str(model_path), providers=["CPUExecutionProvider"])
+        except Exception as e:  # onnxruntime's own exception types, one per failure
+            raise ValueError(f"{model_path}: onnxruntime cannot read it: {' '.join(str(e).split())}") from None
+
+        def forward(part):
+            return session.run([card["output"]["name"]], {card["input"]["name"]: part})[0]
+
+        runtime = f"onnxruntime {onnxruntime.__version__}"
+    logits = np.concatenate([forward(x[i : i + batch]) for i in range(0, len(x), batch)])
+    return logits.astype(np.float32), runtime
 
 
 def read_idx_images(path, count=None):
-    """The images of an IDX file: uint8 [n, rows, columns]."""
+    """The images of an IDX file: uint8 [n, rows, columns] (or [n, rows, columns, channels])."""
     data = Path(path).read_bytes()
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
+    if len(data) < 4 or data[:3] != b"\x00\x00\x08":
+        raise ValueError(f"{path}: not an IDX file of unsigned bytes")
     dims = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(data[3])]
-    images = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * len(dims)).reshape(dims)
+    if len(data) < 4 + 4 * len(dims) + int(np.prod(dims)):
+        raise ValueError(f"{path}: shorter than its header says ({'x'.join(map(str, dims))} values)")
+    images = np.frombuffer(data, dtype=np.uint8, count=int(np.prod(dims)), offset=4 + 4 * len(dims)).reshape(dims)
     return images if count is None else images[:count]
 
 
+def read_png(path, card):
+    """A PNG as the dataset's files store one image: uint8 [1, rows, columns, channels], channels in the
+    file's order. It must already have the source's size and channels: resizing or converting colours
+    would give the model other numbers than those it was evaluated on."""
+    try:
+        import cv2
+    except ImportError:
+        raise ValueError("reading a PNG needs OpenCV (apt-get install python3-opencv)") from None
+
+    c, h, w = card["preprocessing"]["source"]["shape"]
+    # UNCHANGED keeps grayscale as one channel and 16-bit samples as 16 bits, so neither passes unnoticed.
+    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if image is None:
+        raise ValueError(f"{path}: not an image OpenCV can read")
+    channels = 1 if image.ndim == 2 else image.shape[2]
+    if image.dtype != np.uint8:
+        raise ValueError(f"{path}: {8 * image.dtype.itemsize}-bit samples; model.json's source is 8-bit")
+    if (channels, image.shape[0], image.shape[1]) != (c, h, w):
+        raise ValueError(
+            f"{path} is {image.shape[1]}x{image.shape[0]} with {channels} channel(s); model.json's source is "
+            f"{w}x{h} with {c}: resize or convert the image first"
+        )
+    if c == 3:
+        image = image[:, :, ::-1]  # OpenCV decodes to BGR; PNG stores RGB
+    return image.reshape(1, h, w, c)
+
+
+def load_card(model_path):
+    """model.json beside the model, with the keys this file reads checked."""
+    path = Path(model_path).parent / "model.json"
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file (the model card goes beside the model)")
+    try:
+        card = json.loads(path.read_text())
+        for keys in (("preprocessing", "source", "shape"), ("preprocessing", "steps"), ("input", "name"), ("output", "name"), ("classes",)):
+            value = card
+            for key in keys:
+                value = value[key]
+    except (json.JSONDecodeError, KeyError, TypeError) as e:
+        raise ValueError(f"{path}: not a model card ({type(e).__name__}: {e})") from None
+    shape = card["preprocessing"]["source"]["shape"]
+    if not (isinstance(shape, list) and len(shape) == 3 and all(isinstance(v, int) and v > 0 for v in shape)):
+        raise ValueError(f"{path}: preprocessing.source.shape is {shape!r}, not [channels, rows, columns]")
+    return card
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description="Classify a PNG or an IDX file's images with a model Trainyard exported.")
+    parser.add_argument("model", type=Path, help="model.onnx, with its model.json beside it")
+    parser.add_argument("images", type=Path, help="a PNG of the source's size, or an IDX file of images (gzipped or not)")
+    parser.add_argument("count", type=int, nargs="?", help="classify the IDX file's first COUNT images only")
+    parser.add_argument("--json", action="store_true", help="print runtime, predicted and logits as one JSON object")
+    args = parser.parse_args(argv)
+    if args.count is not None and args.count < 1:
+        parser.error("count must be 1 or more")
+    for path in (args.model, args.images):
+        if not path.is_file():
+            raise ValueError(f"{path}: no such file")
+    card = load_card(args.model)
+    head = args.images.read_bytes()[:8]
+    png = head == b"\x89PNG\r\n\x1a\n"
+    if not png and head[:2] != b"\x1f\x8b" and head[:3] != b"\x00\x00\x08":
+        raise ValueError(f"{args.images}: neither a PNG nor an IDX file")
+    if png:
+        raw = read_png(args.images, card)
+    else:
+        raw = read_idx_images(args.images, args.count)
+        c, h, w = card["preprocessing"]["source"]["shape"]
+        if raw.ndim < 3:
+            raise ValueError(f"{args.images}: an IDX file of {raw.ndim} dimension(s), not of images")
+        if int(np.prod(raw.shape[1:])) != c * h * w:
+            raise ValueError(f"{args.images}: images of {'x'.join(map(str, raw.shape[1:]))}; model.json's source is {c}x{h}x{w}")
+    logits, runtime = run(args.model, preprocess(raw, card), card)
+    predicted = logits.argmax(axis=1)
+    if args.json:
+        print(json.dumps({"runtime": runtime, "predicted": predicted.tolist(), "logits": logits.tolist()}))
+        return
+    print(f"runtime: {runtime}")
+    if png:
+        e = np.exp(logits[0].astype(np.float64) - logits[0].max())
+        for name, p in zip(card["classes"], e / e.sum()):
+            print(f"{name}\t{p:.4f}")
+    else:
+        for i, k in enumerate(predicted):
+            print(i, card["classes"][k])
+
+
 if __name__ == "__main__":
-    model = Path(sys.argv[1])
-    card = json.loads((model.parent / "model.json").read_text())
-    images = read_idx_images(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else None)
-    logits = run(model, preprocess(images, card), card)
-    for i, k in enumerate(logits.argmax(axis=1)):
-        print(i, card["classes"][k])
+    try:
+        main(sys.argv[1:])
+    except (ValueError, OSError) as e:
+        sys.exit(f"classify.py: {e}")
+    except KeyError as e:
+        sys.exit(f"classify.py: model.json: a preprocessing step without {e}")

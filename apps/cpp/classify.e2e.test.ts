@@ -1,0 +1,175 @@
+/**
+ * README's C++ example (apps/cpp/classify.cpp), built with cmake against Debian's OpenCV and nlohmann-json,
+ * on a small pipeline's exported model: it prepares the first 200 test images from model.json alone into the
+ * data stage's very numbers and predicts, with OpenCV's DNN module, what onnxruntime-node predicts, logits
+ * within 1e-4; the same from the gzipped file and from a PNG of one image; and it fails in one line.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { crc32, deflateSync, gzipSync } from 'node:zlib';
+import * as ort from 'onnxruntime-node';
+import { loadDataset } from '../../libs/data';
+import { locateSource } from '../../libs/data/testing';
+import { loadPipeline } from '../../libs/pipeline-file';
+import { QUICK_SMALL_PIPELINE, repo, workspaceWithRun } from '../cli/testing';
+
+const COUNT = 200;
+/** How far the example's logits may be from onnxruntime-node's: OpenCV sums in another order. */
+const TOLERANCE = 1e-4;
+const runs = (cmd: string) => spawnSync(cmd, ['--version'], { encoding: 'utf8' }).status === 0;
+// Debian's paths: libopencv-dev's headers, nlohmann-json3-dev's.
+const skip = !runs('cmake')
+  ? 'needs cmake (apt-get install cmake)'
+  : !runs('c++')
+    ? 'needs a C++ compiler (apt-get install g++)'
+    : !existsSync('/usr/include/opencv4/opencv2/dnn.hpp')
+      ? "needs OpenCV's headers (apt-get install libopencv-dev)"
+      : !existsSync('/usr/include/nlohmann/json.hpp')
+        ? 'needs nlohmann-json (apt-get install nlohmann-json3-dev)'
+        : false;
+
+let root: string;
+let dir: string;
+let model: string;
+let classifyBin: string;
+let testFile: string;
+let prepared: Float32Array;
+let expected: { predicted: number[]; logits: number[][] };
+
+before(async () => {
+  if (skip) return;
+  root = mkdtempSync(join(tmpdir(), 'trainyard-cpp-'));
+  const build = join(root, 'build');
+  for (const args of [['-S', join(repo, 'apps', 'cpp'), '-B', build], ['--build', build, '--parallel', String(availableParallelism())]]) {
+    const r = spawnSync('cmake', args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`cmake ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+  }
+  classifyBin = join(build, 'classify');
+  dir = workspaceWithRun(join(root, 'ws'), 'small', QUICK_SMALL_PIPELINE);
+  model = join(dir, 'artifacts', 'small', 'evaluate', 'model.onnx');
+  testFile = locateSource({ source: 'mnist' }, { workspace: dir }).files['test-images'];
+  const loaded = loadDataset(loadPipeline(join(dir, 'pipelines', 'small.yaml')).config.dataset, { workspace: dir });
+  prepared = loaded.test.images.slice(0, COUNT * 32 * 32);
+  expected = await predict(prepared);
+});
+
+after(() => root && rmSync(root, { recursive: true, force: true }));
+
+async function predict(images: Float32Array): Promise<{ predicted: number[]; logits: number[][] }> {
+  const session = await ort.InferenceSession.create(model);
+  const out = (await session.run({ input: new ort.Tensor('float32', images, [COUNT, 1, 32, 32]) })).logits.data as Float32Array;
+  await session.release();
+  const logits = Array.from({ length: COUNT }, (_, i) => Array.from(out.subarray(i * 10, (i + 1) * 10)));
+  return { predicted: logits.map((row) => row.indexOf(Math.max(...row))), logits };
+}
+
+const run = (...args: string[]) => spawnSync(classifyBin, args, { encoding: 'utf8' });
+
+/** The example's --json output: what ran the model, the predicted class indices and the logits. */
+function classify(images: string, ...args: string[]): { runtime: string; predicted: number[]; logits: number[][] } {
+  const r = run(model, images, ...args, '--json');
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+function assertClose(actual: number[][], wanted: number[][]) {
+  assert.equal(actual.length, wanted.length);
+  actual.forEach((row, i) => {
+    assert.equal(row.length, wanted[i].length);
+    row.forEach((v, k) => assert.ok(Math.abs(v - wanted[i][k]) <= TOLERANCE, `image ${i}, class ${k}: ${v} against onnxruntime-node's ${wanted[i][k]}`));
+  });
+}
+
+/** An 8-bit grayscale PNG of `pixels` (rows of `width` bytes): every row unfiltered, one IDAT chunk. */
+function grayPng(width: number, height: number, pixels: Uint8Array): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 0, 0, 0, 0], 8); // bit depth 8, grayscale, deflate, no filter method, no interlace
+  const rows = Buffer.concat(Array.from({ length: height }, (_, y) => Buffer.concat([Buffer.from([0]), pixels.subarray(y * width, (y + 1) * width)])));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** The first image of an uncompressed IDX file of 28x28 images. */
+const firstImage = (file: string) => new Uint8Array(readFileSync(file).subarray(16, 16 + 28 * 28));
+
+test("the example prepares the first 200 test images into the data stage's very numbers and predicts them as onnxruntime-node does", { skip }, async (t) => {
+  const input = join(root, 'input.f32');
+  const got = classify(testFile, String(COUNT), '--save-input', input);
+  t.diagnostic(`runtime: ${got.runtime}`);
+  assert.match(got.runtime, /^OpenCV 4\.\d+\.\d+ \(cv::dnn\)$/);
+  const fromCpp = readFileSync(input);
+  assert.deepEqual(fromCpp, Buffer.from(prepared.buffer, prepared.byteOffset, prepared.byteLength));
+  assert.deepEqual(got.predicted, expected.predicted);
+  assertClose(got.logits, expected.logits);
+
+  // Without --json: the runtime, then one "index class" line per image.
+  const r = run(model, testFile, String(COUNT));
+  assert.equal(r.status, 0, r.stderr);
+  const [first, ...lines] = r.stdout.trim().split('\n');
+  assert.equal(first, `runtime: ${got.runtime}`);
+  assert.deepEqual(lines, expected.predicted.map((k, i) => `${i} ${k}`));
+});
+
+test('the example reads the gzipped IDX file as MNIST ships it to the same logits', { skip }, () => {
+  const gz = join(root, 't10k-images-idx3-ubyte.gz');
+  writeFileSync(gz, gzipSync(readFileSync(testFile)));
+  assert.deepEqual(classify(gz, String(COUNT)), classify(testFile, String(COUNT)));
+});
+
+test('the example classifies a PNG of a test image as onnxruntime-node does, probabilities by softmax', { skip }, () => {
+  const png = join(root, 'digit.png');
+  writeFileSync(png, grayPng(28, 28, firstImage(testFile)));
+  const got = classify(png);
+  assert.deepEqual(got.predicted, [expected.predicted[0]]);
+  assertClose(got.logits, [expected.logits[0]]);
+
+  const r = run(model, png);
+  assert.equal(r.status, 0, r.stderr);
+  const [first, ...lines] = r.stdout.trim().split('\n');
+  assert.equal(first, `runtime: ${got.runtime}`);
+  const row = expected.logits[0];
+  const e = row.map((v) => Math.exp(v - Math.max(...row)));
+  const probabilities = e.map((v) => v / e.reduce((a, b) => a + b, 0));
+  assert.deepEqual(lines.map((line) => line.split('\t')[0]), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  lines.forEach((line, k) => assert.ok(Math.abs(Number(line.split('\t')[1]) - probabilities[k]) <= TOLERANCE, `${line} against ${probabilities[k]}`));
+});
+
+test('the example fails in one line, with a non-zero status: a missing file, an image of another size, a bad card', { skip }, () => {
+  const fails = (args: string[], message: RegExp) => {
+    const r = run(...args);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.split('\n').length, 2, r.stderr);
+  };
+  fails([model, join(root, 'absent.png')], /^classify: \S+absent\.png: no such file\n$/);
+
+  const wide = join(root, 'wide.png');
+  const image = firstImage(testFile);
+  const pixels = new Uint8Array(30 * 28);
+  for (let y = 0; y < 28; y++) pixels.set(image.subarray(y * 28, (y + 1) * 28), y * 30);
+  writeFileSync(wide, grayPng(30, 28, pixels));
+  fails([model, wide], /^classify: \S+wide\.png is 30x28 with 1 channel\(s\); model\.json's source is 28x28 with 1: resize or convert the image first\n$/);
+
+  const elsewhere = join(root, 'elsewhere');
+  mkdirSync(elsewhere);
+  copyFileSync(model, join(elsewhere, 'model.onnx'));
+  fails([join(elsewhere, 'model.onnx'), testFile], /^classify: \S+model\.json: no such file \(the model card goes beside the model\)\n$/);
+  writeFileSync(join(elsewhere, 'model.json'), JSON.stringify({ card: 1, preprocessing: { source: { shape: [28, 28] }, steps: [] } }));
+  fails([join(elsewhere, 'model.onnx'), testFile], /^classify: \S+model\.json: preprocessing\.source\.shape is \[28,28\], not \[channels, rows, columns\]\n$/);
+  writeFileSync(join(elsewhere, 'model.json'), '{"card": 1,');
+  fails([join(elsewhere, 'model.onnx'), testFile], /^classify: \S+model\.json: not a model card \(.*\)\n$/);
+});

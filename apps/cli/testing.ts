@@ -4,6 +4,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { loadDataset } from '../../libs/data';
+import { locateSource } from '../../libs/data/testing';
+import { loadPipeline } from '../../libs/pipeline-file';
 
 export const repo = join(__dirname, '..', '..');
 
@@ -125,4 +129,42 @@ export function stagesRun(output: string, pipeline: string): { ran: string[]; ca
   const cached: string[] = [];
   for (const m of output.matchAll(new RegExp(`^> nx run ${pipeline}\\.([\\w-]+):\\w+(.*)$`, 'gm'))) (/cache/.test(m[2]) ? cached : ran).push(m[1]);
   return { ran: ran.sort(), cached: cached.sort() };
+}
+
+export interface Predictions {
+  predicted: number[];
+  logits: number[][];
+}
+
+/** A small pipeline's evaluated model, and what onnxruntime-node makes of the first `count` MNIST test images: the reference for tests of other runtimes. */
+export interface ModelFixture {
+  /** The workspace copy the pipeline ran in. */
+  dir: string;
+  /** artifacts/small/evaluate/model.onnx, beside its model.json. */
+  model: string;
+  /** MNIST's test images file, as the dataset's files store them. */
+  testFile: string;
+  /** The first `count` test images as the data stage prepares them: NCHW float32 (one channel). */
+  prepared: Float32Array;
+  expected: Predictions;
+  predict(images: Float32Array): Promise<Predictions>;
+}
+
+export async function modelFixture(root: string, count: number): Promise<ModelFixture> {
+  const dir = workspaceWithRun(join(root, 'ws'), 'small', QUICK_SMALL_PIPELINE);
+  const model = join(dir, 'artifacts', 'small', 'evaluate', 'model.onnx');
+  const testFile = locateSource({ source: 'mnist' }, { workspace: dir }).files['test-images'];
+  const loaded = loadDataset(loadPipeline(join(dir, 'pipelines', 'small.yaml')).config.dataset, { workspace: dir });
+  const pixels = loaded.imageShape.reduce((a, b) => a * b, 1);
+  const predict = async (images: Float32Array): Promise<Predictions> => {
+    const n = images.length / pixels;
+    const session = await ort.InferenceSession.create(model);
+    const out = (await session.run({ input: new ort.Tensor('float32', images, [n, ...loaded.imageShape]) })).logits.data as Float32Array;
+    await session.release();
+    const classes = out.length / n;
+    const logits = Array.from({ length: n }, (_, i) => Array.from(out.subarray(i * classes, (i + 1) * classes)));
+    return { predicted: logits.map((row) => row.indexOf(Math.max(...row))), logits };
+  };
+  const prepared = loaded.test.images.slice(0, count * pixels);
+  return { dir, model, testFile, prepared, expected: await predict(prepared), predict };
 }

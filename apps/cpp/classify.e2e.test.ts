@@ -11,11 +11,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { crc32, deflateSync, gzipSync } from 'node:zlib';
-import * as ort from 'onnxruntime-node';
-import { loadDataset } from '../../libs/data';
-import { locateSource } from '../../libs/data/testing';
-import { loadPipeline } from '../../libs/pipeline-file';
-import { QUICK_SMALL_PIPELINE, repo, workspaceWithRun } from '../cli/testing';
+import { modelFixture, repo, type ModelFixture, type Predictions } from '../cli/testing';
 
 const COUNT = 200;
 /** How far the example's logits may be from onnxruntime-node's: OpenCV sums in another order. */
@@ -33,12 +29,12 @@ const skip = !runs('cmake')
         : false;
 
 let root: string;
-let dir: string;
 let model: string;
 let classifyBin: string;
 let testFile: string;
 let prepared: Float32Array;
-let expected: { predicted: number[]; logits: number[][] };
+let expected: Predictions;
+let fixture: ModelFixture;
 
 before(async () => {
   if (skip) return;
@@ -49,23 +45,11 @@ before(async () => {
     if (r.status !== 0) throw new Error(`cmake ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
   }
   classifyBin = join(build, 'classify');
-  dir = workspaceWithRun(join(root, 'ws'), 'small', QUICK_SMALL_PIPELINE);
-  model = join(dir, 'artifacts', 'small', 'evaluate', 'model.onnx');
-  testFile = locateSource({ source: 'mnist' }, { workspace: dir }).files['test-images'];
-  const loaded = loadDataset(loadPipeline(join(dir, 'pipelines', 'small.yaml')).config.dataset, { workspace: dir });
-  prepared = loaded.test.images.slice(0, COUNT * 32 * 32);
-  expected = await predict(prepared);
+  fixture = await modelFixture(root, COUNT);
+  ({ model, testFile, prepared, expected } = fixture);
 });
 
 after(() => root && rmSync(root, { recursive: true, force: true }));
-
-async function predict(images: Float32Array): Promise<{ predicted: number[]; logits: number[][] }> {
-  const session = await ort.InferenceSession.create(model);
-  const out = (await session.run({ input: new ort.Tensor('float32', images, [COUNT, 1, 32, 32]) })).logits.data as Float32Array;
-  await session.release();
-  const logits = Array.from({ length: COUNT }, (_, i) => Array.from(out.subarray(i * 10, (i + 1) * 10)));
-  return { predicted: logits.map((row) => row.indexOf(Math.max(...row))), logits };
-}
 
 const run = (...args: string[]) => spawnSync(classifyBin, args, { encoding: 'utf8' });
 

@@ -10,11 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import * as ort from 'onnxruntime-node';
-import { loadDataset } from '../../libs/data';
-import { locateSource } from '../../libs/data/testing';
-import { loadPipeline } from '../../libs/pipeline-file';
-import { QUICK_SMALL_PIPELINE, repo, workspaceWithRun } from '../cli/testing';
+import { modelFixture, repo, type ModelFixture, type Predictions } from '../cli/testing';
 
 const PYTHON = process.env.TRAINYARD_PYTHON ?? '/usr/bin/python3';
 const CLASSIFY = join(repo, 'apps', 'python', 'classify.py');
@@ -33,27 +29,16 @@ let dir: string;
 let model: string;
 let testFile: string;
 let prepared: Float32Array;
-let expected: { predicted: number[]; logits: number[][] };
+let expected: Predictions;
+let fixture: ModelFixture;
 
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'trainyard-python-'));
-  dir = workspaceWithRun(join(root, 'ws'), 'small', QUICK_SMALL_PIPELINE);
-  model = join(dir, 'artifacts', 'small', 'evaluate', 'model.onnx');
-  testFile = locateSource({ source: 'mnist' }, { workspace: dir }).files['test-images'];
-  const loaded = loadDataset(loadPipeline(join(dir, 'pipelines', 'small.yaml')).config.dataset, { workspace: dir });
-  prepared = loaded.test.images.slice(0, COUNT * 32 * 32);
-  expected = await predict(prepared);
+  fixture = await modelFixture(root, COUNT);
+  ({ dir, model, testFile, prepared, expected } = fixture);
 });
 
 after(() => root && rmSync(root, { recursive: true, force: true }));
-
-async function predict(images: Float32Array): Promise<{ predicted: number[]; logits: number[][] }> {
-  const session = await ort.InferenceSession.create(model);
-  const out = (await session.run({ input: new ort.Tensor('float32', images, [COUNT, 1, 32, 32]) })).logits.data as Float32Array;
-  await session.release();
-  const logits = Array.from({ length: COUNT }, (_, i) => Array.from(out.subarray(i * 10, (i + 1) * 10)));
-  return { predicted: logits.map((row) => row.indexOf(Math.max(...row))), logits };
-}
 
 /** classify.py's --json output: what ran the model, the predicted class indices and the logits. */
 function classify(images: string, ...args: string[]): { runtime: string; predicted: number[]; logits: number[][] } {
@@ -80,7 +65,7 @@ x.tofile(${JSON.stringify(out)})`;
   assert.equal(r.status, 0, r.stderr);
   const fromPython = new Float32Array(new Uint8Array(readFileSync(out)).buffer);
   assert.deepEqual(Buffer.from(fromPython.buffer), Buffer.from(prepared.buffer, prepared.byteOffset, prepared.byteLength));
-  assert.deepEqual((await predict(fromPython)).predicted, expected.predicted);
+  assert.deepEqual((await fixture.predict(fromPython)).predicted, expected.predicted);
 });
 
 test("the example predicts the first 200 test images as onnxruntime-node does, logits within 1e-4", { skip: skipRun }, (t) => {

@@ -68,7 +68,11 @@ test('results newer than the report: results says report.html does not show them
   assert.equal(run.status, 0, run.stderr);
   writeFileSync(join(dir, 'pipelines/small.yaml'), QUICK_SMALL_PIPELINE.replace('learning-rate: 0.002', 'learning-rate: 0.003'));
   // What Nx runs for a sweep's runs (as shard and diff --run do): every stage up to evaluate, not the charts.
-  for (const stage of ['train', 'export', 'evaluate']) assert.equal(cli(['stage', 'pipelines/small.yaml', stage]).status, 0);
+  for (const stage of ['train', 'export', 'evaluate']) {
+    const r = cli(['stage', 'pipelines/small.yaml', stage]);
+    assert.equal(r.status, 0, r.stderr);
+    if (stage === 'train') assert.match(r.stdout, /, batch 64, 1 epoch, seed 1\n/, 'one epoch, not "1 epochs"');
+  }
   const r = cli(['results', 'pipelines/small.yaml', '--json']);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).length, 1);

@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import seedrandom from 'seedrandom';
-import { describeModel, size as shapeSize, type ModelSpec } from '../../libs/graph';
+import { describeModel, multiplyAdds, size as shapeSize, type ModelSpec } from '../../libs/graph';
 import { exportOnnx } from '../../libs/onnx';
 import { loadPipeline } from '../../libs/pipeline-file';
 import { withDefaults, type ResolvedTraining } from '../../libs/pipeline-schema';
@@ -245,6 +245,11 @@ async function main() {
       if (r.torchRates.length) spread(`PyTorch ${r.name} beside ${r.threads} thread(s)`, r.torchRates);
       const vs = r.ratio !== undefined ? ` (torch ${torchThreads(r.threads)} thread${torchThreads(r.threads) > 1 ? 's' : ''} ${Math.round(median(r.torchRates))}, ratio ${r.ratio.toFixed(2)})` : '';
       console.log(`train ${r.name} ${backend} ${r.threads} thread${r.threads > 1 ? 's' : ''} ${Math.round(r.rate)} samples/s${vs}`);
+      // A training step costs about three forward passes (the backward pass two), two FLOPs per multiply-add.
+      const flops = 6 * multiplyAdds(models[r.name]);
+      const gflops = (rate: number) => `${((flops * rate) / 1e9).toFixed(1)} GFLOP/s`;
+      const torchRate = r.torchRates.length ? `, PyTorch ${gflops(median(r.torchRates))}` : '';
+      console.log(`flops ${r.name} ${backend} ${r.threads} thread${r.threads > 1 ? 's' : ''} ${gflops(r.rate)}${torchRate} (${(flops / 1e6).toFixed(2)} MFLOP per training sample, about 3 x 2 x ${multiplyAdds(models[r.name]).toLocaleString('en-US')} multiply-adds)`);
     }
     for (const r of results.filter((x) => x.threads === 1)) {
       const total = r.profile.reduce((a, [, ms]) => a + ms, 0);

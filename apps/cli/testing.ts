@@ -1,4 +1,5 @@
 /** Throwaway copies of the workspace for tests that run Nx, as a fresh clone has it. */
+import { strict as assert } from 'node:assert';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -148,6 +149,15 @@ export interface ModelFixture {
   prepared: Float32Array;
   expected: Predictions;
   predict(images: Float32Array): Promise<Predictions>;
+}
+
+/** Logits of another runtime against onnxruntime-node's, image by image, each within `tolerance`. */
+export function assertLogitsClose(actual: number[][], wanted: number[][], tolerance: number): void {
+  assert.equal(actual.length, wanted.length);
+  actual.forEach((row, i) => {
+    assert.equal(row.length, wanted[i].length);
+    row.forEach((v, k) => assert.ok(Math.abs(v - wanted[i][k]) <= tolerance, `image ${i}, class ${k}: ${v} against onnxruntime-node's ${wanted[i][k]}`));
+  });
 }
 
 export async function modelFixture(root: string, count: number): Promise<ModelFixture> {

@@ -11,7 +11,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { crc32, deflateSync, gzipSync } from 'node:zlib';
-import { modelFixture, repo, type ModelFixture, type Predictions } from '../cli/testing';
+import { assertLogitsClose, modelFixture, repo, type ModelFixture, type Predictions } from '../cli/testing';
 
 const COUNT = 200;
 /** How far the example's logits may be from onnxruntime-node's: OpenCV sums in another order. */
@@ -60,14 +60,6 @@ function classify(images: string, ...args: string[]): { runtime: string; predict
   return JSON.parse(r.stdout);
 }
 
-function assertClose(actual: number[][], wanted: number[][]) {
-  assert.equal(actual.length, wanted.length);
-  actual.forEach((row, i) => {
-    assert.equal(row.length, wanted[i].length);
-    row.forEach((v, k) => assert.ok(Math.abs(v - wanted[i][k]) <= TOLERANCE, `image ${i}, class ${k}: ${v} against onnxruntime-node's ${wanted[i][k]}`));
-  });
-}
-
 /** An 8-bit grayscale PNG of `pixels` (rows of `width` bytes): every row unfiltered, one IDAT chunk. */
 function grayPng(width: number, height: number, pixels: Uint8Array): Buffer {
   const chunk = (type: string, data: Buffer) => {
@@ -97,7 +89,7 @@ test("the example prepares the first 200 test images into the data stage's very 
   const fromCpp = readFileSync(input);
   assert.deepEqual(fromCpp, Buffer.from(prepared.buffer, prepared.byteOffset, prepared.byteLength));
   assert.deepEqual(got.predicted, expected.predicted);
-  assertClose(got.logits, expected.logits);
+  assertLogitsClose(got.logits, expected.logits, TOLERANCE);
 
   // Without --json: the runtime, then one "index class" line per image.
   const r = run(model, testFile, String(COUNT));
@@ -118,7 +110,7 @@ test('the example classifies a PNG of a test image as onnxruntime-node does, pro
   writeFileSync(png, grayPng(28, 28, firstImage(testFile)));
   const got = classify(png);
   assert.deepEqual(got.predicted, [expected.predicted[0]]);
-  assertClose(got.logits, [expected.logits[0]]);
+  assertLogitsClose(got.logits, [expected.logits[0]], TOLERANCE);
 
   const r = run(model, png);
   assert.equal(r.status, 0, r.stderr);

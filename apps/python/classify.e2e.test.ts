@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { modelFixture, repo, type ModelFixture, type Predictions } from '../cli/testing';
+import { assertLogitsClose, modelFixture, repo, type ModelFixture, type Predictions } from '../cli/testing';
 
 const PYTHON = process.env.TRAINYARD_PYTHON ?? '/usr/bin/python3';
 const CLASSIFY = join(repo, 'apps', 'python', 'classify.py');
@@ -47,14 +47,6 @@ function classify(images: string, ...args: string[]): { runtime: string; predict
   return JSON.parse(r.stdout);
 }
 
-function assertClose(actual: number[][], wanted: number[][]) {
-  assert.equal(actual.length, wanted.length);
-  actual.forEach((row, i) => {
-    assert.equal(row.length, wanted[i].length);
-    row.forEach((v, k) => assert.ok(Math.abs(v - wanted[i][k]) <= TOLERANCE, `image ${i}, class ${k}: ${v} against onnxruntime-node's ${wanted[i][k]}`));
-  });
-}
-
 test("the example prepares the test images from model.json into the data stage's very numbers", { skip }, async () => {
   const out = join(root, 'prepared.f32');
   const code = `import json, classify; card = json.load(open(${JSON.stringify(join(dir, 'artifacts', 'small', 'evaluate', 'model.json'))}))
@@ -74,7 +66,7 @@ test("the example predicts the first 200 test images as onnxruntime-node does, l
   // onnxruntime when Python has it, else OpenCV: never something else unnoticed.
   assert.match(got.runtime, onnxruntime ? /^onnxruntime / : /^OpenCV .*cv2\.dnn/);
   assert.deepEqual(got.predicted, expected.predicted);
-  assertClose(got.logits, expected.logits);
+  assertLogitsClose(got.logits, expected.logits, TOLERANCE);
 
   // Without --json: the runtime, then one "index class" line per image.
   const r = spawnSync(PYTHON, [CLASSIFY, model, testFile, String(COUNT)], { encoding: 'utf8' });
@@ -95,7 +87,7 @@ assert cv2.imwrite(${JSON.stringify(wide)}, cv2.copyMakeBorder(image, 0, 0, 0, 2
 
   const got = classify(png);
   assert.deepEqual(got.predicted, [expected.predicted[0]]);
-  assertClose(got.logits, [expected.logits[0]]);
+  assertLogitsClose(got.logits, [expected.logits[0]], TOLERANCE);
 
   // Without --json: the runtime, then each class's probability, the softmax of the logits.
   const r = spawnSync(PYTHON, [CLASSIFY, model, png], { encoding: 'utf8' });

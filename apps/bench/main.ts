@@ -110,7 +110,7 @@ class TorchReference {
     }
     const torch = new TorchReference(spawn(found.python, [join(__dirname, 'torch_reference.py')]));
     torch.child.stdin.write(`${JSON.stringify({ batch: BATCH, warmup: WARMUP, steps: STEPS, models })}\n`);
-    await torch.next();
+    await torch.next(); // its models are built and warmed up
     return { torch, version: `${found.version} (BLAS ${found.blas}; ${found.python})` };
   }
 
@@ -243,13 +243,14 @@ async function main() {
     for (const r of results) {
       spread(`${r.name} ${r.threads} thread(s)`, r.rates);
       if (r.torchRates.length) spread(`PyTorch ${r.name} beside ${r.threads} thread(s)`, r.torchRates);
-      const vs = r.ratio !== undefined ? ` (torch ${torchThreads(r.threads)} thread${torchThreads(r.threads) > 1 ? 's' : ''} ${Math.round(median(r.torchRates))}, ratio ${r.ratio.toFixed(2)})` : '';
-      console.log(`train ${r.name} ${backend} ${r.threads} thread${r.threads > 1 ? 's' : ''} ${Math.round(r.rate)} samples/s${vs}`);
+      const threads = (n: number) => `${n} thread${n > 1 ? 's' : ''}`;
+      const vs = r.ratio !== undefined ? ` (torch ${threads(torchThreads(r.threads))} ${Math.round(median(r.torchRates))}, ratio ${r.ratio.toFixed(2)})` : '';
+      console.log(`train ${r.name} ${backend} ${threads(r.threads)} ${Math.round(r.rate)} samples/s${vs}`);
       // A training step costs about three forward passes (the backward pass two), two FLOPs per multiply-add.
-      const flops = 6 * multiplyAdds(models[r.name]);
-      const gflops = (rate: number) => `${((flops * rate) / 1e9).toFixed(1)} GFLOP/s`;
+      const macs = multiplyAdds(models[r.name]);
+      const gflops = (rate: number) => `${((6 * macs * rate) / 1e9).toFixed(1)} GFLOP/s`;
       const torchRate = r.torchRates.length ? `, PyTorch ${gflops(median(r.torchRates))}` : '';
-      console.log(`flops ${r.name} ${backend} ${r.threads} thread${r.threads > 1 ? 's' : ''} ${gflops(r.rate)}${torchRate} (${(flops / 1e6).toFixed(2)} MFLOP per training sample, about 3 x 2 x ${multiplyAdds(models[r.name]).toLocaleString('en-US')} multiply-adds)`);
+      console.log(`flops ${r.name} ${backend} ${threads(r.threads)} ${gflops(r.rate)}${torchRate} (${((6 * macs) / 1e6).toFixed(2)} MFLOP per training sample, about 3 x 2 x ${macs.toLocaleString('en-US')} multiply-adds)`);
     }
     for (const r of results.filter((x) => x.threads === 1)) {
       const total = r.profile.reduce((a, [, ms]) => a + ms, 0);

@@ -36,7 +36,7 @@ export function newer(a: string, b: string): boolean {
 }
 
 /** The venv the bench keeps a wheel's PyTorch in: `~/.cache/trainyard/torch-venv` (XDG_CACHE_HOME is honoured). */
-export function venvDir(env = process.env): string {
+function venvDir(env = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'trainyard', 'torch-venv');
 }
 

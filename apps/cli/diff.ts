@@ -5,16 +5,12 @@ import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { stageProject } from '../../libs/nx-plugin';
 import { planPipeline } from '../../libs/plan';
-import type { ReportRun } from '../../libs/report';
+import type { DiffSide } from '../../libs/report';
 import { loadPipeline } from '../../libs/pipeline-file';
 import { readRuns } from '../../libs/stages';
 
 /** A side of the comparison: the runs its file plans, their results as Nx left them, and the stages Nx had no cached outputs for. */
-export interface Side {
-  /** Every run the tree's pipeline file plans, with the settings its stages read: compared whether cached or not. */
-  planned: { id: string; config: Record<string, unknown> }[];
-  /** The results of the planned runs that came from the cache (or ran, with --run). */
-  runs: ReportRun[];
+export interface Side extends DiffSide {
   /** Stage tasks that would have had to run (`lenet-l2.train`): not in the local or remote cache. */
   uncached: string[];
 }

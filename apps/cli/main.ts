@@ -162,13 +162,12 @@ async function main(argv: string[]): Promise<void> {
       const { readRuns, staleness, overridesText } = require('../../libs/stages') as typeof import('../../libs/stages');
       const { runs, missing, stale } = readRuns(plan, workspace);
       const all = missing.length + stale.length + runs.length;
-      const some = (ids: string[]) => `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''}`;
       const replay = `npx nx run pipeline:${plan.pipeline}${plan.overrides?.profile ? ` --configuration=${plan.overrides.profile}` : ''}`;
       // Only results of the configuration planned now: what the report of this configuration shows, nothing older.
-      if (missing.length) console.error(`${plan.file}: no results yet for ${missing.length} of ${plural(all, 'run')} (${some(missing)}): ${replay}`);
+      if (missing.length) console.error(`${plan.file}: no results yet for ${missing.length} of ${plural(all, 'run')} (${listed(missing)}): ${replay}`);
       for (const why of new Set(stale.map((s) => s.why))) {
         const ids = stale.filter((s) => s.why === why).map((s) => s.run);
-        console.error(`${plan.file}: left out ${plural(ids.length, 'run')} of ${all} (${some(ids)}): artifacts/${plan.pipeline} holds results ${why}; ${replay} brings this configuration's`);
+        console.error(`${plan.file}: left out ${plural(ids.length, 'run')} of ${all} (${listed(ids)}): artifacts/${plan.pipeline} holds results ${why}; ${replay} brings this configuration's`);
       }
       if (!runs.length) {
         process.exitCode = 1;
@@ -204,8 +203,7 @@ async function main(argv: string[]): Promise<void> {
       // Settings come from both files' plans; results only from the cache: a run not cached shows as such.
       const diff = diffResults(then, now, { old, new: 'working tree' });
       for (const [side, { uncached }, runs] of [[old, then, diff.uncached.old], ['working tree', now, diff.uncached.new]] as const) {
-        const s = (n: number) => (n > 1 ? 's' : '');
-        if (uncached.length) console.error(`${side}: ${uncached.length} stage${s(uncached.length)} not in the cache (${uncached.slice(0, 4).join(', ')}${uncached.length > 4 ? ', ...' : ''}), so ${runs.length} run${s(runs.length)} show${runs.length > 1 ? '' : 's'} as not cached; --run runs ${uncached.length > 1 ? 'them' : 'it'}`);
+        if (uncached.length) console.error(`${side}: ${plural(uncached.length, 'stage')} not in the cache (${listed(uncached, 4)}), so ${plural(runs.length, 'run')} show${runs.length === 1 ? 's' : ''} as not cached; --run runs ${uncached.length > 1 ? 'them' : 'it'}`);
       }
       process.stdout.write(formatDiff(diff, formats[0] ?? 'text'));
       // Exit 1 only when there is nothing to compare: no setting changed, no run added or removed, no run cached on both sides.
@@ -270,6 +268,9 @@ function shard(plan: Plan, count: number, index: number, o: { dryRun: boolean; n
 }
 
 const plural = (n: number, noun: string) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+
+/** The first `max` ids, and `...` for the rest. */
+const listed = (ids: string[], max = 5) => `${ids.slice(0, max).join(', ')}${ids.length > max ? ', ...' : ''}`;
 
 function one(rest: string[], command: string): string {
   if (rest.length !== 1) throw new UsageError(`${command} needs exactly one pipeline file`);

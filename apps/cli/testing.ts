@@ -5,10 +5,6 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import * as ort from 'onnxruntime-node';
-import { loadDataset } from '../../libs/data';
-import { locateSource } from '../../libs/data/testing';
-import { loadPipeline } from '../../libs/pipeline-file';
 
 export const repo = join(__dirname, '..', '..');
 
@@ -161,6 +157,11 @@ export function assertLogitsClose(actual: number[][], wanted: number[][], tolera
 }
 
 export async function modelFixture(root: string, count: number): Promise<ModelFixture> {
+  // Required here: most tests that use this module run Nx, and need neither onnxruntime nor the data lib.
+  const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
+  const { loadDataset } = require('../../libs/data') as typeof import('../../libs/data');
+  const { locateSource } = require('../../libs/data/testing') as typeof import('../../libs/data/testing');
+  const { loadPipeline } = require('../../libs/pipeline-file') as typeof import('../../libs/pipeline-file');
   const dir = workspaceWithRun(join(root, 'ws'), 'small', QUICK_SMALL_PIPELINE);
   const model = join(dir, 'artifacts', 'small', 'evaluate', 'model.onnx');
   const testFile = locateSource({ source: 'mnist' }, { workspace: dir }).files['test-images'];

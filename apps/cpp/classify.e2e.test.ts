@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { crc32, deflateSync, gzipSync } from 'node:zlib';
 import { assertLogitsClose, modelFixture, repo, type ModelFixture, type Predictions } from '../cli/testing';
+import { readIdx } from '../../libs/data/testing';
 
 const COUNT = 200;
 /** How far the example's logits may be from onnxruntime-node's: OpenCV sums in another order. */
@@ -78,8 +79,8 @@ function grayPng(width: number, height: number, pixels: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
 }
 
-/** The first image of an uncompressed IDX file of 28x28 images. */
-const firstImage = (file: string) => new Uint8Array(readFileSync(file).subarray(16, 16 + 28 * 28));
+/** The first image of an IDX file of 28x28 images. */
+const firstImage = (file: string) => readIdx(file, 'images').data.subarray(0, 28 * 28);
 
 test("the example prepares the first 200 test images into the data stage's very numbers and predicts them as onnxruntime-node does", { skip }, async (t) => {
   const input = join(root, 'input.f32');

@@ -151,7 +151,8 @@ def main(argv):
         if not path.is_file():
             raise ValueError(f"{path}: no such file")
     card = load_card(args.model)
-    head = args.images.read_bytes()[:8]
+    with open(args.images, "rb") as f:
+        head = f.read(8)
     png = head == b"\x89PNG\r\n\x1a\n"
     if not png and head[:2] != b"\x1f\x8b" and head[:3] != b"\x00\x00\x08":
         raise ValueError(f"{args.images}: neither a PNG nor an IDX file")

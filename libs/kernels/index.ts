@@ -3,4 +3,4 @@
 export { registerWasmKernels } from './src/register';
 export { scaledTanh } from './src/scaled-tanh';
 export { crossEntropy } from './src/cross-entropy';
-export { adamStep, type AdamAttrs } from './src/adam';
+export { adamStep } from './src/adam';

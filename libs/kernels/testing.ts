@@ -126,7 +126,7 @@ export function smallConvCases(): ConvCase[] {
 }
 
 /** One pool of the pool tests: input NHWC, window, strides, padding. */
-export interface PoolCase {
+interface PoolCase {
   x: number[];
   size: [number, number];
   strides: [number, number];

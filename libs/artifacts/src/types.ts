@@ -52,7 +52,6 @@ export interface History {
 
 export type RunStatus = 'ok' | 'early-stopped' | 'diverged';
 
-/** `artifacts/<pipeline>/train/run.json` */
 /**
  * What was merged over every run of the pipeline as written (a profile's values, then TRAINYARD_OVERRIDES):
  * results made under it are not the figures of the file as written, and every place that shows them says so.
@@ -75,6 +74,7 @@ export interface StageRecord {
   overrides?: Overrides;
 }
 
+/** `artifacts/<pipeline>/train/run.json` */
 export interface RunInfo {
   pipeline: string;
   run: string;

@@ -1,4 +1,5 @@
 import { batchnormOptions, type BatchNormLayer, type ResolvedLayer } from '../../graph';
+import type { GraphBuilder } from './builder';
 
 /** y = scale * x + shift per output channel: the inference form of one or more batchnorms in a row. */
 export interface ChannelAffine {
@@ -80,21 +81,36 @@ export function planInference(layers: ResolvedLayer[], param: Param): LayerPlan[
 }
 
 /** How a folded layer's node and tensors say what they hold: `BN1 folded in`, `BN1 then BN2 folded in`. */
-export function foldedIn(affine: ChannelAffine): string {
+function foldedIn(affine: ChannelAffine): string {
   return `${affine.ids.join(' then ')} folded in`;
 }
 
 /** The doc_string of a bias a batchnorm was folded into. */
-export const foldedBias = (affine: ChannelAffine) => `${foldedIn(affine)}: (bias - moving_mean) * gamma / sqrt(moving_variance + epsilon) + beta`;
+const foldedBias = (affine: ChannelAffine) => `${foldedIn(affine)}: (bias - moving_mean) * gamma / sqrt(moving_variance + epsilon) + beta`;
 
 /**
  * Weights [out, ...] (each output channel's values contiguous, as OIHW and Gemm's transposed B) and bias times
  * the affine's scale, plus its shift: the layer then writes what the batchnorm after it would have.
  */
-export function foldAffine(weight: Float32Array, bias: Float32Array | undefined, affine: ChannelAffine): { weight: Float32Array; bias: Float32Array } {
+function foldAffine(weight: Float32Array, bias: Float32Array | undefined, affine: ChannelAffine): { weight: Float32Array; bias: Float32Array } {
   const outs = affine.scale.length;
   const per = weight.length / outs;
   const folded = new Float32Array(weight.length);
   for (let i = 0; i < weight.length; i++) folded[i] = weight[i] * affine.scale[Math.floor(i / per)];
   return { weight: folded, bias: Float32Array.from(affine.scale, (s, o) => s * (bias ? bias[o] : 0) + affine.shift[o]) };
+}
+
+/**
+ * The weight and bias inputs of a conv or dense (weight [out, ...]) with the batchnorms after it folded in,
+ * each initializer saying what it holds, and the node's doc_string when something was folded.
+ */
+export function weightInputs(
+  graph: GraphBuilder,
+  o: { id: string; input: string; name: string; dims: number[]; weight: Float32Array; bias?: Float32Array; affine?: ChannelAffine; notes: string[]; scaled: string },
+): { inputs: string[]; doc?: string } {
+  const { weight, bias } = o.affine ? foldAffine(o.weight, o.bias, o.affine) : o;
+  const notes = o.affine ? [...o.notes, `${foldedIn(o.affine)}: ${o.scaled} times gamma / sqrt(moving_variance + epsilon)`] : o.notes;
+  const inputs = [o.input, graph.initializer(o.name, o.dims, weight, notes.join('; '))];
+  if (bias) inputs.push(graph.initializer(`${o.id}/bias`, [o.dims[0]], bias, o.affine && foldedBias(o.affine)));
+  return { inputs, doc: o.affine && `${o.id} with ${foldedIn(o.affine)}` };
 }

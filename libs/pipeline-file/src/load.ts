@@ -75,7 +75,8 @@ export function loadPipeline(file: string, overrides?: unknown, profile?: string
  * override cannot hide a mistake in it; each problem says which of the two it comes from.
  */
 export function parsePipeline(text: string, file: string, overrides?: unknown, profile?: string): LoadedPipeline {
-  if (overridesLayer(overrides) === undefined && profile === undefined) return parseMerged(text, file);
+  const fromEnv = overridesLayer(overrides) !== undefined;
+  if (!fromEnv && profile === undefined) return parseMerged(text, file);
   const problemsOf = (work: () => unknown): Problem[] => {
     try {
       work();
@@ -89,7 +90,7 @@ export function parsePipeline(text: string, file: string, overrides?: unknown, p
   let loaded: LoadedPipeline | undefined;
   const merged = problemsOf(() => (loaded = parseMerged(text, file, overrides, profile)));
   if (!written.length && loaded) return loaded;
-  const how = [profile !== undefined && `profile ${profile}`, overridesLayer(overrides) && OVERRIDES].filter(Boolean).join(' and ');
+  const how = [profile !== undefined && `profile ${profile}`, fromEnv && OVERRIDES].filter(Boolean).join(' and ');
   const key = (p: Problem) => `${p.file}:${p.line}:${p.column} ${p.message}`;
   const inFile = new Set(written.map(key));
   throw new PipelineError([

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
 import type { LoadedPipeline } from '../../pipeline-file';
+import type { Overrides } from '../../artifacts';
 
 export type StageKind = 'data' | 'train' | 'export' | 'evaluate' | 'features' | 'charts';
 
@@ -38,7 +39,7 @@ export interface Plan {
   description?: string;
   stages: Stage[];
   /** What was merged over every run of the file (a profile's values, TRAINYARD_OVERRIDES), if anything. */
-  overrides?: { values: Record<string, unknown>; profile?: string };
+  overrides?: Overrides;
 }
 
 /** Bumped when a stage's output format changes, so old cached outputs are not reused. */

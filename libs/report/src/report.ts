@@ -46,11 +46,10 @@ function sharedSettings(runs: ReportRun[]): string | undefined {
   const all = configs.map((c) => new Map([...leaves(c!.training, 'training'), ...leaves(c!.dataset, 'dataset')]));
   const shared = [...all[0]].filter(([key, value]) => key !== 'training.seed' && all.every((m) => m.get(key) === value));
   if (shared.length === 0) return undefined;
-  // Strings bare; the dataset's transforms as words, not their JSON.
-  const text = (key: string, value: string) => {
-    const list = key === 'dataset.transforms' ? JSON.parse(value) : undefined;
-    return Array.isArray(list) ? transforms(list) : value.replace(/^"(.*)"$/, '$1');
-  };
+  // Strings bare; the dataset's transforms (alike in every run) as words, not their JSON.
+  const dataset = configs[0]!.dataset as { transforms?: unknown };
+  const text = (key: string, value: string) =>
+    key === 'dataset.transforms' && Array.isArray(dataset.transforms) ? transforms(dataset.transforms) : value.replace(/^"(.*)"$/, '$1');
   return `Every run: ${shared.map(([key, value]) => `${key.replace(/^training\./, '')} ${text(key, value)}`).join(', ')}.`;
 }
 

@@ -1,5 +1,5 @@
 import { convOptions, kernelMask, samePadding, type ConvLayer, type ParamSpec } from '../../../graph';
-import { foldAffine, foldedBias, foldedIn } from '../fold';
+import { weightInputs } from '../fold';
 import { applyActivation } from './activation';
 import type { LayerEmitter } from './context';
 
@@ -33,15 +33,20 @@ export const emitConv: LayerEmitter<ConvLayer> = ({ graph, id, layer, input, inp
 
   const kernel = param('kernel')!;
   const [, , cin, cout] = kernel.spec.shape;
-  let weight: Float32Array = hwioToOihw(effectiveKernel(kernel.spec, kernel.data), kernel.spec.shape);
-  let bias = param('bias')?.data;
-  // A batchnorm after it scales each output channel: the absent connections' zeros stay zeros.
-  if (affine) ({ weight, bias } = foldAffine(weight, bias, affine));
   const notes = ['OIHW: the trained [kh, kw, in, out] kernel transposed'];
   if (kernel.spec.connections) notes.push('zeros where the connection table leaves an input map out');
-  if (affine) notes.push(`${foldedIn(affine)}: each output channel times gamma / sqrt(moving_variance + epsilon)`);
-  const inputs = [input, graph.initializer(kernel.spec.name, [cout, cin, kh, kw], weight, notes.join('; '))];
-  if (bias) inputs.push(graph.initializer(`${id}/bias`, [cout], bias, affine && foldedBias(affine)));
+  // A batchnorm after it scales each output channel: the absent connections' zeros stay zeros.
+  const { inputs, doc } = weightInputs(graph, {
+    id,
+    input,
+    name: kernel.spec.name,
+    dims: [cout, cin, kh, kw],
+    weight: hwioToOihw(effectiveKernel(kernel.spec, kernel.data), kernel.spec.shape),
+    bias: param('bias')?.data,
+    affine,
+    notes,
+    scaled: 'each output channel',
+  });
 
   const conv = graph.node({
     op: 'Conv',
@@ -49,7 +54,7 @@ export const emitConv: LayerEmitter<ConvLayer> = ({ graph, id, layer, input, inp
     inputs,
     attributes: { kernel_shape: [kh, kw], strides: [sh, sw], pads: [top, left, bottom, right], dilations: [1, 1], group: 1 },
     shape: outputShape,
-    doc: affine && `${id} with ${foldedIn(affine)}`,
+    doc,
   });
   return applyActivation(graph, id, conv, layer.activation, outputShape);
 };

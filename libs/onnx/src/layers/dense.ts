@@ -1,5 +1,5 @@
 import type { DenseLayer } from '../../../graph';
-import { foldAffine, foldedBias, foldedIn } from '../fold';
+import { weightInputs } from '../fold';
 import { applyActivation } from './activation';
 import type { LayerEmitter } from './context';
 
@@ -11,23 +11,18 @@ import type { LayerEmitter } from './context';
 export const emitDense: LayerEmitter<DenseLayer> = ({ graph, id, layer, input, outputShape, param, affine, flattened }) => {
   const kernel = param('kernel')!;
   const [ins, outs] = kernel.spec.shape;
-  let weight: Float32Array = new Float32Array(ins * outs);
+  const weight = new Float32Array(ins * outs);
   for (let o = 0; o < outs; o++) for (let i = 0; i < ins; i++) weight[o * ins + i] = kernel.data[(flattened ? flattened[i] : i) * outs + o];
-  let bias = param('bias')?.data;
-  if (affine) ({ weight, bias } = foldAffine(weight, bias, affine));
-
   const notes = ['[out, in]: the trained [in, out] kernel transposed'];
   if (flattened) notes.push("inputs in the (C, H, W) order of the Flatten before it (trained in TensorFlow.js's (H, W, C) order)");
-  if (affine) notes.push(`${foldedIn(affine)}: each output's row times gamma / sqrt(moving_variance + epsilon)`);
-  const inputs = [input, graph.initializer(kernel.spec.name, [outs, ins], weight, notes.join('; '))];
-  if (bias) inputs.push(graph.initializer(`${id}/bias`, [outs], bias, affine && foldedBias(affine)));
+  const { inputs, doc } = weightInputs(graph, { id, input, name: kernel.spec.name, dims: [outs, ins], weight, bias: param('bias')?.data, affine, notes, scaled: "each output's row" });
   const gemm = graph.node({
     op: 'Gemm',
     name: `${id}/Gemm`,
     inputs,
     attributes: { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 },
     shape: outputShape,
-    doc: affine && `${id} with ${foldedIn(affine)}`,
+    doc,
   });
   return applyActivation(graph, id, gemm, layer.activation, outputShape);
 };

@@ -21,6 +21,8 @@ export interface LayerPlan {
    * (H, W, C) order, the one the weights were trained on.
    */
   flattened?: Int32Array;
+  /** On a Flatten of several maps whose vector is the output: transpose to NHWC first, for TensorFlow.js's (H, W, C) order. */
+  transpose?: boolean;
 }
 
 type Param = (layer: ResolvedLayer, role: 'gamma' | 'beta' | 'moving_mean' | 'moving_variance') => Float32Array;
@@ -64,8 +66,11 @@ export function planInference(layers: ResolvedLayer[], param: Param): LayerPlan[
     if (layer.type === 'dense') flattened = undefined;
     if (layer.type === 'flatten' && inputShape.length === 3) {
       const [c, h, w] = inputShape;
-      // Both orders coincide for one map or one pixel.
-      if (c > 1 && h * w > 1 && layers.slice(i + 1).some((l) => l.layer.type === 'dense')) flattened = plans[i].flattened = chwToHwc(c, h, w);
+      // Both orders coincide for one map or one pixel. Without a dense after it to take the order, the vector is the output.
+      if (c > 1 && h * w > 1) {
+        if (layers.slice(i + 1).some((l) => l.layer.type === 'dense')) flattened = plans[i].flattened = chwToHwc(c, h, w);
+        else plans[i].transpose = true;
+      }
     }
 
     if (layer.type === 'batchnorm' && producer !== undefined) {

@@ -7,13 +7,8 @@ import type { LayerEmitter } from './context';
  * With no dense after it, the vector is the output: a Transpose to NHWC first then gives TensorFlow.js's order.
  * For one map or one pixel both orders coincide.
  */
-export const emitFlatten: LayerEmitter<FlattenLayer> = ({ graph, id, input, inputShape, outputShape, flattened }) => {
-  let x = input;
-  if (inputShape.length === 3 && !flattened) {
-    const [c, h, w] = inputShape;
-    if (c > 1 && h * w > 1) {
-      x = graph.node({ op: 'Transpose', name: `${id}/Transpose`, inputs: [x], attributes: { perm: [0, 2, 3, 1] }, shape: [h, w, c] });
-    }
-  }
+export const emitFlatten: LayerEmitter<FlattenLayer> = ({ graph, id, input, inputShape, outputShape, transpose }) => {
+  const [c, h, w] = inputShape;
+  const x = transpose ? graph.node({ op: 'Transpose', name: `${id}/Transpose`, inputs: [input], attributes: { perm: [0, 2, 3, 1] }, shape: [h, w, c] }) : input;
   return graph.node({ op: 'Flatten', name: `${id}/Flatten`, inputs: [x], attributes: { axis: 1 }, shape: outputShape });
 };

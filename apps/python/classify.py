@@ -46,7 +46,7 @@ def run(model_path, x, card, batch=1000):
         try:
             import cv2
         except ImportError:
-            raise ValueError("running the model needs onnxruntime (pip install onnxruntime) or OpenCV (apt-get install python3-opencv)") from None
+            raise ValueError(f"running the model needs onnxruntime or OpenCV, and {sys.executable} imports neither (Debian's /usr/bin/python3 has OpenCV after apt-get install python3-opencv)") from None
 
         # OpenCV logs a failed import before raising it: the raised message alone, on one line, says enough.
         level = cv2.getLogLevel()
@@ -99,7 +99,7 @@ def read_png(path, card):
     try:
         import cv2
     except ImportError:
-        raise ValueError("reading a PNG needs OpenCV (apt-get install python3-opencv)") from None
+        raise ValueError(f"reading a PNG needs OpenCV, and {sys.executable} cannot import cv2 (Debian's /usr/bin/python3 can after apt-get install python3-opencv)") from None
 
     c, h, w = card["preprocessing"]["source"]["shape"]
     # UNCHANGED keeps grayscale as one channel and 16-bit samples as 16 bits, so neither passes unnoticed.

@@ -13,7 +13,7 @@ export type BatchShape = ['batch', ...number[]];
  * This interface was referenced by `ModelCard`'s JSON-Schema
  * via the `definition` "PreprocessingStep".
  */
-export type PreprocessingStep = ScaleStep | PadStep | NormalizeStep;
+export type PreprocessingStep = ScaleStep | GrayscaleStep | ResizeStep | CenterCropStep | PadStep | NormalizeStep;
 
 /**
  * model.json beside a trained model.onnx: what the model reads and outputs, how to prepare an image for it, where it comes from and how it did on the test split. The ONNX file carries the same JSON in its metadata under the key 'trainyard.card'.
@@ -107,12 +107,12 @@ export interface ModelCard {
      */
     source: {
       /**
-       * [channels, rows, columns].
+       * [channels, rows, columns]; rows and columns are null when the images differ in size (a resize step then comes first). Files with other channel counts are converted: one to three by repeating it, three to one as the grayscale step does, alpha dropped.
        *
        * @minItems 3
        * @maxItems 3
        */
-      shape: number[];
+      shape: (number | null)[];
       /**
        * Rows, then columns, then channels (one byte per value).
        */
@@ -153,6 +153,39 @@ export interface ModelCard {
 export interface ScaleStep {
   type: 'scale';
   divide: number;
+}
+/**
+ * Three channels to one: x = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601 luma, as OpenCV's and Pillow's conversions).
+ *
+ * This interface was referenced by `ModelCard`'s JSON-Schema
+ * via the `definition` "GrayscaleStep".
+ */
+export interface GrayscaleStep {
+  type: 'grayscale';
+}
+/**
+ * Bilinear resampling of an h x w image, pixel centres at half-integers and edges clamped, without antialiasing (OpenCV's INTER_LINEAR on float values). stretch: to height x width. contain: scaled by min(height/h, width/w), each side rounded to the nearest integer, then centred on a height x width canvas of value (an odd margin puts the extra pixel bottom/right). cover: scaled by max(height/h, width/w), each side rounded, then cropped to height x width as center-crop does.
+ *
+ * This interface was referenced by `ModelCard`'s JSON-Schema
+ * via the `definition` "ResizeStep".
+ */
+export interface ResizeStep {
+  type: 'resize';
+  height: number;
+  width: number;
+  fit: 'stretch' | 'contain' | 'cover';
+  value: number;
+}
+/**
+ * Keeps height rows from row floor((h - height) / 2) and width columns from column floor((w - width) / 2).
+ *
+ * This interface was referenced by `ModelCard`'s JSON-Schema
+ * via the `definition` "CenterCropStep".
+ */
+export interface CenterCropStep {
+  type: 'center-crop';
+  height: number;
+  width: number;
 }
 /**
  * Adds rows above and below and columns left and right, each filled with value.

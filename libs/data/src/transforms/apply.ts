@@ -69,6 +69,17 @@ export function describePreprocessing(shape: ImageShape, transforms: readonly Re
     .map((step) => {
       if (step.type === 'scale') return `x = pixel / ${step.divide}`;
       if (step.type === 'normalize') return `x = (x - ${step.mean}) / ${step.std}`;
+      if (step.type === 'grayscale') return 'grayscale (0.299 R + 0.587 G + 0.114 B)';
+      if (step.type === 'resize') {
+        const from = `${h}x${w}`;
+        [h, w] = [step.height, step.width];
+        return `resize ${from} to ${h}x${w} (${step.fit}${step.fit === 'contain' ? `, padded with ${step.value}` : ''})`;
+      }
+      if (step.type === 'center-crop') {
+        const from = `${h}x${w}`;
+        [h, w] = [step.height, step.width];
+        return `center-crop ${from} to ${h}x${w}`;
+      }
       const [from, to] = [`${h}x${w}`, `${(h += step.top + step.bottom)}x${(w += step.left + step.right)}`];
       return `pad ${from} to ${to} with ${step.value}`;
     })

@@ -3,6 +3,7 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
+import { simd, type MemoryBackend } from './simd';
 import { assertNoLeaks, randomValues, relativeError, runKernelOn, seededRandom, setUpBackends, sizeOf, smallConvCases, useBackend, type ConvCase } from '../testing';
 
 type Case = ConvCase;
@@ -35,6 +36,14 @@ const lenetCases: Array<[string, Case, number]> = [
   ['4 channels in, 32 out, 3x2 filter', { x: [2, 9, 7, 4], k: [3, 2], cout: 32, strides: [1, 1], pad: 'valid' }, 5],
 ];
 
+// The grayscale pass takes channels in two groups of four, the last groups moved back to end at Cout, and
+// pixels in fours then one at a time: Cout 4, 9 and 12, rows of 3, 5 and 8 pixels.
+const grayCases: Case[] = [
+  { x: [2, 7, 5, 1], k: [3, 3], cout: 4, strides: [1, 1], pad: 'valid' },
+  { x: [3, 6, 7, 1], k: [2, 3], cout: 9, strides: [1, 1], pad: 'valid' },
+  { x: [1, 9, 10, 1], k: [4, 3], cout: 12, strides: [1, 1], pad: 'valid' },
+];
+
 describe('Conv2DBackpropFilter on wasm matches tfjs-backend-cpu', () => {
   before(setUpBackends);
 
@@ -50,6 +59,20 @@ describe('Conv2DBackpropFilter on wasm matches tfjs-backend-cpu', () => {
     });
   }
 
+  test('one channel in, four or more out: the grayscale SIMD pass, for each way of grouping channels and pixels', async () => {
+    await useBackend('wasm');
+    const kernels = simd(tf.backend() as unknown as MemoryBackend);
+    const original = kernels.convFilterGradGray;
+    let calls = 0;
+    kernels.convFilterGradGray = (...a) => (calls++, original(...a));
+    try {
+      for (const [i, c] of grayCases.entries()) await check(c, 200 + i, 1e-5);
+    } finally {
+      kernels.convFilterGradGray = original;
+    }
+    assert.equal(calls, grayCases.length);
+  });
+
   test('each path leaks no tensors, bytes or backend buffers', async () => {
     await useBackend('wasm');
     // x, dy and attrs, one per path: a forward conv (strided, 'same'), the same with a slice of its output, a matrix
@@ -59,7 +82,7 @@ describe('Conv2DBackpropFilter on wasm matches tfjs-backend-cpu', () => {
       [[1, 5, 5, 1], [1, 2, 2, 6], { strides: 2, pad: 'valid', filterShape: [2, 2, 1, 6] }],
       [[3, 5, 5, 4], [3, 1, 1, 6], { strides: 1, pad: 'valid', filterShape: [5, 5, 4, 6] }],
       [[2, 6, 6, 2], [2, 4, 4, 16], { strides: 1, pad: 'valid', filterShape: [3, 3, 2, 16] }],
-      [[2, 6, 6, 1], [2, 4, 4, 3], { strides: 1, pad: 'valid', filterShape: [3, 3, 1, 3] }],
+      [[2, 6, 6, 1], [2, 4, 4, 6], { strides: 1, pad: 'valid', filterShape: [3, 3, 1, 6] }],
     ];
     assertNoLeaks(() =>
       tf.tidy(() => {

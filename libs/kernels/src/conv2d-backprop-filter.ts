@@ -84,12 +84,10 @@ export function conv2DBackpropFilterWasm(args: {
       simd(b).convFilterGradNhwc(offset(b, x), offset(b, dy), offset(b, dw), batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth);
       return dw;
     }
-    if (direct && inChannels === 1) {
-      // A first layer on grayscale images (LeNet-5's C1): its x is channel-major already, and one SIMD pass
-      // along the rows beats the conv below (about 2x on C1; slow on short rows, which C3 has).
-      const dyT = tmp.track(transpose(backend, dy, [0, 3, 1, 2]));
+    if (direct && inChannels === 1 && outChannels >= 4) {
+      // A first layer on grayscale images (LeNet-5's C1): one SIMD pass per tap over the NHWC operands as they are.
       const dw = b.makeOutput(filterShape, 'float32');
-      simd(b).convFilterGrad(offset(b, x), offset(b, dyT), offset(b, dw), batchSize, inChannels, inHeight, inWidth, outChannels, outHeight, outWidth, filterHeight, filterWidth);
+      simd(b).convFilterGradGray(offset(b, x), offset(b, dy), offset(b, dw), batchSize, inHeight, inWidth, outChannels, outHeight, outWidth, filterHeight, filterWidth);
       return dw;
     }
     if (isFullWindow(info)) {

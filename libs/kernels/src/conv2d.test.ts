@@ -8,8 +8,11 @@ before(setUpBackends);
 
 const cases: Array<{ x: number[]; w: number[]; strides: number; pad: 'valid' | 'same'; ours: boolean }> = [
   { x: [64, 32, 32, 1], w: [5, 5, 1, 6], strides: 1, pad: 'valid', ours: true }, // LeNet-5's C1
-  { x: [2, 9, 11, 1], w: [3, 2, 1, 5], strides: 1, pad: 'valid', ours: true }, // an odd channel count, 10 columns: a tail of 2
-  { x: [1, 4, 3, 1], w: [2, 2, 1, 1], strides: 1, pad: 'valid', ours: true }, // fewer columns than a vector
+  { x: [2, 9, 11, 1], w: [3, 2, 1, 5], strides: 1, pad: 'valid', ours: true }, // 5 channels, 10 columns: both last groups moved back
+  { x: [2, 6, 7, 1], w: [2, 4, 1, 12], strides: 1, pad: 'valid', ours: true }, // 12 channels (the second pass's groups coincide), 4 columns
+  { x: [1, 5, 9, 1], w: [3, 3, 1, 4], strides: 1, pad: 'valid', ours: true }, // 4 channels: both groups are the same four
+  { x: [1, 4, 3, 1], w: [2, 2, 1, 4], strides: 1, pad: 'valid', ours: false }, // fewer columns than a vector
+  { x: [2, 6, 6, 1], w: [3, 3, 1, 3], strides: 1, pad: 'valid', ours: false }, // fewer channels than a vector
   { x: [2, 9, 9, 1], w: [3, 3, 1, 4], strides: 2, pad: 'valid', ours: false },
   { x: [2, 9, 9, 1], w: [3, 3, 1, 4], strides: 1, pad: 'same', ours: false },
   { x: [2, 9, 9, 3], w: [3, 3, 3, 4], strides: 1, pad: 'valid', ours: false },

@@ -3,9 +3,9 @@ import { offset, simd, type MemoryBackend } from './simd';
 import { isUnpadded, WASM } from './wasm-ops';
 
 /**
- * Conv2D for wasm on one-channel (grayscale) input at stride 1 without padding, LeNet-5's C1: one SIMD
- * pass (simd.wat convGray) at about 0.6x of the built-in's time, whose GEMM suits many input channels.
- * Everything else goes to the built-in.
+ * Conv2D for wasm on one-channel (grayscale) input at stride 1 without padding, with at least four output
+ * channels and columns, LeNet-5's C1: one SIMD pass (simd.wat convGray), where the built-in's GEMM has a
+ * reduction of only kh x kw to work with. Everything else goes to the built-in.
  */
 export function makeConv2DConfig(builtin: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
@@ -15,7 +15,8 @@ export function makeConv2DConfig(builtin: KernelConfig): KernelConfig {
       return builtin.kernelFunc(args);
     }
     const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, false, 'channelsLast');
-    if (info.strideHeight !== 1 || info.strideWidth !== 1 || info.dilationHeight !== 1 || info.dilationWidth !== 1 || !isUnpadded(info.padInfo)) {
+    const gray = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1 && isUnpadded(info.padInfo);
+    if (!gray || info.outChannels < 4 || info.outWidth < 4) {
       return builtin.kernelFunc(args);
     }
     const b = args.backend as unknown as MemoryBackend;

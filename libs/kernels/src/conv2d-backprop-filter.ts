@@ -85,9 +85,13 @@ export function conv2DBackpropFilterWasm(args: {
       return dw;
     }
     if (direct && inChannels === 1 && outChannels >= 4) {
-      // A first layer on grayscale images (LeNet-5's C1): one SIMD pass per tap over the NHWC operands as they are.
+      // A first layer on grayscale images (LeNet-5's C1): one SIMD pass per tap over the NHWC operands as they
+      // are, over as many images at a time as fit in half of a 48 KiB L1 cache.
       const dw = b.makeOutput(filterShape, 'float32');
-      simd(b).convFilterGradGray(offset(b, x), offset(b, dy), offset(b, dw), batchSize, inHeight, inWidth, outChannels, outHeight, outWidth, filterHeight, filterWidth);
+      const imageBytes = 4 * (inHeight * inWidth + outHeight * outWidth * outChannels);
+      const perBlock = Math.max(1, Math.floor(24 * 1024 / imageBytes));
+      const sums = tmp.track(b.makeOutput(filterShape, 'float32'));
+      simd(b).convFilterGradGray(offset(b, x), offset(b, dy), offset(b, dw), batchSize, inHeight, inWidth, outChannels, outHeight, outWidth, filterHeight, filterWidth, perBlock, offset(b, sums));
       return dw;
     }
     if (isFullWindow(info)) {

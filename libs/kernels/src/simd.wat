@@ -296,16 +296,25 @@
   ;; operands (Cout >= 4): dw[p, q, 0, co] = sum over n, i, j of x[n, i + p, j + q] * dy[n, i, j, co]. A pass
   ;; per tap and two groups of four channels, eight independent accumulators (four pixels by two groups),
   ;; each pixel one splat of x and one load of dy per group. The last groups are moved back to end at Cout
-  ;; as in convGray. Sizes count floats; pointers are bytes.
+  ;; as in convGray. Images are taken $nb at a time, all taps over a block before the next, so that the block
+  ;; stays in L1 (25 passes over all of C1's dy came from L2): each block's sums go to $sum (kh kw Cout
+  ;; floats), where overlapping groups may store twice, and are then added to dw.
+  ;; Sizes count floats; pointers are bytes.
   (func (export "convFilterGradGray") (param $x i32) (param $dy i32) (param $dw i32)
-    (param $batch i32) (param $h i32) (param $wd i32) (param $cout i32) (param $ho i32) (param $wo i32) (param $kh i32) (param $kw i32)
-    (local $p i32) (local $q i32) (local $g i32) (local $ca i32) (local $cb i32) (local $n i32) (local $i i32) (local $j i32)
+    (param $batch i32) (param $h i32) (param $wd i32) (param $cout i32) (param $ho i32) (param $wo i32) (param $kh i32) (param $kw i32) (param $nb i32) (param $sum i32)
+    (local $n0 i32) (local $n1 i32) (local $p i32) (local $q i32) (local $g i32) (local $ca i32) (local $cb i32) (local $n i32) (local $i i32) (local $j i32)
     (local $xp i32) (local $da i32) (local $db i32) (local $pix i32) (local $pix4 i32) (local $last i32) (local $out i32)
     (local $s v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (local.set $pix (i32.shl (local.get $cout) (i32.const 2)))
     (local.set $pix4 (i32.shl (local.get $pix) (i32.const 2)))
     (local.set $last (i32.sub (local.get $cout) (i32.const 4)))
+    (memory.fill (local.get $dw) (i32.const 0) (i32.shl (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $cout)) (i32.const 2)))
+    (block $b_done (loop $b_loop
+    (br_if $b_done (i32.ge_u (local.get $n0) (local.get $batch)))
+    (local.set $n1 (i32.add (local.get $n0) (local.get $nb)))
+    (local.set $n1 (select (local.get $n1) (local.get $batch) (i32.lt_u (local.get $n1) (local.get $batch))))
+    (local.set $p (i32.const 0))
     (block $p_done (loop $p_loop
       (br_if $p_done (i32.ge_u (local.get $p) (local.get $kh)))
       (local.set $q (i32.const 0))
@@ -321,9 +330,9 @@
           (local.set $a1 (v128.const i32x4 0 0 0 0)) (local.set $b1 (v128.const i32x4 0 0 0 0))
           (local.set $a2 (v128.const i32x4 0 0 0 0)) (local.set $b2 (v128.const i32x4 0 0 0 0))
           (local.set $a3 (v128.const i32x4 0 0 0 0)) (local.set $b3 (v128.const i32x4 0 0 0 0))
-          (local.set $n (i32.const 0))
+          (local.set $n (local.get $n0))
           (block $n_done (loop $n_loop
-            (br_if $n_done (i32.ge_u (local.get $n) (local.get $batch)))
+            (br_if $n_done (i32.ge_u (local.get $n) (local.get $n1)))
             (local.set $i (i32.const 0))
             (block $i_done (loop $i_loop
               (br_if $i_done (i32.ge_u (local.get $i) (local.get $ho)))
@@ -371,8 +380,8 @@
               (br $i_loop)))
             (local.set $n (i32.add (local.get $n) (i32.const 1)))
             (br $n_loop)))
-          ;; dw[p, q, 0, ca] and dw[p, q, 0, cb]
-          (local.set $out (i32.add (local.get $dw) (i32.shl (i32.mul (i32.add (i32.mul (local.get $p) (local.get $kw)) (local.get $q)) (local.get $cout)) (i32.const 2))))
+          ;; sum[p, q, ca] and sum[p, q, cb]
+          (local.set $out (i32.add (local.get $sum) (i32.shl (i32.mul (i32.add (i32.mul (local.get $p) (local.get $kw)) (local.get $q)) (local.get $cout)) (i32.const 2))))
           (v128.store (i32.add (local.get $out) (i32.shl (local.get $ca) (i32.const 2)))
             (f32x4.add (f32x4.add (local.get $a0) (local.get $a1)) (f32x4.add (local.get $a2) (local.get $a3))))
           (v128.store (i32.add (local.get $out) (i32.shl (local.get $cb) (i32.const 2)))
@@ -382,7 +391,18 @@
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
         (br $q_loop)))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
-      (br $p_loop))))
+      (br $p_loop)))
+    ;; dw += sum
+    (local.set $out (i32.shl (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $cout)) (i32.const 2)))
+    (local.set $xp (i32.const 0))
+    (block $s_done (loop $s_loop
+      (br_if $s_done (i32.ge_u (local.get $xp) (local.get $out)))
+      (f32.store (i32.add (local.get $dw) (local.get $xp))
+        (f32.add (f32.load (i32.add (local.get $dw) (local.get $xp))) (f32.load (i32.add (local.get $sum) (local.get $xp)))))
+      (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+      (br $s_loop)))
+    (local.set $n0 (local.get $n1))
+    (br $b_loop))))
 
   ;; A stride-1 conv without padding of a one-channel input x [N, H, W] with w [kh, kw, 1, Cout] (Cout >= 4),
   ;; into y [N, Ho, Wo, Cout] (Wo >= 4): four output pixels by two groups of four channels per pass, eight

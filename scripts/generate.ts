@@ -118,17 +118,56 @@ function editorSchemaText(which: keyof typeof EDITOR_SCHEMAS): string {
   return `${JSON.stringify(editorSchemas(loadSchema() as Record<string, unknown>)[which], null, 2)}\n`;
 }
 
-/** simd.wat compiled by wabt, as a module exporting the bytes in base64. */
+/**
+ * simd.wat with each `(f32x4.relaxed_madd a b c)` spelled `(f32x4.add (f32x4.mul a b) c)`: the same kernels
+ * for engines without relaxed SIMD (Node 20 has it only behind a V8 flag).
+ */
+export function withoutFusedMultiplyAdd(wat: string): string {
+  const op = '(f32x4.relaxed_madd';
+  /** The end of the parenthesized expression that starts at `from`. */
+  const close = (from: number): number => {
+    let depth = 0;
+    for (let i = from; i < wat.length; i++) {
+      if (wat[i] === '(') depth++;
+      else if (wat[i] === ')' && --depth === 0) return i + 1;
+    }
+    throw new Error(`simd.wat: unbalanced parentheses after offset ${from}`);
+  };
+  let out = '';
+  let at = 0;
+  for (let start = wat.indexOf(op); start >= 0; start = wat.indexOf(op, at)) {
+    const args: string[] = [];
+    let i = start + op.length;
+    while (args.length < 3) {
+      i = wat.indexOf('(', i);
+      const end = close(i);
+      args.push(withoutFusedMultiplyAdd(wat.slice(i, end)));
+      i = end;
+    }
+    out += `${wat.slice(at, start)}(f32x4.add (f32x4.mul ${args[0]} ${args[1]}) ${args[2]})`;
+    at = close(start);
+  }
+  return out + wat.slice(at);
+}
+
+/** simd.wat compiled by wabt twice (with fused multiply-adds, and without), as a module exporting both in base64. */
 async function generateSimdBinary(): Promise<string> {
   const wabt = await (require('wabt') as () => Promise<{ parseWat(name: string, text: string, features: object): WatModule }>)();
-  const module = wabt.parseWat('simd.wat', readFileSync(WAT_FILE, 'utf8'), { simd: true });
-  try {
-    module.validate();
-    const bytes = Buffer.from(module.toBinary({}).buffer).toString('base64');
-    return `// Generated from simd.wat by \`npm run generate\`: edit that file, not this one.\nexport const SIMD_WASM =\n  '${bytes}';\n`;
-  } finally {
-    module.destroy();
-  }
+  const compile = (text: string, features: object): string => {
+    const module = wabt.parseWat('simd.wat', text, { simd: true, ...features });
+    try {
+      module.validate();
+      return Buffer.from(module.toBinary({}).buffer).toString('base64');
+    } finally {
+      module.destroy();
+    }
+  };
+  const wat = readFileSync(WAT_FILE, 'utf8');
+  return (
+    '// Generated from simd.wat by `npm run generate`: edit that file, not this one.\n' +
+    `// With f32x4.relaxed_madd (relaxed SIMD):\nexport const SIMD_WASM_FUSED =\n  '${compile(wat, { relaxed_simd: true })}';\n` +
+    `// Each relaxed_madd a multiply and an add:\nexport const SIMD_WASM =\n  '${compile(withoutFusedMultiplyAdd(wat), {})}';\n`
+  );
 }
 
 interface WatModule {

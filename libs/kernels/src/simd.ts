@@ -1,9 +1,11 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { SIMD_WASM } from './simd-binary';
+import { setFlagsFromString } from 'node:v8';
+import { SIMD_WASM, SIMD_WASM_FUSED } from './simd-binary';
 import type { HeapBackend, Intermediates } from './wasm-ops';
 
 // @types/node declares no WebAssembly (it is in TypeScript's DOM library): the part used here.
 declare const WebAssembly: {
+  validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: object };
 };
@@ -30,14 +32,36 @@ export interface MemoryBackend extends HeapBackend {
 
 const instances = new WeakMap<object, SimdKernels>();
 let compiled: object | undefined;
+let fused = false;
+
+/**
+ * simd.wat's module with fused multiply-adds where the engine takes relaxed SIMD (Node 22 and later; Node 20's
+ * V8 behind a flag, set here before compiling, for this process and its worker threads), else the one without.
+ * A fused multiply-add rounds once, so results differ in the last bits between the two: the same machine and
+ * Node always take the same one.
+ */
+function compile(): object {
+  if (compiled === undefined) {
+    const withFma = Buffer.from(SIMD_WASM_FUSED, 'base64');
+    if (!WebAssembly.validate(withFma)) setFlagsFromString('--experimental-wasm-relaxed-simd');
+    fused = WebAssembly.validate(withFma);
+    compiled = new WebAssembly.Module(fused ? withFma : Buffer.from(SIMD_WASM, 'base64'));
+  }
+  return compiled;
+}
+
+/** Whether the kernels run with fused multiply-adds (relaxed SIMD) here: for the bench's header. */
+export function fusedMultiplyAdd(): boolean {
+  compile();
+  return fused;
+}
 
 /** simd.wat instantiated on the backend's own memory (once per backend), so it reads and writes tensors in place. */
 export function simd(backend: MemoryBackend): SimdKernels {
   let kernels = instances.get(backend);
   if (kernels === undefined) {
-    compiled ??= new WebAssembly.Module(Buffer.from(SIMD_WASM, 'base64'));
     // A plain copy of the (frozen) exports, so that a test can watch which kernel runs.
-    kernels = { ...new WebAssembly.Instance(compiled, { env: { memory: backend.wasm.asm.memory } }).exports } as unknown as SimdKernels;
+    kernels = { ...new WebAssembly.Instance(compile(), { env: { memory: backend.wasm.asm.memory } }).exports } as unknown as SimdKernels;
     instances.set(backend, kernels);
   }
   return kernels;

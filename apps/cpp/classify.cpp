@@ -12,6 +12,7 @@
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>
@@ -42,17 +43,18 @@ struct Failure : std::runtime_error {
 };
 
 // One image as the dataset's files store it (model.json's preprocessing.source): bytes, rows then
-// columns then channels.
+// columns then channels. Rows and columns are 0 when the source's images vary in size (null).
 struct Source {
   int channels, rows, columns;
+  bool anySize() const { return rows == 0; }
   size_t size() const { return size_t(channels) * rows * columns; }
-  std::string text() const { return std::to_string(columns) + "x" + std::to_string(rows) + " with " + std::to_string(channels); }
 };
 
-// Images in that layout, one after another.
+// Images in that layout, one after another, all of one size: the files' bytes, or floats where made gray.
 struct Raw {
   size_t count = 0;
-  std::vector<uint8_t> bytes;
+  int rows = 0, columns = 0;
+  std::vector<float> values;
 };
 
 // A batch in the model's layout: float32 [count, channels, rows, columns].
@@ -96,6 +98,26 @@ std::vector<uint8_t> gunzip(const std::vector<uint8_t>& data, const fs::path& pa
   return out;
 }
 
+// ITU-R BT.601 luma, the grayscale step's weights.
+double luma(double r, double g, double b) { return 0.299 * r + 0.587 * g + 0.114 * b; }
+
+// `count` pixels of `from` channels (1 gray, 2 gray and alpha, 3 RGB, 4 RGBA) with `to`, as Trainyard converts
+// files: alpha dropped, one channel repeated to three, three made one as the grayscale step does (a float, not
+// rounded to a byte).
+std::vector<float> toChannels(const uint8_t* pixels, size_t count, int from, int to) {
+  if (to != 1 && to != 3) throw Failure("model.json's source has " + std::to_string(to) + " channels; only 1 or 3 are images");
+  std::vector<float> out(count * to);
+  const bool colour = from >= 3;
+  for (size_t p = 0; p < count; ++p) {
+    const uint8_t* at = pixels + p * from;
+    if (to == 3)
+      for (int ch = 0; ch < 3; ++ch) out[p * 3 + ch] = at[colour ? ch : 0];
+    else
+      out[p] = colour ? float(luma(at[0], at[1], at[2])) : at[0];
+  }
+  return out;
+}
+
 json loadCard(const fs::path& model) {
   const fs::path path = model.parent_path() / "model.json";
   if (!fs::is_regular_file(path)) throw Failure(path.string() + ": no such file (the model card goes beside the model)");
@@ -103,14 +125,16 @@ json loadCard(const fs::path& model) {
   try {
     card = json::parse(readFile(path));
     const json& shape = card.at("preprocessing").at("source").at("shape");
+    // Rows and columns are both null when the source's images vary in size.
+    const bool anySize = shape.is_array() && shape.size() == 3 && shape[1].is_null() && shape[2].is_null();
     bool ok = shape.is_array() && shape.size() == 3;
-    for (const json& v : shape) ok = ok && v.is_number_integer() && v.get<int>() > 0;
+    for (size_t i = 0; ok && i < (anySize ? 1 : 3); ++i) ok = shape[i].is_number_integer() && shape[i].get<int>() > 0;
     if (!ok) throw Failure(path.string() + ": preprocessing.source.shape is " + shape.dump() + ", not [channels, rows, columns]");
     for (const json& step : card.at("preprocessing").at("steps")) {
       const std::string type = step.at("type");
       // Margins index memory: whole and non-negative, as the schema has them.
       static const std::map<std::string, std::vector<std::string>> numbers = {
-          {"scale", {"divide"}}, {"pad", {"value"}}, {"normalize", {"mean", "std"}}};
+          {"scale", {"divide"}}, {"grayscale", {}}, {"resize", {"value"}}, {"center-crop", {}}, {"pad", {"value"}}, {"normalize", {"mean", "std"}}};
       const auto known = numbers.find(type);
       if (known == numbers.end()) throw Failure(path.string() + ": unknown preprocessing step '" + type + "'");
       for (const std::string& key : known->second)
@@ -118,6 +142,11 @@ json loadCard(const fs::path& model) {
       if (type == "pad")
         for (const char* key : {"top", "bottom", "left", "right"})
           if (!step.at(key).is_number_unsigned()) throw Failure(path.string() + ": step pad's " + key + " is not a whole number of 0 or more");
+      if (type == "resize" || type == "center-crop")
+        for (const char* key : {"height", "width"})
+          if (!step.at(key).is_number_unsigned() || step[key].get<int>() < 1) throw Failure(path.string() + ": step " + type + "'s " + key + " is not a whole number of 1 or more");
+      if (type == "resize" && step.at("fit") != "stretch" && step["fit"] != "contain" && step["fit"] != "cover")
+        throw Failure(path.string() + ": step resize's fit is " + step["fit"].dump() + ", not stretch, contain or cover");
     }
     if (!card.at("input").at("shape").is_array()) throw Failure(path.string() + ": input.shape is not an array");
     for (const json& name : card.at("classes")) name.get<std::string>();
@@ -129,11 +158,11 @@ json loadCard(const fs::path& model) {
 
 Source sourceOf(const json& card) {
   const json& s = card["preprocessing"]["source"]["shape"];
-  return {s[0].get<int>(), s[1].get<int>(), s[2].get<int>()};
+  return {s[0].get<int>(), s[1].is_null() ? 0 : s[1].get<int>(), s[2].is_null() ? 0 : s[2].get<int>()};
 }
 
 // The images of an IDX file of bytes ([n, rows, columns] or [n, rows, columns, channels]), the first
-// `count` of them if given.
+// `count` of them if given. Of the source's size, or of any when the source's vary, channels converted.
 Raw readIdx(const fs::path& path, std::optional<size_t> count, const Source& source) {
   std::vector<uint8_t> data = readFile(path);
   if (data.size() >= 2 && data[0] == 0x1f && data[1] == 0x8b) data = gunzip(data, path);
@@ -148,50 +177,106 @@ Raw readIdx(const fs::path& path, std::optional<size_t> count, const Source& sou
     perImage *= dims[i];
     shape += (i > 1 ? "x" : "") + std::to_string(dims[i]);
   }
-  if (perImage != source.size())
+  if (source.anySize() && dims.size() > 4) throw Failure(path.string() + ": images of " + shape + ", not [rows, columns] or [rows, columns, channels]");
+  if (!source.anySize() && perImage != source.size())
     throw Failure(path.string() + ": images of " + shape + "; model.json's source is " + std::to_string(source.channels) + "x" + std::to_string(source.rows) + "x" + std::to_string(source.columns));
   if (data.size() < header + dims[0] * perImage) throw Failure(path.string() + ": shorter than its header says");
   Raw raw;
   raw.count = count ? std::min(*count, dims[0]) : dims[0];
-  raw.bytes.assign(data.begin() + header, data.begin() + header + raw.count * perImage);
+  const uint8_t* first = data.data() + header;
+  if (!source.anySize()) {
+    raw.rows = source.rows;
+    raw.columns = source.columns;
+    raw.values.assign(first, first + raw.count * perImage);
+    return raw;
+  }
+  raw.rows = int(dims[1]);
+  raw.columns = int(dims[2]);
+  raw.values = toChannels(first, raw.count * dims[1] * dims[2], dims.size() == 4 ? int(dims[3]) : 1, source.channels);
   return raw;
 }
 
-// A PNG as the dataset's files store one image, channels in the file's order. It must already have the
-// source's size and channels: resizing or converting colours would give the model other numbers than
+// A PNG as the dataset's files store one image, its channels converted to the source's as Trainyard converts
+// files. Its size must be the source's unless those vary: resizing would give the model other numbers than
 // those it was evaluated on.
 Raw readPng(const fs::path& path, const Source& source) {
   // UNCHANGED keeps grayscale as one channel and 16-bit samples as 16 bits, so neither passes unnoticed.
   const cv::Mat image = cv::imread(path.string(), cv::IMREAD_UNCHANGED);
   if (image.empty()) throw Failure(path.string() + ": not an image OpenCV can read");
   if (image.depth() != CV_8U) throw Failure(path.string() + ": " + std::to_string(8 * image.elemSize1()) + "-bit samples; model.json's source is 8-bit");
-  if (image.channels() != source.channels || image.rows != source.rows || image.cols != source.columns)
-    throw Failure(path.string() + " is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) + " with " + std::to_string(image.channels()) +
-                  " channel(s); model.json's source is " + source.text() + ": resize or convert the image first");
-  Raw raw;
-  raw.count = 1;
-  raw.bytes.resize(source.size());
-  const int c = source.channels;
+  if (!source.anySize() && (image.rows != source.rows || image.cols != source.columns))
+    throw Failure(path.string() + " is " + std::to_string(image.cols) + "x" + std::to_string(image.rows) + "; model.json's source is " + std::to_string(source.columns) + "x" +
+                  std::to_string(source.rows) + ": resize the image first");
+  const int c = image.channels();
+  std::vector<uint8_t> pixels(image.total() * c);
   for (int y = 0; y < image.rows; ++y) {
     const uint8_t* row = image.ptr<uint8_t>(y);
     for (int x = 0; x < image.cols; ++x)
       for (int ch = 0; ch < c; ++ch)
-        // OpenCV decodes to BGR; PNG stores RGB.
-        raw.bytes[(size_t(y) * image.cols + x) * c + ch] = row[x * c + (c == 3 ? 2 - ch : ch)];
+        // OpenCV decodes to BGR(A); PNG stores RGB(A).
+        pixels[(size_t(y) * image.cols + x) * c + ch] = row[x * c + (c >= 3 && ch < 3 ? 2 - ch : ch)];
   }
+  Raw raw;
+  raw.count = 1;
+  raw.rows = image.rows;
+  raw.columns = image.cols;
+  raw.values = toChannels(pixels.data(), image.total(), c, source.channels);
   return raw;
 }
 
-// The card's steps, in order. Each step computes in double and stores float32, as Trainyard's data stage
-// does (and apps/python/classify.py, apps/web/preprocess.js): the model sees the numbers it was evaluated on.
+// A batch's planes (one per image and channel) on a rows x columns canvas of `value`, each with its top-left
+// corner at (top, left).
+Batch place(const Batch& b, int rows, int columns, int top, int left, float value) {
+  Batch out{b.count, b.channels, rows, columns, std::vector<float>(b.count * b.channels * rows * columns, value)};
+  for (size_t plane = 0; plane < b.count * b.channels; ++plane)
+    for (int y = 0; y < b.rows; ++y)
+      std::copy_n(&b.values[(plane * b.rows + y) * b.columns], b.columns, &out.values[(plane * rows + y + top) * columns + left]);
+  return out;
+}
+
+// The middle rows x columns of each plane, from row floor((h - rows) / 2) and column floor((w - columns) / 2).
+Batch centerCrop(const Batch& b, int rows, int columns) {
+  if (rows > b.rows || columns > b.columns)
+    throw Failure("model.json: center-crop to " + std::to_string(rows) + "x" + std::to_string(columns) + " of images of " + std::to_string(b.rows) + "x" + std::to_string(b.columns));
+  const int top = (b.rows - rows) / 2, left = (b.columns - columns) / 2;
+  Batch out{b.count, b.channels, rows, columns, std::vector<float>(b.count * b.channels * rows * columns)};
+  for (size_t plane = 0; plane < b.count * b.channels; ++plane)
+    for (int y = 0; y < rows; ++y)
+      std::copy_n(&b.values[(plane * b.rows + y + top) * b.columns + left], columns, &out.values[(plane * rows + y) * columns]);
+  return out;
+}
+
+// The resize step: OpenCV's bilinear resampling (INTER_LINEAR, on float32) of each plane; for contain the
+// result centred on a canvas of the step's value, for cover its middle. Those two scale by the smaller ratio
+// or the larger, the other side rounded to the nearest integer, halves up.
+Batch resize(const Batch& b, const json& step) {
+  const int height = step["height"], width = step["width"];
+  const std::string fit = step["fit"];
+  int rows = height, columns = width;
+  const long h = b.rows, w = b.columns;
+  if (fit != "stretch" && (height * w <= width * h) == (fit == "contain")) columns = int(std::max(1L, (2 * w * height + h) / (2 * h)));
+  else if (fit != "stretch") rows = int(std::max(1L, (2 * h * width + w) / (2 * w)));
+  Batch out{b.count, b.channels, rows, columns, std::vector<float>(b.count * b.channels * rows * columns)};
+  for (size_t plane = 0; plane < b.count * b.channels; ++plane) {
+    const cv::Mat from(b.rows, b.columns, CV_32F, const_cast<float*>(&b.values[plane * b.rows * b.columns]));
+    cv::Mat to(rows, columns, CV_32F, &out.values[plane * rows * columns]);
+    cv::resize(from, to, to.size(), 0, 0, cv::INTER_LINEAR);
+  }
+  if (fit == "contain") return place(out, height, width, (height - rows) / 2, (width - columns) / 2, float(step["value"].get<double>()));
+  return fit == "cover" ? centerCrop(out, height, width) : out;
+}
+
+// The card's steps, in order. Each step computes in double (resize: in OpenCV's float32) and stores float32,
+// as Trainyard's data stage does (and apps/python/classify.py, apps/web/preprocess.js): the model sees the
+// numbers it was evaluated on.
 Batch preprocess(const Raw& raw, const json& card) {
-  const Source s = sourceOf(card);
-  Batch b{raw.count, s.channels, s.rows, s.columns, std::vector<float>(raw.bytes.size())};
+  const int c = sourceOf(card).channels;
+  Batch b{raw.count, c, raw.rows, raw.columns, std::vector<float>(raw.values.size())};
   for (size_t n = 0; n < b.count; ++n)
-    for (int y = 0; y < s.rows; ++y)
-      for (int x = 0; x < s.columns; ++x)
-        for (int ch = 0; ch < s.channels; ++ch)
-          b.values[((n * s.channels + ch) * s.rows + y) * s.columns + x] = raw.bytes[((n * s.rows + y) * s.columns + x) * s.channels + ch];
+    for (int y = 0; y < b.rows; ++y)
+      for (int x = 0; x < b.columns; ++x)
+        for (int ch = 0; ch < c; ++ch)
+          b.values[((n * c + ch) * b.rows + y) * b.columns + x] = raw.values[((n * b.rows + y) * b.columns + x) * c + ch];
   for (const json& step : card["preprocessing"]["steps"]) {
     const std::string type = step["type"];
     if (type == "scale") {
@@ -200,16 +285,24 @@ Batch preprocess(const Raw& raw, const json& card) {
     } else if (type == "normalize") {
       const double mean = step["mean"], std = step["std"];
       for (float& v : b.values) v = float((double(v) - mean) / std);
+    } else if (type == "grayscale") {
+      if (b.channels != 3) throw Failure("model.json: grayscale of images of " + std::to_string(b.channels) + " channel(s), not 3");
+      const size_t plane = size_t(b.rows) * b.columns;
+      std::vector<float> gray(b.count * plane);
+      for (size_t n = 0; n < b.count; ++n)
+        for (size_t i = 0; i < plane; ++i) {
+          const float* rgb = &b.values[n * 3 * plane + i];
+          gray[n * plane + i] = float(luma(rgb[0], rgb[plane], rgb[2 * plane]));
+        }
+      b.values = std::move(gray);
+      b.channels = 1;
+    } else if (type == "resize") {
+      b = resize(b, step);
+    } else if (type == "center-crop") {
+      b = centerCrop(b, step["height"], step["width"]);
     } else if (type == "pad") {
       const int top = step["top"], bottom = step["bottom"], left = step["left"], right = step["right"];
-      const int rows = b.rows + top + bottom, columns = b.columns + left + right;
-      std::vector<float> out(b.count * b.channels * rows * columns, float(step["value"].get<double>()));
-      for (size_t plane = 0; plane < b.count * b.channels; ++plane)
-        for (int y = 0; y < b.rows; ++y)
-          std::copy_n(&b.values[(plane * b.rows + y) * b.columns], b.columns, &out[(plane * rows + y + top) * columns + left]);
-      b.values = std::move(out);
-      b.rows = rows;
-      b.columns = columns;
+      b = place(b, b.rows + top + bottom, b.columns + left + right, top, left, float(step["value"].get<double>()));
     }
   }
   const json& input = card["input"]["shape"];

@@ -2,7 +2,10 @@
  * README's C++ example (apps/cpp/classify.cpp), built with cmake against Debian's OpenCV and nlohmann-json,
  * on a small pipeline's exported model: it prepares the first 200 test images from model.json alone into the
  * data stage's very numbers and predicts, with OpenCV's DNN module, what onnxruntime-node predicts, logits
- * within 1e-4; the same from the gzipped file and from a PNG of one image; and it fails in one line.
+ * within 1e-4; the same from the gzipped file and from a PNG of one image; and it fails in one line. Its
+ * grayscale, resize and center-crop steps give the reference's values (apps/python/testing.ts, OpenCV's
+ * Python calls), and a photo of another size goes through model cards made by hand with them to
+ * onnxruntime-node's answer.
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -10,9 +13,11 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { crc32, deflateSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
+import type { ModelCard } from '../../libs/artifacts';
 import { assertLogitsClose, modelFixture, repo, type ModelFixture, type Predictions } from '../cli/testing';
 import { readIdx } from '../../libs/data/testing';
+import { maxDifference, passThroughModel, png, reference, SMALL, skipWithoutReference, STEP_CASES, STEP_TOLERANCE, stepsModels, type StepCase, type StepsModel } from '../python/testing';
 
 const COUNT = 200;
 /** How far the example's logits may be from onnxruntime-node's: OpenCV sums in another order. */
@@ -36,6 +41,7 @@ let testFile: string;
 let prepared: Float32Array;
 let expected: Predictions;
 let fixture: ModelFixture;
+let cards: StepsModel[];
 
 before(async () => {
   if (skip) return;
@@ -48,6 +54,7 @@ before(async () => {
   classifyBin = join(build, 'classify');
   fixture = await modelFixture(root, COUNT);
   ({ model, testFile, prepared, expected } = fixture);
+  if (!skipWithoutReference) cards = await stepsModels(root, fixture);
 });
 
 after(() => root && rmSync(root, { recursive: true, force: true }));
@@ -61,23 +68,8 @@ function classify(images: string, ...args: string[]): { runtime: string; predict
   return JSON.parse(r.stdout);
 }
 
-/** An 8-bit grayscale PNG of `pixels` (rows of `width` bytes): every row unfiltered, one IDAT chunk. */
-function grayPng(width: number, height: number, pixels: Uint8Array): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 0, 0, 0, 0], 8); // bit depth 8, grayscale, deflate, no filter method, no interlace
-  const rows = Buffer.concat(Array.from({ length: height }, (_, y) => Buffer.concat([Buffer.from([0]), pixels.subarray(y * width, (y + 1) * width)])));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
-}
+/** An 8-bit grayscale PNG of `pixels` (rows of `width` bytes). */
+const pngOf = (width: number, height: number, pixels: Uint8Array) => png({ rows: height, columns: width, channels: 1, pixels });
 
 /** The first image of an IDX file of 28x28 images. */
 const firstImage = (file: string) => readIdx(file, 'images').data.subarray(0, 28 * 28);
@@ -108,7 +100,7 @@ test('the example reads the gzipped IDX file as MNIST ships it to the same logit
 
 test('the example classifies a PNG of a test image as onnxruntime-node does, probabilities by softmax', { skip }, () => {
   const png = join(root, 'digit.png');
-  writeFileSync(png, grayPng(28, 28, firstImage(testFile)));
+  writeFileSync(png, pngOf(28, 28, firstImage(testFile)));
   const got = classify(png);
   assert.deepEqual(got.predicted, [expected.predicted[0]]);
   assertLogitsClose(got.logits, [expected.logits[0]], TOLERANCE);
@@ -138,8 +130,8 @@ test('the example fails in one line, with a non-zero status: a missing file, an 
   const image = firstImage(testFile);
   const pixels = new Uint8Array(30 * 28);
   for (let y = 0; y < 28; y++) pixels.set(image.subarray(y * 28, (y + 1) * 28), y * 30);
-  writeFileSync(wide, grayPng(30, 28, pixels));
-  fails([model, wide], /^classify: \S+wide\.png is 30x28 with 1 channel\(s\); model\.json's source is 28x28 with 1: resize or convert the image first\n$/);
+  writeFileSync(wide, pngOf(30, 28, pixels));
+  fails([model, wide], /^classify: \S+wide\.png is 30x28; model\.json's source is 28x28: resize the image first\n$/);
 
   const elsewhere = join(root, 'elsewhere');
   mkdirSync(elsewhere);
@@ -149,4 +141,46 @@ test('the example fails in one line, with a non-zero status: a missing file, an 
   fails([join(elsewhere, 'model.onnx'), testFile], /^classify: \S+model\.json: preprocessing\.source\.shape is \[28,28\], not \[channels, rows, columns\]\n$/);
   writeFileSync(join(elsewhere, 'model.json'), '{"card": 1,');
   fails([join(elsewhere, 'model.onnx'), testFile], /^classify: \S+model\.json: not a model card \(.*\)\n$/);
+  const card = JSON.parse(readFileSync(join(model, '..', 'model.json'), 'utf8')) as ModelCard;
+  const squash = { ...card, preprocessing: { ...card.preprocessing, steps: [{ type: 'resize', height: 32, width: 32, fit: 'squash', value: 0 }] } };
+  writeFileSync(join(elsewhere, 'model.json'), JSON.stringify(squash));
+  fails([join(elsewhere, 'model.onnx'), testFile], /^classify: \S+model\.json: step resize's fit is "squash", not stretch, contain or cover\n$/);
+});
+
+/** The values the example prepares from `image` (a PNG) under a card of `steps`, read through a model that passes them through. */
+function preparedBy(name: string, image: Buffer, channels: number, steps: StepCase['steps'], shape: number[]): Float32Array {
+  const dir = join(root, 'steps', name);
+  const card = JSON.parse(readFileSync(join(model, '..', 'model.json'), 'utf8')) as ModelCard;
+  const passThrough = passThroughModel(dir, card, steps, shape, channels);
+  writeFileSync(join(dir, 'image.png'), image);
+  const r = run(passThrough, join(dir, 'image.png'), '--json', '--save-input', join(dir, 'input.f32'));
+  assert.equal(r.status, 0, r.stderr);
+  return new Float32Array(new Uint8Array(readFileSync(join(dir, 'input.f32'))).buffer);
+}
+
+test("the example's grayscale, resize of every fit and center-crop give the reference's values within 1e-5, from an RGB PNG", { skip: skip || skipWithoutReference }, () => {
+  const wanted = reference(STEP_CASES.map((c) => ({ image: c.image, channels: 3, steps: c.steps })));
+  STEP_CASES.forEach((c, i) => {
+    const diff = maxDifference(preparedBy(String(i), png(c.image), 3, c.steps, wanted[i].shape), wanted[i].values);
+    assert.ok(diff <= STEP_TOLERANCE, `${c.name}: ${diff} from the reference`);
+  });
+});
+
+test("the example converts an RGBA PNG to the source's one channel and a gray one to three, as the reference does", { skip: skip || skipWithoutReference }, () => {
+  const rgba = { ...SMALL, channels: 4, pixels: Uint8Array.from({ length: SMALL.rows * SMALL.columns * 4 }, (_, i) => (i * 89 + 3) & 255) };
+  const gray = { ...SMALL, channels: 1, pixels: SMALL.pixels.subarray(0, SMALL.rows * SMALL.columns) };
+  const jobs = [{ image: rgba, channels: 1 }, { image: gray, channels: 3 }];
+  const steps: StepCase['steps'] = [{ type: 'scale', divide: 255 }];
+  const wanted = reference(jobs.map((j) => ({ ...j, steps })));
+  jobs.forEach((j, i) => assert.deepEqual(Array.from(preparedBy(`convert-${i}`, png(j.image), j.channels, steps, wanted[i].shape)), Array.from(wanted[i].values)));
+});
+
+test("the example classifies an RGB photo 54 wide and 40 high through cards of contain, cover and stretch as onnxruntime-node does on the reference's preparation", { skip: skip || skipWithoutReference }, () => {
+  for (const c of cards) {
+    const r = run(c.model, c.photo, '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const got = JSON.parse(r.stdout) as { predicted: number[]; logits: number[][] };
+    assert.deepEqual(got.predicted, c.expected.predicted, c.name);
+    assertLogitsClose(got.logits, c.expected.logits, TOLERANCE);
+  }
 });

@@ -4,8 +4,10 @@
     python3 classify.py artifacts/lenet-l2/evaluate/model.onnx t10k-images-idx3-ubyte [count]
 
 For a PNG, prints each class's probability; for an IDX file (as MNIST ships them, gzipped or not), the
-predicted class of each image. A PNG must already be what model.json's preprocessing.source describes: its
-rows, columns and channels (28x28 grayscale for MNIST), 8 bits a sample. The first line says what ran the
+predicted class of each image. A PNG must have 8 bits a sample, and the rows and columns model.json's
+preprocessing.source gives (28x28 for MNIST) unless they are null (the source's images vary in size, and a
+resize step follows); its channels are converted to the source's as Trainyard converts files (alpha
+dropped, gray repeated to RGB, RGB to gray by BT.601 weights). The first line says what ran the
 model: onnxruntime when Python has it (pip install onnxruntime), else OpenCV's DNN module (Debian's
 python3-opencv), which also decodes PNGs. --json prints the runtime, the predicted classes' indices and the
 logits as one JSON object instead. Needs numpy.
@@ -20,13 +22,25 @@ import numpy as np
 
 
 def preprocess(raw, card):
-    """Images as the dataset's files store them (uint8, [n, rows, columns, channels]) to the model's input:
-    float32 [n, channels, rows, columns] after the card's steps, each step rounded to float32 as Trainyard does."""
+    """Images as the dataset's files store them ([n, rows, columns, channels], bytes or to_channels' floats;
+    rows and columns their own when the source's are null) to the model's input: float32 [n, channels, rows,
+    columns] after the card's steps, each step rounded to float32 as Trainyard does."""
     c, h, w = card["preprocessing"]["source"]["shape"]
-    x = np.asarray(raw, dtype=np.uint8).reshape(-1, h, w, c).transpose(0, 3, 1, 2).astype(np.float32)
+    raw = np.asarray(raw)
+    h, w = (h, w) if h is not None else raw.shape[1:3]
+    x = raw.reshape(-1, h, w, c).transpose(0, 3, 1, 2).astype(np.float32)
     for step in card["preprocessing"]["steps"]:
         if step["type"] == "scale":
             x = (x.astype(np.float64) / step["divide"]).astype(np.float32)
+        elif step["type"] == "grayscale":
+            if x.shape[1] != 3:
+                raise ValueError(f"model.json: grayscale of images of {x.shape[1]} channel(s), not 3")
+            r, g, b = x.astype(np.float64).transpose(1, 0, 2, 3)
+            x = luma(r, g, b)[:, None].astype(np.float32)
+        elif step["type"] == "resize":
+            x = resize(x, step)
+        elif step["type"] == "center-crop":
+            x = center_crop(x, step["height"], step["width"])
         elif step["type"] == "pad":
             margins = ((0, 0), (0, 0), (step["top"], step["bottom"]), (step["left"], step["right"]))
             x = np.pad(x, margins, constant_values=np.float32(step["value"]))
@@ -35,6 +49,41 @@ def preprocess(raw, card):
         else:
             raise ValueError(f"model.json: unknown preprocessing step {step['type']!r}")
     return x
+
+
+def luma(r, g, b):
+    """ITU-R BT.601 luma, the grayscale step's weights."""
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def resize(x, step):
+    """OpenCV's bilinear resampling (INTER_LINEAR, on float32) of each image's planes; for contain the result
+    centred on a canvas of the step's value, for cover its middle. Those two scale by the smaller ratio or the
+    larger, the other side rounded to the nearest integer, halves up."""
+    cv2 = opencv("the resize step")
+    n, c, h, w = x.shape
+    height, width, fit = step["height"], step["width"], step["fit"]
+    rows, columns = height, width
+    if fit != "stretch" and (height * w <= width * h) == (fit == "contain"):
+        columns = max(1, (2 * w * height + h) // (2 * h))
+    elif fit != "stretch":
+        rows = max(1, (2 * h * width + w) // (2 * w))
+    planes = np.ascontiguousarray(x).reshape(n * c, h, w)
+    x = np.stack([cv2.resize(p, (columns, rows), interpolation=cv2.INTER_LINEAR) for p in planes]).reshape(n, c, rows, columns)
+    if fit == "contain":
+        top, left = (height - rows) // 2, (width - columns) // 2
+        margins = ((0, 0), (0, 0), (top, height - rows - top), (left, width - columns - left))
+        return np.pad(x, margins, constant_values=np.float32(step["value"]))
+    return center_crop(x, height, width)
+
+
+def center_crop(x, height, width):
+    """The middle height x width of each image: from row (rows - height) // 2 and column (columns - width) // 2."""
+    h, w = x.shape[2:]
+    if height > h or width > w:
+        raise ValueError(f"model.json: center-crop to {height}x{width} of images of {h}x{w}")
+    top, left = (h - height) // 2, (w - width) // 2
+    return x[:, :, top : top + height, left : left + width]
 
 
 def run(model_path, x, card, batch=1000):
@@ -92,31 +141,46 @@ def read_idx_images(path, count=None):
     return images if count is None else images[:count]
 
 
-def read_png(path, card):
-    """A PNG as the dataset's files store one image: uint8 [1, rows, columns, channels], channels in the
-    file's order. It must already have the source's size and channels: resizing or converting colours
-    would give the model other numbers than those it was evaluated on."""
+def opencv(purpose):
+    """cv2, or a ValueError saying that `purpose` needs it."""
     try:
         import cv2
     except ImportError:
-        raise ValueError(f"reading a PNG needs OpenCV, and {sys.executable} cannot import cv2 (Debian's /usr/bin/python3 can after apt-get install python3-opencv)") from None
+        raise ValueError(f"{purpose} needs OpenCV, and {sys.executable} cannot import cv2 (Debian's /usr/bin/python3 can after apt-get install python3-opencv)") from None
+    return cv2
 
+
+def to_channels(images, channels):
+    """Images' bytes (channels last: 1 gray, 2 gray and alpha, 3 RGB, 4 RGBA) with the source's channels, as the
+    data stage converts files: alpha dropped, one channel repeated to three, three made one as the grayscale
+    step does (float32, not rounded to a byte)."""
+    colour = images[..., :3] if images.shape[-1] >= 3 else images[..., :1]
+    if colour.shape[-1] == channels:
+        return colour
+    if channels == 3:
+        return np.repeat(colour, 3, axis=-1)
+    rgb = colour.astype(np.float64)
+    return luma(rgb[..., 0], rgb[..., 1], rgb[..., 2]).astype(np.float32)[..., None]
+
+
+def read_png(path, card):
+    """A PNG as the dataset's files store one image: [1, rows, columns, channels], bytes (floats where made
+    gray). Its channels are converted to the source's as the data stage converts files; its size must be the source's unless those
+    vary (null), since resizing would give the model other numbers than those it was evaluated on."""
+    cv2 = opencv("reading a PNG")
     c, h, w = card["preprocessing"]["source"]["shape"]
     # UNCHANGED keeps grayscale as one channel and 16-bit samples as 16 bits, so neither passes unnoticed.
     image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     if image is None:
         raise ValueError(f"{path}: not an image OpenCV can read")
-    channels = 1 if image.ndim == 2 else image.shape[2]
     if image.dtype != np.uint8:
         raise ValueError(f"{path}: {8 * image.dtype.itemsize}-bit samples; model.json's source is 8-bit")
-    if (channels, image.shape[0], image.shape[1]) != (c, h, w):
-        raise ValueError(
-            f"{path} is {image.shape[1]}x{image.shape[0]} with {channels} channel(s); model.json's source is "
-            f"{w}x{h} with {c}: resize or convert the image first"
-        )
-    if c == 3:
-        image = image[:, :, ::-1]  # OpenCV decodes to BGR; PNG stores RGB
-    return image.reshape(1, h, w, c)
+    if h is not None and image.shape[:2] != (h, w):
+        raise ValueError(f"{path} is {image.shape[1]}x{image.shape[0]}; model.json's source is {w}x{h}: resize the image first")
+    image = image.reshape(image.shape[0], image.shape[1], -1)
+    if image.shape[2] >= 3:
+        image = image[:, :, [2, 1, 0, 3][: image.shape[2]]]  # OpenCV decodes to BGR(A); PNG stores RGB(A)
+    return to_channels(image, c)[None]
 
 
 def load_card(model_path):
@@ -133,7 +197,9 @@ def load_card(model_path):
     except (json.JSONDecodeError, KeyError, TypeError) as e:
         raise ValueError(f"{path}: not a model card ({type(e).__name__}: {e})") from None
     shape = card["preprocessing"]["source"]["shape"]
-    if not (isinstance(shape, list) and len(shape) == 3 and all(isinstance(v, int) and v > 0 for v in shape)):
+    # Rows and columns are both null when the source's images vary in size.
+    numbers = shape[:1] if isinstance(shape, list) and shape[1:] == [None, None] else shape
+    if not (isinstance(shape, list) and len(shape) == 3 and all(isinstance(v, int) and v > 0 for v in numbers)):
         raise ValueError(f"{path}: preprocessing.source.shape is {shape!r}, not [channels, rows, columns]")
     return card
 
@@ -141,7 +207,7 @@ def load_card(model_path):
 def main(argv):
     parser = argparse.ArgumentParser(description="Classify a PNG or an IDX file's images with a model Trainyard exported.")
     parser.add_argument("model", type=Path, help="model.onnx, with its model.json beside it")
-    parser.add_argument("images", type=Path, help="a PNG of the source's size, or an IDX file of images (gzipped or not)")
+    parser.add_argument("images", type=Path, help="a PNG (of the source's size, when it has one), or an IDX file of images (gzipped or not)")
     parser.add_argument("count", type=int, nargs="?", help="classify the IDX file's first COUNT images only")
     parser.add_argument("--json", action="store_true", help="print runtime, predicted and logits as one JSON object")
     args = parser.parse_args(argv)
@@ -163,7 +229,9 @@ def main(argv):
         c, h, w = card["preprocessing"]["source"]["shape"]
         if raw.ndim < 3:
             raise ValueError(f"{args.images}: an IDX file of {raw.ndim} dimension(s), not of images")
-        if int(np.prod(raw.shape[1:])) != c * h * w:
+        if h is None:  # any size: the file's own, its channels converted as a PNG's
+            raw = to_channels(raw.reshape(*raw.shape[:3], -1), c)
+        elif int(np.prod(raw.shape[1:])) != c * h * w:
             raise ValueError(f"{args.images}: images of {'x'.join(map(str, raw.shape[1:]))}; model.json's source is {c}x{h}x{w}")
     logits, runtime = run(args.model, preprocess(raw, card), card)
     predicted = logits.argmax(axis=1)

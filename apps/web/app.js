@@ -1,6 +1,6 @@
 // The page: pick an exported model (or drop a .onnx with its model.json), draw or drop an image, see the
 // class probabilities. onnxruntime-web runs the model in the page; nothing leaves it.
-import { preprocess, softmax } from './preprocess.js';
+import { preprocess, softmax, toChannels } from './preprocess.js';
 
 const ort = window.ort;
 // The wasm files sit beside ort.min.js, served from our node_modules; one thread needs no cross-origin isolation.
@@ -11,8 +11,11 @@ const $ = (id) => document.getElementById(id);
 const canvas = $('canvas');
 const pen = canvas.getContext('2d', { willReadFrequently: true });
 let model; // { card, session, name }
+// A dropped image, RGBA at its own size, that a model whose source images vary in size reads as it is.
+let picture; // { rgba, rows, columns }
 
 function clearCanvas() {
+  picture = undefined;
   pen.fillStyle = 'black';
   pen.fillRect(0, 0, canvas.width, canvas.height);
   showProbabilities(undefined);
@@ -38,13 +41,17 @@ async function useModel(bytes, card, name) {
   if (hasInk()) update();
 }
 
-/** Predicted class index and probabilities of `count` images, raw values as model.json's source describes them. */
-async function classify(raw, count = 1) {
+/**
+ * Predicted class index and probabilities of `count` images, raw values as model.json's source describes
+ * them; `size`, their [rows, columns], where the source's vary.
+ */
+async function classify(raw, count = 1, size) {
   const [c, h, w] = model.card.preprocessing.source.shape;
-  const size = c * h * w;
+  const [rows, columns] = size ?? [h, w];
+  const values = c * rows * columns;
   const per = model.card.input.shape.slice(1).reduce((a, b) => a * b, 1);
   const input = new Float32Array(per * count);
-  for (let i = 0; i < count; i++) input.set(preprocess(raw.subarray(i * size, (i + 1) * size), model.card), i * per);
+  for (let i = 0; i < count; i++) input.set(preprocess(raw.subarray(i * values, (i + 1) * values), model.card, [rows, columns]), i * per);
   const result = await model.session.run({ [model.card.input.name]: new ort.Tensor('float32', input, [count, ...model.card.input.shape.slice(1)]) });
   const logits = result[model.card.output.name].data;
   const k = model.card.classes.length;
@@ -60,12 +67,17 @@ function hasInk() {
   return false;
 }
 
+/** Whether the model's source images vary in size (rows and columns null): it reads a dropped image as it is. */
+const anySize = () => model.card.preprocessing.source.shape[1] == null;
+
 /**
  * The drawing as the dataset stores an image: the ink's bounding box scaled to fit 20/28 of the image
- * (MNIST's digits sit in a 20x20 box of a 28x28 image), centred, light on dark.
+ * (MNIST's digits sit in a 20x20 box of a 28x28 image), centred, light on dark. Where the source's images
+ * vary in size, the image is as large as the first resize step makes it.
  */
 function canvasToSource() {
-  const [c, h, w] = model.card.preprocessing.source.shape;
+  const c = model.card.preprocessing.source.shape[0];
+  const [h, w] = anySize() ? drawingSize(model.card) : model.card.preprocessing.source.shape.slice(1);
   const { data } = pen.getImageData(0, 0, canvas.width, canvas.height);
   let [top, left, bottom, right] = [canvas.height, canvas.width, -1, -1];
   for (let y = 0; y < canvas.height; y++) {
@@ -84,10 +96,13 @@ function canvasToSource() {
     out.imageSmoothingQuality = 'high';
     out.drawImage(canvas, left, top, bw, bh, (w - bw * scale) / 2, (h - bh * scale) / 2, bw * scale, bh * scale);
   }
-  const rgba = out.getImageData(0, 0, w, h).data;
-  const raw = new Uint8Array(h * w * c);
-  for (let p = 0; p < h * w; p++) for (let ch = 0; ch < c; ch++) raw[p * c + ch] = rgba[p * 4 + (c === 1 ? 0 : ch)];
-  return raw;
+  return { raw: toChannels(out.getImageData(0, 0, w, h).data, 4, c), size: [h, w] };
+}
+
+/** The size the card's first resize step makes, else the model's input's. */
+function drawingSize(card) {
+  const resize = card.preprocessing.steps.find((s) => s.type === 'resize');
+  return resize ? [resize.height, resize.width] : card.input.shape.slice(2);
 }
 
 function showProbabilities(result) {
@@ -111,7 +126,8 @@ function update() {
   pending = true;
   requestAnimationFrame(async () => {
     try {
-      const [result] = await classify(canvasToSource());
+      const { raw, size } = picture && anySize() ? { raw: toChannels(picture.rgba, 4, model.card.preprocessing.source.shape[0]), size: [picture.rows, picture.columns] } : canvasToSource();
+      const [result] = await classify(raw, 1, size);
       showProbabilities(result);
     } catch (e) {
       status(String(e.message ?? e), true);
@@ -125,6 +141,7 @@ function update() {
 let last;
 canvas.addEventListener('pointerdown', (e) => {
   canvas.setPointerCapture(e.pointerId);
+  if (picture) clearCanvas(); // drawing starts anew over a picture read as it is
   last = [e.offsetX, e.offsetY];
   stroke(last);
 });
@@ -147,8 +164,9 @@ function stroke(to) {
 }
 $('clear').addEventListener('click', clearCanvas);
 
-// A dropped image is drawn on the canvas (dark ink on light paper turned light on dark); a dropped .onnx
-// with its model.json becomes the model.
+// A dropped image is drawn on the canvas (dark ink on light paper turned light on dark), or, for a model
+// whose source images vary in size, shown there and read at its own size, colours and all; a dropped
+// .onnx with its model.json becomes the model.
 async function dropped(files) {
   const onnx = files.find((f) => f.name.endsWith('.onnx'));
   const json = files.find((f) => f.name.endsWith('.json'));
@@ -164,10 +182,20 @@ async function dropped(files) {
   }
 }
 async function drawImage(file) {
-  const bitmap = await createImageBitmap(file);
+  // The file's own values: no colour management, no premultiplied alpha.
+  const bitmap = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   clearCanvas();
   const scale = Math.min(canvas.width / bitmap.width, canvas.height / bitmap.height);
   pen.drawImage(bitmap, (canvas.width - bitmap.width * scale) / 2, (canvas.height - bitmap.height * scale) / 2, bitmap.width * scale, bitmap.height * scale);
+  if (model && anySize()) {
+    const full = document.createElement('canvas');
+    [full.width, full.height] = [bitmap.width, bitmap.height];
+    const context = full.getContext('2d', { willReadFrequently: true });
+    context.drawImage(bitmap, 0, 0);
+    picture = { rgba: context.getImageData(0, 0, bitmap.width, bitmap.height, { colorSpace: 'srgb' }).data, rows: bitmap.height, columns: bitmap.width };
+    update();
+    return;
+  }
   const img = pen.getImageData(0, 0, canvas.width, canvas.height);
   const d = img.data;
   let sum = 0;
@@ -217,6 +245,6 @@ clearCanvas();
 // For tests and the console: the same paths the page uses.
 window.trainyard = {
   ready: loadList(),
-  classify: async (raw, count) => (await classify(raw, count)).map((r) => r.predicted),
+  classify: async (raw, count, size) => (await classify(raw, count, size)).map((r) => r.predicted),
   pick: async (i) => pick(await window.trainyard.ready, i),
 };

@@ -3,6 +3,9 @@
  * exported model, opened in Debian's chromium through puppeteer-core. The first 200 test images go through
  * the page's own preprocessing (model.json's steps) and onnxruntime-web; onnxruntime-node must predict the
  * same on the images as the data stage prepared them. A stroke drawn with the mouse must give probabilities.
+ * In the page, preprocess.js's grayscale, resize and center-crop steps give the reference's values
+ * (apps/python/testing.ts, OpenCV's calls), and a dropped photo of another size goes through model cards made
+ * by hand with them to onnxruntime-node's answer.
  */
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,8 +22,9 @@ import { loadDataset } from '../../libs/data';
 import { locateSource, readIdx } from '../../libs/data/testing';
 import { loadPipeline } from '../../libs/pipeline-file';
 import { openPage, skipWithoutChromium as skip } from '../../libs/report/testing';
-import { QUICK_SMALL_PIPELINE, repo, workspaceWithRun } from '../cli/testing';
-import { preprocess } from './preprocess.js';
+import { modelFixture, repo } from '../cli/testing';
+import { maxDifference, reference, skipWithoutReference, STEP_CASES, STEP_TOLERANCE, stepsCard, stepsModels, type StepsModel } from '../python/testing';
+import { preprocess, softmax } from './preprocess.js';
 
 const SCREENSHOTS = join(repo, 'artifacts', 'screenshots');
 const COUNT = 200;
@@ -35,6 +39,7 @@ let browser: Browser;
 let page: Page;
 let problems: string[];
 let offsite: string[];
+let cards: StepsModel[];
 
 function freePort(): Promise<number> {
   return new Promise((done) => {
@@ -47,7 +52,9 @@ function freePort(): Promise<number> {
 
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'trainyard-web-e2e-'));
-  dir = workspaceWithRun(join(root, 'ws'), 'small', QUICK_SMALL_PIPELINE);
+  const fixture = await modelFixture(root, COUNT);
+  dir = fixture.dir;
+  if (!skipWithoutReference) cards = await stepsModels(root, fixture);
   // The same model again as a run of a sweep with a long label, listed after the small pipeline's.
   const evaluate = join(dir, 'artifacts', 'small', 'evaluate');
   const sweep = join(dir, 'artifacts', 'sweep-demo', 'evaluate-m1');
@@ -80,16 +87,16 @@ after(async () => {
 const card = () => JSON.parse(readFileSync(join(dir, 'artifacts', 'small', 'evaluate', 'model.json'), 'utf8')) as ModelCard;
 
 /** The first test images as the MNIST test file stores them, and as the data stage prepared them. */
-function testImages(): { raw: Uint8Array; prepared: Float32Array; dims: number[] } {
+async function testImages(): Promise<{ raw: Uint8Array; prepared: Float32Array; dims: number[] }> {
   const file = locateSource({ source: 'mnist' }, { workspace: dir }).files['test-images'];
   const raw = readIdx(file, 'images').data.subarray(0, COUNT * 28 * 28) as Uint8Array;
-  const loaded = loadDataset(loadPipeline(join(dir, 'pipelines', 'small.yaml')).config.dataset, { workspace: dir });
+  const loaded = await loadDataset(loadPipeline(join(dir, 'pipelines', 'small.yaml')).config.dataset, { workspace: dir });
   const size = loaded.imageShape.reduce((a, b) => a * b, 1);
   return { raw: Uint8Array.from(raw), prepared: loaded.test.images.subarray(0, COUNT * size), dims: [COUNT, ...loaded.imageShape] };
 }
 
-test("model.json's steps turn the raw test images into the very numbers the data stage fed the model", () => {
-  const { raw, prepared } = testImages();
+test("model.json's steps turn the raw test images into the very numbers the data stage fed the model", async () => {
+  const { raw, prepared } = await testImages();
   const c = card();
   const size = 28 * 28;
   const viaCard = new Float32Array(prepared.length);
@@ -98,7 +105,7 @@ test("model.json's steps turn the raw test images into the very numbers the data
 });
 
 test('the page predicts the first 200 test images as onnxruntime-node does, with no request off 127.0.0.1', { skip }, async () => {
-  const { raw, prepared, dims } = testImages();
+  const { raw, prepared, dims } = await testImages();
   const session = await ort.InferenceSession.create(join(dir, 'artifacts', 'small', 'evaluate', 'model.onnx'));
   const logits = (await session.run({ input: new ort.Tensor('float32', prepared, dims) })).logits.data as Float32Array;
   await session.release();
@@ -170,5 +177,37 @@ test("the model list shows each run's settings whole: the list is as wide as its
   assert.equal(await page.$eval('#models', (e) => e.getAttribute('title')), list[1].text);
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, 'web-models.png') });
+  assert.deepEqual(problems, []);
+});
+
+test("the page's grayscale, resize of every fit and center-crop give the reference's values within 1e-5", { skip: skip || skipWithoutReference }, async () => {
+  const wanted = reference(STEP_CASES.map((c) => ({ image: c.image, channels: 3, steps: c.steps })));
+  const jobs = STEP_CASES.map((c, i) => ({ raw: Array.from(c.image.pixels), size: [c.image.rows, c.image.columns], card: stepsCard(card(), 3, c.steps, wanted[i].shape, ['a', 'b']) }));
+  const got = (await page.evaluate(`import(new URL('preprocess.js', location.href).href).then((m) =>
+    ${JSON.stringify(jobs)}.map((j) => Array.from(m.preprocess(Uint8Array.from(j.raw), j.card, j.size))))`)) as number[][];
+  STEP_CASES.forEach((c, i) => {
+    const diff = maxDifference(got[i], wanted[i].values);
+    assert.ok(diff <= STEP_TOLERANCE, `${c.name}: ${diff} from the reference`);
+  });
+  assert.deepEqual(problems, []);
+});
+
+test("a dropped RGB photo 54 wide and 40 high, read at its own size through cards of contain (RGB) and cover (one channel), gets onnxruntime-node's probabilities on the reference's preparation; screenshot saved", { skip: skip || skipWithoutReference }, async () => {
+  const input = (await page.$('#files'))!;
+  for (const c of cards.filter((m) => m.name !== 'stretch')) {
+    await page.click('#clear');
+    await page.evaluate("document.getElementById('status').textContent = ''");
+    await input.uploadFile(c.model, join(c.model, '..', 'model.json'));
+    await page.waitForFunction("document.getElementById('status').textContent === 'model.onnx loaded'", { timeout: 10_000 });
+    await input.uploadFile(c.photo);
+    await page.waitForFunction("document.getElementById('prediction').textContent !== '–'", { timeout: 10_000 });
+    assert.equal(await page.$eval('#prediction', (e) => e.textContent), c.card.classes[c.expected.predicted[0]], c.name);
+    const shown = (await page.$$eval('#probabilities li .value', (cells) => cells.map((e) => e.textContent ?? ''))) as string[];
+    const wanted = softmax(c.expected.logits[0]);
+    // The page shows one decimal of a percent.
+    shown.forEach((text, k) => assert.ok(Math.abs(Number(text.replace('%', '')) - 100 * wanted[k]) <= 0.051, `${c.name}, class ${k}: ${text} against ${(100 * wanted[k]).toFixed(3)}%`));
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'web-photo.png') });
   assert.deepEqual(problems, []);
 });

@@ -107,7 +107,7 @@ export interface ModelCard {
      */
     source: {
       /**
-       * [channels, rows, columns]; rows and columns are null when the images differ in size (a resize step then comes first). Files with other channel counts are converted: one to three by repeating it, three to one as the grayscale step does, alpha dropped.
+       * [channels, rows, columns]; rows and columns are null when the images differ in size (a resize step then comes first). Files with other channel counts are converted: one to three by repeating it, three to one as the grayscale step does (on the scaled values, so the result is not rounded to a byte), alpha dropped.
        *
        * @minItems 3
        * @maxItems 3
@@ -164,7 +164,7 @@ export interface GrayscaleStep {
   type: 'grayscale';
 }
 /**
- * Bilinear resampling of an h x w image, pixel centres at half-integers and edges clamped, without antialiasing (OpenCV's INTER_LINEAR on float values). stretch: to height x width. contain: scaled by min(height/h, width/w), each side rounded to the nearest integer, then centred on a height x width canvas of value (an odd margin puts the extra pixel bottom/right). cover: scaled by max(height/h, width/w), each side rounded, then cropped to height x width as center-crop does.
+ * Bilinear resampling of an h x w image, pixel centres at half-integers and edges clamped, without antialiasing (OpenCV's INTER_LINEAR on float values). stretch: to height x width. contain: scaled by min(height/h, width/w): the side that limits becomes height (or width) exactly and the other round(w * height / h) (or round(h * width / w)), rounded half up in exact arithmetic, at least 1; then centred on a height x width canvas of value (an odd margin puts the extra pixel bottom/right). cover: scaled by max(height/h, width/w), each side rounded the same way, then cropped to height x width as center-crop does.
  *
  * This interface was referenced by `ModelCard`'s JSON-Schema
  * via the `definition` "ResizeStep".

@@ -43,8 +43,8 @@ const small = smallConvCases();
 
 const lenetCases: Array<[string, Case, number, string]> = [
   ['LeNet-5 C1', { x: [64, 32, 32, 1], k: [5, 5], cout: 6, strides: [1, 1], pad: 'valid' }, 11, 'depthwise'],
-  ['LeNet-5 C3', { x: [64, 14, 14, 6], k: [5, 5], cout: 16, strides: [1, 1], pad: 'valid' }, 12, 'col2im'],
-  ['LeNet-5 C5', { x: [64, 5, 5, 16], k: [5, 5], cout: 120, strides: [1, 1], pad: 'valid' }, 13, 'matmul'],
+  ['LeNet-5 C3', { x: [64, 14, 14, 6], k: [5, 5], cout: 16, strides: [1, 1], pad: 'valid' }, 12, 'direct'],
+  ['LeNet-5 C5', { x: [64, 5, 5, 16], k: [5, 5], cout: 120, strides: [1, 1], pad: 'valid' }, 13, 'direct'],
   [
     "LeNet-5 C1, 28x28 'same'",
     { x: [64, 28, 28, 1], k: [5, 5], cout: 6, strides: [1, 1], pad: 'same' },
@@ -71,6 +71,21 @@ describe('Conv2DBackpropInput on wasm matches tfjs-backend-cpu', () => {
       t.diagnostic(`relative error ${(await check(c, seed)).toExponential(2)}`);
     });
   }
+
+  test('the direct pass: images in fours and input channels in pairs, the last ones repeated; taps cut at every edge', async () => {
+    // batch 1, 3, 5 and 6 (one group short, one image over a group, two over); 2, 3 and 5 input channels; filters
+    // taller, wider than the input in one direction, or covering it whole
+    const cases: Case[] = [
+      { x: [1, 6, 7, 2], k: [3, 2], cout: 4, strides: [1, 1], pad: 'valid' },
+      { x: [3, 5, 9, 3], k: [5, 3], cout: 8, strides: [1, 1], pad: 'valid' },
+      { x: [5, 4, 4, 5], k: [4, 4], cout: 12, strides: [1, 1], pad: 'valid' },
+      { x: [6, 9, 3, 2], k: [2, 3], cout: 4, strides: [1, 1], pad: 'valid' },
+    ];
+    for (const [i, c] of cases.entries()) {
+      assert.equal(methodOf(c), 'direct');
+      await check(c, 400 + i);
+    }
+  });
 
   test('pads wider than the filter and 1x1 stride-2 convs are computed with a crop of dy', async () => {
     const cases: Case[] = [
@@ -103,15 +118,16 @@ describe('Conv2DBackpropInput on wasm matches tfjs-backend-cpu', () => {
       [[2, 4, 5, 4], [3, 3, 3, 4], { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 7, 9, 3] }],
       [[2, 4, 5, 2], [2, 3, 3, 2], { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 7, 9, 3] }],
       [[1, 2, 2, 2], [1, 1, 2, 2], { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 3, 3, 2] }],
-      [[2, 4, 4, 4], [3, 3, 3, 4], { strides: 1, pad: 'valid', dataFormat: 'NHWC', inputShape: [2, 6, 6, 3] }],
+      [[2, 4, 4, 2], [3, 3, 3, 2], { strides: 1, pad: 'valid', dataFormat: 'NHWC', inputShape: [2, 6, 6, 3] }],
       [[2, 5, 5, 6], [3, 3, 1, 6], { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 5, 5, 1] }],
       [[3, 1, 1, 6], [5, 5, 4, 6], { strides: 1, pad: 'valid', dataFormat: 'NHWC', inputShape: [3, 5, 5, 4] }],
+      [[2, 4, 4, 4], [3, 3, 3, 4], { strides: 1, pad: 'valid', dataFormat: 'NHWC', inputShape: [2, 6, 6, 3] }],
     ];
     const paths = calls.map(([dy, filter, attrs]) => {
       const plan = inputGradPlan(attrs, dy, filter);
       return `${plan?.method}${plan?.crop ? ', cropped' : ''}`;
     });
-    assert.deepEqual(paths, ['conv', 'conv, cropped', 'col2im, cropped', 'col2im', 'depthwise', 'matmul']);
+    assert.deepEqual(paths, ['conv', 'conv, cropped', 'col2im, cropped', 'col2im', 'depthwise', 'matmul', 'direct']);
     assertNoLeaks(() =>
       tf.tidy(() => {
         for (const [dy, filter, attrs] of calls) tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.ones(dy), filter: tf.ones(filter) }, attrs as unknown as NamedAttrMap);

@@ -35,6 +35,9 @@ interface Args {
 
 export interface InputGradPlan {
   /**
+   * 'direct' at stride 1 without padding, with output channels in fours and at least two input channels
+   * (LeNet-5's C3 and C5): one SIMD pass (simd.wat convInputGrad) that gathers each dx pixel's sum from the dy
+   * pixels its taps reach, so no work goes to zeros, at about half the time of 'col2im' on C3.
    * 'matmul' when the filter covers the whole input (dx = dy times the filter transposed);
    * 'depthwise' for one input channel, where a conv with a single output channel uses the
    * GEMM poorly (depthwise conv per dy channel, then a sum over them); 'col2im' without padding:
@@ -42,7 +45,7 @@ export interface InputGradPlan {
    * conv below spends half its work on the zeros around dy: about 1.5x faster on LeNet-5's C3);
    * 'conv' otherwise.
    */
-  method: 'matmul' | 'depthwise' | 'col2im' | 'conv';
+  method: 'direct' | 'matmul' | 'depthwise' | 'col2im' | 'conv';
   strides: [number, number];
   /** Conv padding of the stride-dilated dy; negative sides are cropped instead. */
   pad: Pad4;
@@ -72,7 +75,8 @@ export function inputGradPlan(
   const [batch, outHeight, outWidth, outChannels] = dyShape;
   if (outHeight !== info.outHeight || outWidth !== info.outWidth) return null;
   const { inHeight, inWidth, inChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
-  const method = isFullWindow(info) ? 'matmul' : inChannels === 1 ? 'depthwise' : isUnpadded(padInfo) ? 'col2im' : 'conv';
+  const direct = strideHeight === 1 && strideWidth === 1 && isUnpadded(padInfo) && outChannels % 4 === 0 && inChannels >= 2;
+  const method = direct ? 'direct' : isFullWindow(info) ? 'matmul' : inChannels === 1 ? 'depthwise' : isUnpadded(padInfo) ? 'col2im' : 'conv';
   // dx = conv(dy dilated by the stride and zero padded, flipped filter), with padded length
   // H + kh - 1 per axis. The zero insertion leaves stride-1 extra zeros at the end, which
   // count toward the bottom/right pad.
@@ -127,6 +131,13 @@ export function conv2DBackpropInputViaConv(args: Args): TensorInfo | null {
 
   const tmp = new Intermediates(backend);
   try {
+    if (plan.method === 'direct') {
+      const b = backend as unknown as MemoryBackend;
+      const { inputShape } = attrs;
+      const dx = b.makeOutput([...inputShape], 'float32');
+      simd(b).convInputGrad(offset(b, dy), offset(b, filter), offset(b, dx), batch, inputShape[1], inputShape[2], inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth);
+      return dx;
+    }
     if (plan.method === 'matmul') {
       const k = filterHeight * filterWidth * inChannels;
       const w = tmp.track(reshapeView(backend, filter, [k, outChannels]));

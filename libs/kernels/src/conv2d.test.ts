@@ -11,11 +11,15 @@ const cases: Array<{ x: number[]; w: number[]; strides: number; pad: 'valid' | '
   { x: [2, 9, 11, 1], w: [3, 2, 1, 5], strides: 1, pad: 'valid', ours: true }, // 5 channels, 10 columns: both last groups moved back
   { x: [2, 6, 7, 1], w: [2, 4, 1, 12], strides: 1, pad: 'valid', ours: true }, // 12 channels (the second pass's groups coincide), 4 columns
   { x: [1, 5, 9, 1], w: [3, 3, 1, 4], strides: 1, pad: 'valid', ours: true }, // 4 channels: both groups are the same four
-  { x: [1, 4, 3, 1], w: [2, 2, 1, 4], strides: 1, pad: 'valid', ours: false }, // fewer columns than a vector
+  { x: [1, 4, 3, 1], w: [2, 2, 1, 4], strides: 1, pad: 'valid', ours: true }, // 2 columns: pixels taken across rows
   { x: [2, 6, 6, 1], w: [3, 3, 1, 3], strides: 1, pad: 'valid', ours: false }, // fewer channels than a vector
   { x: [2, 9, 9, 1], w: [3, 3, 1, 4], strides: 2, pad: 'valid', ours: false },
   { x: [2, 9, 9, 1], w: [3, 3, 1, 4], strides: 1, pad: 'same', ours: false },
-  { x: [2, 9, 9, 3], w: [3, 3, 3, 4], strides: 1, pad: 'valid', ours: false },
+  { x: [2, 9, 9, 3], w: [3, 3, 3, 4], strides: 1, pad: 'valid', ours: true }, // three channels in
+  { x: [64, 14, 14, 6], w: [5, 5, 6, 16], strides: 1, pad: 'valid', ours: true }, // LeNet-5's C3
+  { x: [64, 5, 5, 16], w: [5, 5, 16, 120], strides: 1, pad: 'valid', ours: true }, // C5: one pixel per image, pixels taken across images
+  { x: [3, 4, 5, 2], w: [4, 4, 2, 6], strides: 1, pad: 'valid', ours: true }, // 6 pixels: the last four overlap the first
+  { x: [3, 4, 4, 2], w: [4, 4, 2, 6], strides: 1, pad: 'valid', ours: false }, // 3 pixels in all
 ];
 
 for (const c of cases) {
@@ -26,15 +30,15 @@ for (const c of cases) {
     const cpu = await runKernelOn('cpu', 'Conv2D', inputs, attrs);
     await useBackend('wasm');
     const kernels = simd(tf.backend() as unknown as MemoryBackend);
-    const original = kernels.convGray;
+    const original = kernels.conv;
     let calls = 0;
-    kernels.convGray = (...a) => (calls++, original(...a));
+    kernels.conv = (...a) => (calls++, original(...a));
     try {
       const wasm = await runKernelOn('wasm', 'Conv2D', inputs, attrs);
       assert.deepEqual(wasm.shape, cpu.shape);
       assert.ok(relativeError(wasm.values, cpu.values) < 1e-5, `relative error ${relativeError(wasm.values, cpu.values)}`);
     } finally {
-      kernels.convGray = original;
+      kernels.conv = original;
     }
     assert.equal(calls, c.ours ? 1 : 0);
   });

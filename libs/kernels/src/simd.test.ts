@@ -11,7 +11,7 @@ declare const WebAssembly: {
 };
 
 // The kernel tests run the module this machine takes (fused here); this one runs both on the same input.
-test('simd.wat with and without fused multiply-adds: the same exports, and convGray agrees with a plain loop in each', () => {
+test('simd.wat with and without fused multiply-adds: the same exports, and conv agrees with a plain loop in each', () => {
   assert.equal(fusedMultiplyAdd(), true, 'Node 20 or later takes relaxed SIMD (behind a flag on 20)');
   const memory = new WebAssembly.Memory({ initial: 4 });
   const load = (base64: string) =>
@@ -38,7 +38,7 @@ test('simd.wat with and without fused multiply-adds: the same exports, and convG
         }
   for (const [name, kernels] of [['plain', plain], ['fused', fused]] as const) {
     f32.fill(0, yAt / 4, yAt / 4 + expected.length);
-    kernels.convGray(xAt, wAt, yAt, n, h, w, cout, ho, wo, k, k);
+    kernels.conv(xAt, wAt, yAt, n, h, w, 1, ho, wo, cout, k, k);
     const y = f32.subarray(yAt / 4, yAt / 4 + expected.length);
     const worst = Math.max(...expected.map((e, i) => Math.abs(e - y[i])));
     assert.ok(worst < 1e-5, `${name}: worst difference ${worst}`);

@@ -11,6 +11,7 @@ import {
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
   Identity,
+  MaxPoolGrad,
   Sum,
   getKernel,
   registerKernel,
@@ -28,6 +29,7 @@ import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { makeConv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { registerCrossEntropy } from './cross-entropy';
 import { makeIdentityConfig } from './identity';
+import { makeMaxPoolGradConfig } from './max-pool-grad';
 import { registerScaledTanh } from './scaled-tanh';
 import { makeSumConfig } from './sum';
 import { WASM } from './wasm-ops';
@@ -47,7 +49,7 @@ function mark(config: KernelConfig): KernelConfig {
 /**
  * Registers, for the 'wasm' backend only, a Conv2DBackpropFilter (which tfjs-backend-wasm lacks), faster
  * kernels for the cases training hits (Conv2D on grayscale input, Conv2DBackpropInput, BatchMatMul,
- * AvgPool and AvgPoolGrad, a bias's Add and Sum, an Identity and a same-dtype Cast that share their input's data; the
+ * AvgPool, AvgPoolGrad and MaxPoolGrad, a bias's Add and Sum, an Identity and a same-dtype Cast that share their input's data; the
  * built-ins keep the other cases), the fused scaled tanh, the softmax cross-entropy and Adam. Other
  * backends ('cpu', tfjs-node's 'tensorflow') are untouched. Safe to call more than once.
  */
@@ -65,6 +67,7 @@ export function registerWasmKernels(): void {
   wrapBuiltin(BatchMatMul, makeBatchMatMulConfig);
   wrapBuiltin(AvgPool, makeAvgPoolConfig);
   wrapBuiltin(AvgPoolGrad, makeAvgPoolGradConfig);
+  wrapBuiltin(MaxPoolGrad, makeMaxPoolGradConfig);
   wrapBuiltin(Add, makeAddConfig);
   wrapBuiltin(Sum, makeSumConfig);
   wrapBuiltin(Identity, makeIdentityConfig);

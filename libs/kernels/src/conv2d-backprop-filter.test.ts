@@ -34,6 +34,7 @@ const lenetCases: Array<[string, Case, number]> = [
   ["LeNet-5 C1, 28x28 'same'", { x: [64, 28, 28, 1], k: [5, 5], cout: 6, strides: [1, 1], pad: 'same' }, 4],
   // The NHWC pass takes channels in pairs and sixteens: two passes over the output channels here.
   ['4 channels in, 32 out, 3x2 filter', { x: [2, 9, 7, 4], k: [3, 2], cout: 32, strides: [1, 1], pad: 'valid' }, 5],
+  ["16 channels in, 32 out, 'same' (fashion-small-convnet's conv2)", { x: [2, 14, 14, 16], k: [3, 3], cout: 32, strides: [1, 1], pad: 'same' }, 6],
 ];
 
 // The grayscale pass takes channels in two groups of four, the last groups moved back to end at Cout, and
@@ -42,6 +43,7 @@ const grayCases: Case[] = [
   { x: [2, 7, 5, 1], k: [3, 3], cout: 4, strides: [1, 1], pad: 'valid' },
   { x: [3, 6, 7, 1], k: [2, 3], cout: 9, strides: [1, 1], pad: 'valid' },
   { x: [1, 9, 10, 1], k: [4, 3], cout: 12, strides: [1, 1], pad: 'valid' },
+  { x: [2, 7, 7, 1], k: [3, 3], cout: 6, strides: [1, 1], pad: 'same' }, // on a padded copy of x
 ];
 
 describe('Conv2DBackpropFilter on wasm matches tfjs-backend-cpu', () => {

@@ -12,6 +12,7 @@ import {
   isFullWindow,
   isUnpadded,
   matMul,
+  padConstant,
   reshapeView,
   slice,
   transpose,
@@ -75,23 +76,25 @@ export function conv2DBackpropFilterWasm(args: {
 
   const tmp = new Intermediates(backend);
   try {
-    const direct = strideHeight === 1 && strideWidth === 1 && isUnpadded(padInfo) && !isFullWindow(info);
+    // Stride 1: the SIMD passes below, on a copy of x with its padding where it has some.
+    const direct = strideHeight === 1 && strideWidth === 1 && Math.min(padInfo.top, padInfo.bottom, padInfo.left, padInfo.right) >= 0 && !isFullWindow(info);
     const b = backend as unknown as MemoryBackend;
+    const padded = () => (isUnpadded(padInfo) ? x : tmp.track(padConstant(backend, x, [[0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, 0]])));
+    const [paddedHeight, paddedWidth] = [inHeight + padInfo.top + padInfo.bottom, inWidth + padInfo.left + padInfo.right];
     if (direct && inChannels % 2 === 0 && outChannels % 16 === 0) {
-      // Stride 1 without padding, channels in pairs and sixteens (LeNet-5's C3): one SIMD pass over the NHWC
-      // operands as they are, about 2x the conv below.
+      // Channels in pairs and sixteens (LeNet-5's C3): one SIMD pass over the NHWC operands, about 2x the conv below.
       const dw = b.makeOutput(filterShape, 'float32');
-      simd(b).convFilterGradNhwc(offset(b, x), offset(b, dy), offset(b, dw), batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth);
+      simd(b).convFilterGradNhwc(offset(b, padded()), offset(b, dy), offset(b, dw), batchSize, paddedHeight, paddedWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth);
       return dw;
     }
     if (direct && inChannels === 1 && outChannels >= 4) {
-      // A first layer on grayscale images (LeNet-5's C1): one SIMD pass per tap over the NHWC operands as they
-      // are, over as many images at a time as fit in half of a 48 KiB L1 cache.
+      // A first layer on grayscale images (LeNet-5's C1): one SIMD pass per tap over the NHWC operands, over as
+      // many images at a time as fit in half of a 48 KiB L1 cache.
       const dw = b.makeOutput(filterShape, 'float32');
-      const imageBytes = 4 * (inHeight * inWidth + outHeight * outWidth * outChannels);
+      const imageBytes = 4 * (paddedHeight * paddedWidth + outHeight * outWidth * outChannels);
       const perBlock = Math.max(1, Math.floor(24 * 1024 / imageBytes));
       const sums = tmp.track(b.makeOutput(filterShape, 'float32'));
-      simd(b).convFilterGradGray(offset(b, x), offset(b, dy), offset(b, dw), batchSize, inHeight, inWidth, outChannels, outHeight, outWidth, filterHeight, filterWidth, perBlock, offset(b, sums));
+      simd(b).convFilterGradGray(offset(b, padded()), offset(b, dy), offset(b, dw), batchSize, paddedHeight, paddedWidth, outChannels, outHeight, outWidth, filterHeight, filterWidth, perBlock, offset(b, sums));
       return dw;
     }
     if (isFullWindow(info)) {

@@ -35,9 +35,10 @@ interface Args {
 
 export interface InputGradPlan {
   /**
-   * 'direct' at stride 1 without padding, with output channels in fours and at least two input channels
-   * (LeNet-5's C3 and C5): one SIMD pass (simd.wat convInputGrad) that gathers each dx pixel's sum from the dy
-   * pixels its taps reach, so no work goes to zeros, at about half the time of 'col2im' on C3.
+   * 'direct' at stride 1, with output channels in fours and at least two input channels (LeNet-5's C3 and C5,
+   * 'same' convs): one SIMD pass (simd.wat convInputGrad) that gathers each dx pixel's sum from the dy pixels
+   * its taps reach, so no work goes to zeros, at about half the time of 'col2im' on C3; with padding, the
+   * gradient of the padded x, whose inside is dx.
    * 'matmul' when the filter covers the whole input (dx = dy times the filter transposed);
    * 'depthwise' for one input channel, where a conv with a single output channel uses the
    * GEMM poorly (depthwise conv per dy channel, then a sum over them); 'col2im' without padding:
@@ -75,7 +76,8 @@ export function inputGradPlan(
   const [batch, outHeight, outWidth, outChannels] = dyShape;
   if (outHeight !== info.outHeight || outWidth !== info.outWidth) return null;
   const { inHeight, inWidth, inChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
-  const direct = strideHeight === 1 && strideWidth === 1 && isUnpadded(padInfo) && outChannels % 4 === 0 && inChannels >= 2;
+  const unpadded = Math.min(padInfo.top, padInfo.bottom, padInfo.left, padInfo.right) >= 0;
+  const direct = strideHeight === 1 && strideWidth === 1 && unpadded && outChannels % 4 === 0 && inChannels >= 2;
   const method = direct ? 'direct' : isFullWindow(info) ? 'matmul' : inChannels === 1 ? 'depthwise' : isUnpadded(padInfo) ? 'col2im' : 'conv';
   // dx = conv(dy dilated by the stride and zero padded, flipped filter), with padded length
   // H + kh - 1 per axis. The zero insertion leaves stride-1 extra zeros at the end, which
@@ -134,9 +136,12 @@ export function conv2DBackpropInputViaConv(args: Args): TensorInfo | null {
     if (plan.method === 'direct') {
       const b = backend as unknown as MemoryBackend;
       const { inputShape } = attrs;
-      const dx = b.makeOutput([...inputShape], 'float32');
-      simd(b).convInputGrad(offset(b, dy), offset(b, filter), offset(b, dx), batch, inputShape[1], inputShape[2], inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth);
-      return dx;
+      const { top, bottom, left, right } = backend_util.computeConv2DInfo(inputShape, filter.shape as Shape4, 1, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast').padInfo;
+      const [height, width] = [inputShape[1] + top + bottom, inputShape[2] + left + right];
+      const dx = b.makeOutput([batch, height, width, inChannels], 'float32');
+      simd(b).convInputGrad(offset(b, dy), offset(b, filter), offset(b, dx), batch, height, width, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth);
+      if (height === inputShape[1] && width === inputShape[2]) return dx;
+      return slice(backend, tmp.track(dx), [0, top, left, 0], [...inputShape]);
     }
     if (plan.method === 'matmul') {
       const k = filterHeight * filterWidth * inChannels;

@@ -14,7 +14,7 @@ const cases: Array<{ x: number[]; w: number[]; strides: number; pad: 'valid' | '
   { x: [1, 4, 3, 1], w: [2, 2, 1, 4], strides: 1, pad: 'valid', ours: true }, // 2 columns: pixels taken across rows
   { x: [2, 6, 6, 1], w: [3, 3, 1, 3], strides: 1, pad: 'valid', ours: false }, // fewer channels than a vector
   { x: [2, 9, 9, 1], w: [3, 3, 1, 4], strides: 2, pad: 'valid', ours: false },
-  { x: [2, 9, 9, 1], w: [3, 3, 1, 4], strides: 1, pad: 'same', ours: false },
+  { x: [2, 9, 9, 1], w: [3, 3, 1, 4], strides: 1, pad: 'same', ours: true }, // 'same': on a padded copy of x
   { x: [2, 9, 9, 3], w: [3, 3, 3, 4], strides: 1, pad: 'valid', ours: true }, // three channels in
   { x: [64, 14, 14, 6], w: [5, 5, 6, 16], strides: 1, pad: 'valid', ours: true }, // LeNet-5's C3
   { x: [64, 5, 5, 16], w: [5, 5, 16, 120], strides: 1, pad: 'valid', ours: true }, // C5: one pixel per image, pixels taken across images

@@ -1,11 +1,12 @@
 import { backend_util, Conv2D, type Conv2DAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { offset, simd, type MemoryBackend } from './simd';
-import { isUnpadded, WASM } from './wasm-ops';
+import { Intermediates, isUnpadded, padConstant, WASM, type RefCountedBackend } from './wasm-ops';
 
 /**
- * Conv2D for wasm at stride 1 without padding, with at least four output channels and four output pixels
- * (LeNet-5's C1, C3 and C5): one SIMD pass (simd.wat conv) with fused multiply-adds where the engine has
- * them, which the built-in (XNNPACK, compiled without them) cannot use. Everything else goes to the built-in.
+ * Conv2D for wasm at stride 1, with at least four output channels and four output pixels (LeNet-5's C1, C3 and
+ * C5, and 'same' convs after a copy of x with its padding): one SIMD pass (simd.wat conv) with fused
+ * multiply-adds where the engine has them, which the built-in (XNNPACK, compiled without them) cannot use.
+ * Everything else goes to the built-in.
  */
 export function makeConv2DConfig(builtin: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
@@ -15,14 +16,21 @@ export function makeConv2DConfig(builtin: KernelConfig): KernelConfig {
       return builtin.kernelFunc(args);
     }
     const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, false, 'channelsLast');
-    const plain = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1 && isUnpadded(info.padInfo);
+    const { top, bottom, left, right } = info.padInfo;
+    const plain = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1 && Math.min(top, bottom, left, right) >= 0;
     if (!plain || info.outChannels < 4 || info.batchSize * info.outHeight * info.outWidth < 4) {
       return builtin.kernelFunc(args);
     }
     const b = args.backend as unknown as MemoryBackend;
-    const y = b.makeOutput(info.outShape, 'float32');
-    simd(b).conv(offset(b, x), offset(b, filter), offset(b, y), info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels, info.filterHeight, info.filterWidth);
-    return y;
+    const tmp = new Intermediates(args.backend as unknown as RefCountedBackend);
+    try {
+      const padded = isUnpadded(info.padInfo) ? x : tmp.track(padConstant(args.backend as unknown as RefCountedBackend, x, [[0, 0], [top, bottom], [left, right], [0, 0]]));
+      const y = b.makeOutput(info.outShape, 'float32');
+      simd(b).conv(offset(b, padded), offset(b, filter), offset(b, y), info.batchSize, info.inHeight + top + bottom, info.inWidth + left + right, info.inChannels, info.outHeight, info.outWidth, info.outChannels, info.filterHeight, info.filterWidth);
+      return y;
+    } finally {
+      tmp.disposeAll();
+    }
   };
   return { kernelName: Conv2D, backendName: WASM, kernelFunc, setupFunc: builtin.setupFunc };
 }

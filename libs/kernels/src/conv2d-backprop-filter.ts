@@ -82,17 +82,17 @@ export function conv2DBackpropFilterWasm(args: {
     const padded = () => (isUnpadded(padInfo) ? x : tmp.track(padConstant(backend, x, [[0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, 0]])));
     const [paddedHeight, paddedWidth] = [inHeight + padInfo.top + padInfo.bottom, inWidth + padInfo.left + padInfo.right];
     if (direct && inChannels % 2 === 0 && outChannels % 16 === 0) {
-      // Channels in pairs and sixteens (LeNet-5's C3): one SIMD pass over the NHWC operands, about 2x the conv below.
+      // Channels in pairs and sixteens (LeNet-5's C3): one SIMD pass over the NHWC operands, about 2x the conv
+      // below, a block of images at a time.
       const dw = b.makeOutput(filterShape, 'float32');
-      simd(b).convFilterGradNhwc(offset(b, padded()), offset(b, dy), offset(b, dw), batchSize, paddedHeight, paddedWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth);
+      simd(b).convFilterGradNhwc(offset(b, padded()), offset(b, dy), offset(b, dw), batchSize, paddedHeight, paddedWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, imagesPerBlock(paddedHeight * paddedWidth * inChannels, outHeight * outWidth * outChannels));
       return dw;
     }
     if (direct && inChannels === 1 && outChannels >= 4) {
-      // A first layer on grayscale images (LeNet-5's C1): one SIMD pass per tap over the NHWC operands, over as
-      // many images at a time as fit in half of a 48 KiB L1 cache.
+      // A first layer on grayscale images (LeNet-5's C1): one SIMD pass per tap over the NHWC operands, a block
+      // of images at a time.
       const dw = b.makeOutput(filterShape, 'float32');
-      const imageBytes = 4 * (paddedHeight * paddedWidth + outHeight * outWidth * outChannels);
-      const perBlock = Math.max(1, Math.floor(24 * 1024 / imageBytes));
+      const perBlock = imagesPerBlock(paddedHeight * paddedWidth, outHeight * outWidth * outChannels);
       const sums = tmp.track(b.makeOutput(filterShape, 'float32'));
       simd(b).convFilterGradGray(offset(b, padded()), offset(b, dy), offset(b, dw), batchSize, paddedHeight, paddedWidth, outChannels, outHeight, outWidth, filterHeight, filterWidth, perBlock, offset(b, sums));
       return dw;
@@ -127,6 +127,14 @@ export function conv2DBackpropFilterWasm(args: {
   } finally {
     tmp.disposeAll();
   }
+}
+
+/**
+ * Images per block of the SIMD passes: as many as fit, x's and dy's, in 24 KiB, half of a 48 KiB L1 data cache
+ * (at least one). Their passes then read the block from L1 rather than all of x and dy from L2 or memory.
+ */
+function imagesPerBlock(xFloats: number, dyFloats: number): number {
+  return Math.max(1, Math.floor((24 * 1024) / (4 * (xFloats + dyFloats))));
 }
 
 export const conv2DBackpropFilterWasmConfig: KernelConfig = {

@@ -613,16 +613,24 @@
   ;; The filter gradient of a stride-1 conv without padding straight from NHWC operands, for an even Cin
   ;; and Cout a multiple of 16: dw[p, q, ci, co] = sum over n, i, j of x[n, i + p, j + q, ci] * dy[n, i, j, co].
   ;; Each pass keeps two input channels by sixteen output channels in eight vector accumulators, so
-  ;; every load of dy serves two channels of x. Sizes count floats; pointers are bytes.
+  ;; every load of dy serves two channels of x. Images are taken $nb at a time, all passes over a block before
+  ;; the next, so that the block stays in L1 (with 32 channels in and 64 out, 576 passes over all of dy came
+  ;; from memory); each block's sums are added to dw. Sizes count floats; pointers are bytes.
   (func (export "convFilterGradNhwc") (param $x i32) (param $dy i32) (param $dw i32)
     (param $batch i32) (param $h i32) (param $w i32) (param $cin i32) (param $ho i32) (param $wo i32) (param $cout i32)
-    (param $kh i32) (param $kw i32)
-    (local $p i32) (local $q i32) (local $ci i32) (local $co i32) (local $n i32) (local $i i32) (local $j i32)
+    (param $kh i32) (param $kw i32) (param $nb i32)
+    (local $n0 i32) (local $n1 i32) (local $p i32) (local $q i32) (local $ci i32) (local $co i32) (local $n i32) (local $i i32) (local $j i32)
     (local $xp i32) (local $dp i32) (local $out i32) (local $pixi i32) (local $pixo i32)
     (local $xa v128) (local $xb v128) (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (local.set $pixi (i32.shl (local.get $cin) (i32.const 2)))
     (local.set $pixo (i32.shl (local.get $cout) (i32.const 2)))
+    (memory.fill (local.get $dw) (i32.const 0) (i32.mul (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $cin)) (local.get $pixo)))
+    (block $b_done (loop $b_loop
+    (br_if $b_done (i32.ge_u (local.get $n0) (local.get $batch)))
+    (local.set $n1 (i32.add (local.get $n0) (local.get $nb)))
+    (local.set $n1 (select (local.get $n1) (local.get $batch) (i32.lt_u (local.get $n1) (local.get $batch))))
+    (local.set $p (i32.const 0))
     (block $p_done (loop $p_loop
       (br_if $p_done (i32.ge_u (local.get $p) (local.get $kh)))
       (local.set $q (i32.const 0))
@@ -638,9 +646,9 @@
             (local.set $a1 (v128.const i32x4 0 0 0 0)) (local.set $b1 (v128.const i32x4 0 0 0 0))
             (local.set $a2 (v128.const i32x4 0 0 0 0)) (local.set $b2 (v128.const i32x4 0 0 0 0))
             (local.set $a3 (v128.const i32x4 0 0 0 0)) (local.set $b3 (v128.const i32x4 0 0 0 0))
-            (local.set $n (i32.const 0))
+            (local.set $n (local.get $n0))
             (block $n_done (loop $n_loop
-              (br_if $n_done (i32.ge_u (local.get $n) (local.get $batch)))
+              (br_if $n_done (i32.ge_u (local.get $n) (local.get $n1)))
               (local.set $i (i32.const 0))
               (block $i_done (loop $i_loop
                 (br_if $i_done (i32.ge_u (local.get $i) (local.get $ho)))
@@ -676,18 +684,18 @@
                 (br $i_loop)))
               (local.set $n (i32.add (local.get $n) (i32.const 1)))
               (br $n_loop)))
-            ;; dw[p, q, ci, co] and dw[p, q, ci + 1, co]
+            ;; dw[p, q, ci, co] and dw[p, q, ci + 1, co] += the block's sums
             (local.set $out (i32.add (local.get $dw) (i32.shl
               (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $p) (local.get $kw)) (local.get $q)) (local.get $cin)) (local.get $ci)) (local.get $cout)) (local.get $co))
               (i32.const 2))))
-            (v128.store offset=0 (local.get $out) (local.get $a0))
-            (v128.store offset=16 (local.get $out) (local.get $a1))
-            (v128.store offset=32 (local.get $out) (local.get $a2))
-            (v128.store offset=48 (local.get $out) (local.get $a3))
-            (v128.store offset=0 (i32.add (local.get $out) (local.get $pixo)) (local.get $b0))
-            (v128.store offset=16 (i32.add (local.get $out) (local.get $pixo)) (local.get $b1))
-            (v128.store offset=32 (i32.add (local.get $out) (local.get $pixo)) (local.get $b2))
-            (v128.store offset=48 (i32.add (local.get $out) (local.get $pixo)) (local.get $b3))
+            (v128.store offset=0 (local.get $out) (f32x4.add (v128.load offset=0 (local.get $out)) (local.get $a0)))
+            (v128.store offset=16 (local.get $out) (f32x4.add (v128.load offset=16 (local.get $out)) (local.get $a1)))
+            (v128.store offset=32 (local.get $out) (f32x4.add (v128.load offset=32 (local.get $out)) (local.get $a2)))
+            (v128.store offset=48 (local.get $out) (f32x4.add (v128.load offset=48 (local.get $out)) (local.get $a3)))
+            (v128.store offset=0 (i32.add (local.get $out) (local.get $pixo)) (f32x4.add (v128.load offset=0 (i32.add (local.get $out) (local.get $pixo))) (local.get $b0)))
+            (v128.store offset=16 (i32.add (local.get $out) (local.get $pixo)) (f32x4.add (v128.load offset=16 (i32.add (local.get $out) (local.get $pixo))) (local.get $b1)))
+            (v128.store offset=32 (i32.add (local.get $out) (local.get $pixo)) (f32x4.add (v128.load offset=32 (i32.add (local.get $out) (local.get $pixo))) (local.get $b2)))
+            (v128.store offset=48 (i32.add (local.get $out) (local.get $pixo)) (f32x4.add (v128.load offset=48 (i32.add (local.get $out) (local.get $pixo))) (local.get $b3)))
             (local.set $co (i32.add (local.get $co) (i32.const 16)))
             (br $co_loop)))
           (local.set $ci (i32.add (local.get $ci) (i32.const 2)))
@@ -695,7 +703,9 @@
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
         (br $q_loop)))
       (local.set $p (i32.add (local.get $p) (i32.const 1)))
-      (br $p_loop))))
+      (br $p_loop)))
+    (local.set $n0 (local.get $n1))
+    (br $b_loop))))
 
   ;; The input gradient of a stride-1 conv without padding, from NHWC operands, Cout a multiple of four:
   ;; dx[n, y, x, ci] = sum over the taps p, q that reach a dy pixel and over co of

@@ -4,3 +4,4 @@ export { registerWasmKernels } from './src/register';
 export { scaledTanh } from './src/scaled-tanh';
 export { crossEntropy } from './src/cross-entropy';
 export { adamStep } from './src/adam';
+export { batchNormTraining } from './src/batch-norm';

@@ -20,6 +20,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { makeAddConfig } from './add';
 import { registerAdam } from './adam';
+import { registerBatchNorm } from './batch-norm';
 import { makeAvgPoolConfig } from './avg-pool';
 import { makeAvgPoolGradConfig } from './avg-pool-grad';
 import { makeBatchMatMulConfig } from './batch-mat-mul';
@@ -50,7 +51,7 @@ function mark(config: KernelConfig): KernelConfig {
  * Registers, for the 'wasm' backend only, a Conv2DBackpropFilter (which tfjs-backend-wasm lacks), faster
  * kernels for the cases training hits (Conv2D on grayscale input, Conv2DBackpropInput, BatchMatMul,
  * AvgPool, AvgPoolGrad and MaxPoolGrad, a bias's Add and Sum, an Identity and a same-dtype Cast that share their input's data; the
- * built-ins keep the other cases), the fused scaled tanh, the softmax cross-entropy and Adam. Other
+ * built-ins keep the other cases), the fused scaled tanh, the softmax cross-entropy, batch norm and Adam. Other
  * backends ('cpu', tfjs-node's 'tensorflow') are untouched. Safe to call more than once.
  */
 export function registerWasmKernels(): void {
@@ -75,6 +76,7 @@ export function registerWasmKernels(): void {
   registerScaledTanh();
   registerAdam();
   registerCrossEntropy();
+  registerBatchNorm();
 }
 
 /** Replaces a built-in wasm kernel by one that handles the slow cases itself and delegates the rest. */

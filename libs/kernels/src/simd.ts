@@ -22,6 +22,8 @@ export interface SimdKernels {
   avgPool(x: number, y: number, batch: number, outH: number, outW: number, inH: number, inW: number, c: number, sh: number, sw: number, fh: number, fw: number, scale: number): void;
   convInputGrad(dy: number, w: number, dx: number, batch: number, h: number, wd: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number): void;
   maxPoolGrad(x: number, y: number, dy: number, dx: number, batch: number, outH: number, outW: number, inH: number, inW: number, c: number, sh: number, sw: number, fh: number, fw: number, padTop: number, padLeft: number): void;
+  sumProductsPattern(u: number, mu: number, v: number, mv: number, n: number, acc: number, p: number): void;
+  affinePattern(a: number, pa: number, b: number, pb: number, pc: number, y: number, n: number, p: number): void;
   convFilterGradNhwc(x: number, dy: number, dw: number, batch: number, h: number, w: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number, imagesPerBlock: number): void;
   adam(w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, n: number, l2: number, keep: number, b1: number, ob1: number, b2: number, ob2: number, d1: number, d2: number, eps: number, lr: number): void;
 }

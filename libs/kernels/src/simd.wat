@@ -923,4 +923,69 @@
         (br $oy_loop)))
       (local.set $n (i32.add (local.get $n) (i32.const 1)))
       (br $n_loop))))
+
+  ;; acc[k] = sum over i = k mod p of (u[i] - mu[k]) (v[i] - mv[k]): per channel, the sum of squares about the
+  ;; mean (u = v, mu = mv = mean) or of dy times x about its mean (mu = 0), as sumPattern's p / c partial sums.
+  (func (export "sumProductsPattern") (param $u i32) (param $mu i32) (param $v i32) (param $mv i32) (param $n i32) (param $acc i32) (param $p i32)
+    (local $end i32) (local $j i32) (local $pbytes i32) (local $a i32)
+    (local.set $pbytes (i32.shl (local.get $p) (i32.const 2)))
+    (memory.fill (local.get $acc) (i32.const 0) (local.get $pbytes))
+    (local.set $end (i32.add (local.get $u) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $u) (local.get $end)))
+        (local.set $a (i32.add (local.get $acc) (local.get $j)))
+        (v128.store (local.get $a) (f32x4.relaxed_madd
+          (f32x4.sub (v128.load (local.get $u)) (v128.load (i32.add (local.get $mu) (local.get $j))))
+          (f32x4.sub (v128.load (local.get $v)) (v128.load (i32.add (local.get $mv) (local.get $j))))
+          (v128.load (local.get $a))))
+        (local.set $u (i32.add (local.get $u) (i32.const 16)))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (if (i32.eq (local.get $j) (local.get $pbytes)) (then (local.set $j (i32.const 0))))
+        (br $quads)))
+    (local.set $end (i32.add (local.get $u) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $u) (local.get $end)))
+        (local.set $a (i32.add (local.get $acc) (local.get $j)))
+        (f32.store (local.get $a) (f32.add (f32.load (local.get $a))
+          (f32.mul (f32.sub (f32.load (local.get $u)) (f32.load (i32.add (local.get $mu) (local.get $j))))
+                   (f32.sub (f32.load (local.get $v)) (f32.load (i32.add (local.get $mv) (local.get $j)))))))
+        (local.set $u (i32.add (local.get $u) (i32.const 4)))
+        (local.set $v (i32.add (local.get $v) (i32.const 4)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $tail))))
+
+  ;; y[i] = a[i] A[k] + b[i] B[k] + C[k], k = i mod p: batch norm's output (b = a, B = 0) and its input gradient.
+  (func (export "affinePattern") (param $a i32) (param $pa i32) (param $b i32) (param $pb i32) (param $pc i32) (param $y i32) (param $n i32) (param $p i32)
+    (local $end i32) (local $j i32) (local $pbytes i32)
+    (local.set $pbytes (i32.shl (local.get $p) (i32.const 2)))
+    (local.set $end (i32.add (local.get $a) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (v128.store (local.get $y)
+          (f32x4.relaxed_madd (v128.load (local.get $a)) (v128.load (i32.add (local.get $pa) (local.get $j)))
+            (f32x4.relaxed_madd (v128.load (local.get $b)) (v128.load (i32.add (local.get $pb) (local.get $j)))
+              (v128.load (i32.add (local.get $pc) (local.get $j))))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (if (i32.eq (local.get $j) (local.get $pbytes)) (then (local.set $j (i32.const 0))))
+        (br $quads)))
+    (local.set $end (i32.add (local.get $a) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $a) (local.get $end)))
+        (f32.store (local.get $y) (f32.add
+          (f32.add (f32.mul (f32.load (local.get $a)) (f32.load (i32.add (local.get $pa) (local.get $j))))
+                   (f32.mul (f32.load (local.get $b)) (f32.load (i32.add (local.get $pb) (local.get $j)))))
+          (f32.load (i32.add (local.get $pc) (local.get $j)))))
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (local.set $y (i32.add (local.get $y) (i32.const 4)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $tail))))
 )

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchnormOptions, type BatchNormLayer } from '../../../graph';
+import { batchNormTraining } from '../../../kernels';
 import type { ForwardContext } from './forward';
 
 /**
@@ -16,13 +17,12 @@ export function batchnorm(x: tf.Tensor, id: string, layer: BatchNormLayer, ctx: 
   const movingVariance = ctx.param(`${id}/moving_variance`);
   if (!ctx.training) return normalize(x, movingMean, movingVariance, gamma, beta, epsilon);
 
-  const axes = x.shape.slice(0, -1).map((_, i) => i); // all but the channel axis
-  const { mean, variance } = tf.moments(x, axes); // [C], biased variance
+  const { y, mean, variance } = batchNormTraining(x, gamma, beta, epsilon); // [C], biased variance
   const n = x.size / mean.size; // values per channel in the batch
   const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
   ctx.update(`${id}/moving_mean`, tf.add(tf.mul(movingMean, momentum), tf.mul(mean, 1 - momentum)));
   ctx.update(`${id}/moving_variance`, tf.add(tf.mul(movingVariance, momentum), tf.mul(unbiased, 1 - momentum)));
-  return normalize(x, mean, variance, gamma, beta, epsilon);
+  return y;
 }
 
 function normalize(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {

@@ -22,11 +22,12 @@ import { describeModel, multiplyAdds, size as shapeSize, type ModelSpec } from '
 import { exportOnnx } from '../../libs/onnx';
 import { loadPipeline } from '../../libs/pipeline-file';
 import { withDefaults, type ResolvedTraining } from '../../libs/pipeline-schema';
-import { requestedBackend } from '../../libs/backend-choice';
+import { requestedBackend, runThreads } from '../../libs/backend-choice';
 import { makeTrainStep, useBackend } from '../../libs/train';
 import { median } from './median';
 import { newestTorch } from './torch-python';
 import { benchReplay } from './replay';
+import { benchAugment } from './augment';
 
 const repo = join(__dirname, '..', '..');
 const PARTS = ['training', 'threads', 'inference', 'replay'];
@@ -65,15 +66,19 @@ const torchThreads = (ours: number) => (args['torch-threads'] ? Number(args['tor
  */
 const WARMUP_MS = 4000;
 
+const lenetL2 = loadPipeline(join(repo, 'pipelines', 'lenet-l2.yaml')).config;
+/** For the thread scaling and the training comparison: fashion-small-convnet's model, at its pipeline's batch size. */
+const convnet = loadPipeline(join(repo, 'pipelines', 'fashion-small-convnet.yaml')).config;
 const models: Record<string, ModelSpec> = {
-  lenet5: loadPipeline(join(repo, 'pipelines', 'lenet-l2.yaml')).config.model,
+  lenet5: lenetL2.model,
   // The MLP of the LeNet-vs-MLP assignments: about LeNet-5's parameter count.
   mlp: { input: [1, 32, 32], layers: [{ type: 'flatten' }, { type: 'dense', units: 60, activation: 'tanh' }, { type: 'dense', units: 10 }] },
+  convnet: convnet.model,
 };
-const training = withDefaults('Training', { optimizer: 'adam', 'batch-size': BATCH }) as ResolvedTraining;
-
-/** For the thread scaling: a model big enough for two threads to pay off, at its pipeline's batch size. */
-const convnet = loadPipeline(join(repo, 'pipelines', 'fashion-small-convnet.yaml')).config;
+/** Each model's batch: --batch, except the convnet's, which trains at its pipeline's. */
+const batches: Record<string, number> = { lenet5: BATCH, mlp: BATCH, convnet: convnet.training['batch-size'] };
+const trainingOf = (name: string) => withDefaults('Training', { optimizer: 'adam', 'batch-size': batches[name] }) as ResolvedTraining;
+const training = trainingOf('lenet5');
 
 function randomBatch(spec: ModelSpec, n: number, seed: number): { images: Float32Array; labels: Int32Array } {
   const rng = seedrandom(`bench:${seed}`);
@@ -109,7 +114,7 @@ class TorchReference {
       return undefined;
     }
     const torch = new TorchReference(spawn(found.python, [join(__dirname, 'torch_reference.py')]));
-    torch.child.stdin.write(`${JSON.stringify({ batch: BATCH, warmup: WARMUP, steps: STEPS, models })}\n`);
+    torch.child.stdin.write(`${JSON.stringify({ batches, warmup: WARMUP, models })}\n`);
     await torch.next(); // its models are built and warmed up
     return { torch, version: `${found.version} (BLAS ${found.blas}; ${found.python})` };
   }
@@ -120,9 +125,9 @@ class TorchReference {
     return line;
   }
 
-  /** Samples/s of one repeat of STEPS steps of the named model on `threads` threads. */
-  async repeat(model: string, threads: number): Promise<number> {
-    this.child.stdin.write(`${model} ${threads}\n`);
+  /** Samples/s of one repeat of `steps` steps of the named model on `threads` threads. */
+  async repeat(model: string, threads: number, steps: number): Promise<number> {
+    this.child.stdin.write(`${model} ${threads} ${steps}\n`);
     return Number(await this.next());
   }
 
@@ -152,7 +157,7 @@ async function benchTraining(name: string, spec: ModelSpec, threads: number, t: 
     const start = performance.now();
     for (let i = 0; i < steps; i++) one();
     rates.push((steps * batch) / ((performance.now() - start) / 1000));
-    if (torch) torchRates.push(await torch.repeat(name, torchThreads(threads)));
+    if (torch) torchRates.push(await torch.repeat(name, torchThreads(threads), steps));
   }
   const profile = await tf.profile(() => {
     one();
@@ -208,6 +213,23 @@ async function benchInference(backend: string) {
   stepper.dispose();
 }
 
+/**
+ * What the measured rates mean for a sweep: 27 runs of lenet-l2's training (3 x 3 x 3 settings, or 9 with three
+ * seeds each), every epoch its training split, at the thread count `auto` picks for it here. Training only: the
+ * data stage runs once per dataset, and export and evaluation take seconds per run.
+ */
+function sweepLine(results: { name: string; threads: number; rate: number; torchRates: number[] }[], backend: string): void {
+  const runs = 27;
+  const { epochs } = lenetL2.training;
+  const images = Math.round(60_000 * (1 - lenetL2.dataset.validation));
+  const threads = runThreads(lenetL2.training, lenetL2.model);
+  const r = results.find((x) => x.name === 'lenet5' && x.threads === threads) ?? results.find((x) => x.name === 'lenet5');
+  if (r === undefined) return;
+  const minutes = (rate: number) => ((runs * epochs * images) / rate / 60).toFixed(1);
+  const torch = r.torchRates.length ? `; PyTorch ${minutes(median(r.torchRates))} min on as many threads` : '';
+  console.log(`sweep lenet5 ${backend} ${runs} runs x ${epochs} epochs x ${images.toLocaleString('en-US')} images: ${minutes(r.rate)} min of training on ${r.threads} thread${r.threads > 1 ? 's' : ''}${torch}`);
+}
+
 /** Says loudly when a measurement's repeats disagree: a sign that something else ran. */
 function spread(what: string, rates: number[]): void {
   const ratio = Math.max(...rates) / Math.min(...rates);
@@ -236,7 +258,11 @@ async function main() {
     if (reference) console.log(`# PyTorch ${reference.version}, ${count}, its repeats alternating with ours`);
     const results = [];
     try {
-      for (const [name, spec] of Object.entries(models)) for (const threads of THREADS) results.push(await benchTraining(name, spec, threads, training, STEPS, reference?.torch));
+      for (const [name, spec] of Object.entries(models)) {
+        // The convnet's steps take about ten times LeNet-5's: fewer of them.
+        const steps = name === 'convnet' ? Math.max(5, Math.round(STEPS / 4)) : STEPS;
+        for (const threads of THREADS) results.push(await benchTraining(name, spec, threads, trainingOf(name), steps, reference?.torch));
+      }
     } finally {
       reference?.torch.close();
     }
@@ -245,18 +271,20 @@ async function main() {
       if (r.torchRates.length) spread(`PyTorch ${r.name} beside ${r.threads} thread(s)`, r.torchRates);
       const threads = (n: number) => `${n} thread${n > 1 ? 's' : ''}`;
       const vs = r.ratio !== undefined ? ` (torch ${threads(torchThreads(r.threads))} ${Math.round(median(r.torchRates))}, ratio ${r.ratio.toFixed(2)})` : '';
-      console.log(`train ${r.name} ${backend} ${threads(r.threads)} ${Math.round(r.rate)} samples/s${vs}`);
+      console.log(`train ${r.name} ${backend} ${threads(r.threads)} ${Math.round(r.rate)} samples/s (batch ${batches[r.name]})${vs}`);
       // A training step costs about three forward passes (the backward pass two), two FLOPs per multiply-add.
       const macs = multiplyAdds(models[r.name]);
       const gflops = (rate: number) => `${((6 * macs * rate) / 1e9).toFixed(1)} GFLOP/s`;
       const torchRate = r.torchRates.length ? `, PyTorch ${gflops(median(r.torchRates))}` : '';
       console.log(`flops ${r.name} ${backend} ${threads(r.threads)} ${gflops(r.rate)}${torchRate} (${((6 * macs) / 1e6).toFixed(2)} MFLOP per training sample, about 3 x 2 x ${macs.toLocaleString('en-US')} multiply-adds)`);
     }
+    sweepLine(results, backend);
     for (const r of results.filter((x) => x.threads === 1)) {
       const total = r.profile.reduce((a, [, ms]) => a + ms, 0);
       console.log(`# one ${r.name} step on one thread: ${r.kernels} kernel calls, ${total.toFixed(1)} ms in kernels`);
       for (const [kernel, ms] of r.profile.slice(0, 12)) console.log(`profile ${r.name} ${backend} ${kernel} ${ms.toFixed(2)} ms`);
     }
+    benchAugment({ name: 'lenet5', spec: models.lenet5, training, backend, threads: THREADS, steps: STEPS, repeats: REPEATS, warmupMs: WARMUP_MS });
   }
   if (!only || only === 'threads') {
     const t = withDefaults('Training', { optimizer: 'adam', 'batch-size': convnet.training['batch-size'] }) as ResolvedTraining;

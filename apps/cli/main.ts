@@ -16,7 +16,9 @@ const USAGE = `usage: trainyard <command>
   stage <pipeline.yaml> <stage> [--key K]      run one stage (what each Nx task runs, with the
                                                key Nx planned it with: it must still hold)
   key <pipeline.yaml> <stage>                  print what the stage's cache key takes from the
-                                               file and the machine (in its Nx command)
+                                               file and the machine (in its Nx command); for the
+                                               data stage of a folder or csv source, also the
+                                               fingerprint of its files
   run <pipeline.yaml>                          run every stage in order, without Nx's cache
   shard <pipeline.yaml> --shards N --index I   run, through Nx and its caches, slice I (1..N) of the
         [--dry-run] [-- <nx options>]          pipeline's runs, balanced by expected cost; then
@@ -134,6 +136,13 @@ async function main(argv: string[]): Promise<void> {
       const stage = planPipeline(load(rest[0])).stages.find((s) => s.id === rest[1]);
       if (!stage) throw new UsageError(`${rest[0]} has no stage '${rest[1]}'`);
       console.log(stageKey(stage));
+      if (stage.kind === 'data') {
+        // An image source's files are a key input of their own (the Nx plugin sets it before tasks run): its fingerprint and what it cost.
+        const { datasetFingerprint } = require('../../libs/data') as typeof import('../../libs/data');
+        const started = performance.now();
+        const files = datasetFingerprint(stage.reads.dataset as Parameters<typeof datasetFingerprint>[0], { workspace });
+        if (files) console.log(`files ${files.digest} (${files.files.toLocaleString('en-US')} files, checked in ${Math.round(performance.now() - started)} ms)`);
+      }
       return;
     }
     case 'run': {

@@ -82,7 +82,7 @@ test('every shipped model loads in OpenCV\'s DNN module and gives onnxruntime-no
     for (const run of pipeline.runs) {
       const key = JSON.stringify(run.config.dataset);
       if (!data.has(key)) {
-        const loaded = loadDataset(run.config.dataset, { workspace: dir });
+        const loaded = await loadDataset(run.config.dataset, { workspace: dir });
         const count = Math.min(200, loaded.test.count);
         const images = channelsFirst(loaded.test.images, loaded.test.count, loaded.imageShape).subarray(0, count * size(loaded.imageShape));
         data.set(key, { images, dims: [count, ...loaded.imageShape] });

@@ -165,7 +165,7 @@ export async function modelFixture(root: string, count: number): Promise<ModelFi
   const dir = workspaceWithRun(join(root, 'ws'), 'small', QUICK_SMALL_PIPELINE);
   const model = join(dir, 'artifacts', 'small', 'evaluate', 'model.onnx');
   const testFile = locateSource({ source: 'mnist' }, { workspace: dir }).files['test-images'];
-  const loaded = loadDataset(loadPipeline(join(dir, 'pipelines', 'small.yaml')).config.dataset, { workspace: dir });
+  const loaded = await loadDataset(loadPipeline(join(dir, 'pipelines', 'small.yaml')).config.dataset, { workspace: dir });
   const pixels = loaded.imageShape.reduce((a, b) => a * b, 1);
   const predict = async (images: Float32Array): Promise<Predictions> => {
     const n = images.length / pixels;

@@ -46,9 +46,51 @@ export const createNodesV2: CreateNodesV2 = [
  * failed run; and the train stages learn how many tasks Nx runs at once, to warn when runs x threads
  * exceed the cores (the thread count is in their keys, so it is not changed behind them).
  */
-export async function preTasksExecution(_options: unknown, context: { argv: string[]; nxJsonConfiguration: { parallel?: number } }): Promise<void> {
+export async function preTasksExecution(_options: unknown, context: { workspaceRoot: string; argv: string[]; nxJsonConfiguration: { parallel?: number } }): Promise<void> {
   process.env.TRAINYARD_NX_PARALLEL = String(nxParallel(context.argv, context.nxJsonConfiguration.parallel));
+  fingerprintDatasets(context.workspaceRoot);
   await skipUnusableRemoteCache();
+}
+
+/** The environment variable a data stage of an image source (folder, csv) hashes: one per dataset, named by where its files are. */
+export function datasetFilesEnv(dataset: { source: string; path?: string; columns?: object }): string {
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
+  const where = JSON.stringify([dataset.source, dataset.path ?? '', dataset.columns ?? {}]);
+  return `TRAINYARD_DATASET_FILES_${createHash('sha256').update(where).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * Before tasks are hashed: the fingerprint of each image dataset's files (a stat of each, no decoding) in the
+ * variable its data stages name as an input, so adding, removing or editing one image re-runs the data
+ * stage and what reads it. An environment input, not a runtime one: the Nx daemon keeps runtime inputs'
+ * results for as long as the project graph is unchanged, and a dataset outside the workspace never changes it.
+ */
+export function fingerprintDatasets(workspaceRoot: string): void {
+  const { readdirSync } = require('node:fs') as typeof import('node:fs');
+  let files: string[];
+  try {
+    files = readdirSync(join(workspaceRoot, 'pipelines')).filter((f) => f.endsWith('.yaml')).map((f) => `pipelines/${f}`);
+  } catch {
+    return;
+  }
+  const cache = inferenceCache<Projects>(workspaceRoot, workspaceDataDirectoryForWorkspace(workspaceRoot), nativeInstalled());
+  const datasets = new Map<string, unknown>();
+  try {
+    for (const file of files) {
+      const projects = cache.get(file, () => projectsFor(file, { workspaceRoot } as CreateNodesContextV2));
+      for (const project of Object.values(projects)) {
+        for (const target of Object.values(project.targets)) {
+          const wanted = target.metadata?.datasetFiles as { env: string; dataset: unknown } | undefined;
+          if (wanted) datasets.set(wanted.env, wanted.dataset);
+        }
+      }
+    }
+  } finally {
+    cache.save(files);
+  }
+  if (datasets.size === 0) return;
+  const { datasetFingerprint } = require('../data') as typeof import('../data');
+  for (const [env, dataset] of datasets) process.env[env] = datasetFingerprint(dataset as Parameters<typeof datasetFingerprint>[0], { workspace: workspaceRoot })?.digest ?? '';
 }
 
 /** The tasks Nx runs at once: --parallel on the command line, then NX_PARALLEL, then nx.json, then Nx's default 3. */
@@ -168,6 +210,11 @@ function stageTarget(plan: Plan, file: string, stage: Stage, kinds: Map<string, 
     { env: 'TRAINYARD_OVERRIDES' },
   ];
   if (stage.kind === 'train') inputs.push({ env: 'TRAINYARD_BACKEND' }, { env: 'TRAINYARD_THREADS' });
+  // An image source's files: their fingerprint, set before the tasks run (fingerprintDatasets).
+  const { SOURCES } = require('../data') as typeof import('../data');
+  const dataset = stage.reads.dataset as { source: keyof typeof SOURCES; path?: string } | undefined;
+  const datasetFiles = stage.kind === 'data' && dataset && SOURCES[dataset.source]?.list ? { env: datasetFilesEnv(dataset), dataset } : undefined;
+  if (datasetFiles) inputs.push({ env: datasetFiles.env });
   return {
     // The YAML file is not an input: the key holds the slice of it the stage reads, so a comment re-runs nothing.
     // exec: the stage replaces the shell Nx starts it in, so it sees Nx as its parent (see endWithParent).
@@ -177,6 +224,6 @@ function stageTarget(plan: Plan, file: string, stage: Stage, kinds: Map<string, 
     inputs,
     outputs: [`{workspaceRoot}/artifacts/${plan.pipeline}/${stage.id}`],
     dependsOn: stage.needs.map((id) => ({ projects: [stageProject(plan.pipeline, id)], target: kinds.get(id)! })),
-    metadata: { description: stage.description },
+    metadata: { description: stage.description, ...(datasetFiles && { datasetFiles }) },
   };
 }

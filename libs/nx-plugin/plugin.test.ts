@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CreateNodesContextV2, TargetConfiguration } from 'nx/src/devkit-exports';
-import { createNodesV2, nxParallel } from './index';
+import { createNodesV2, datasetFilesEnv, fingerprintDatasets, nxParallel } from './index';
 import { inferenceCache } from './inference-cache';
 import { ALIAS_BOMB } from '../pipeline-file/testing';
 
@@ -196,4 +196,32 @@ test('a profile that would merge stages (variants differing only in what it redu
   const r = spawnSync('sh', ['-c', quick], { encoding: 'utf8' });
   assert.equal(r.status, 1);
   assert.equal(r.stderr.split('\n').length, 2, 'one line');
+});
+
+test("a folder dataset's data stage takes its files' fingerprint as an environment input, which fingerprintDatasets sets", async () => {
+  const own = lenet.replace(/dataset:\n(  .*\n)+/, 'dataset:\n  source: folder\n  path: data/own\n  channels: 1\n  test: 0.5\n  transforms: [{ type: pad, to: 32 }]\n');
+  const targets = await infer({ 'own.yaml': own });
+  const data = targets['own.data:data'];
+  const env = datasetFilesEnv({ source: 'folder', path: 'data/own' });
+  assert.ok(data.inputs?.some((i) => typeof i === 'object' && 'env' in i && i.env === env), JSON.stringify(data.inputs));
+  assert.ok(!targets['lenet-l2.data:data']?.inputs?.some((i) => typeof i === 'object' && 'env' in i && String(i.env).startsWith('TRAINYARD_DATASET_FILES_')));
+  assert.ok(!targets['own.train:train'].inputs?.some((i) => typeof i === 'object' && 'env' in i && i.env === env), 'train follows the manifest, not the files');
+  const root = mkdtempSync(join(tmpdir(), 'trainyard-plugin-'));
+  mkdirSync(join(root, 'pipelines'));
+  writeFileSync(join(root, 'pipelines', 'own.yaml'), own);
+  for (const c of ['a', 'b']) mkdirSync(join(root, 'data', 'own', c), { recursive: true });
+  writeFileSync(join(root, 'data', 'own', 'a', '1.png'), 'x');
+  delete process.env[env];
+  process.env.NX_WORKSPACE_DATA_DIRECTORY = join(root, '.nx', 'workspace-data');
+  try {
+    fingerprintDatasets(root);
+    const first = process.env[env];
+    assert.match(first ?? '', /^[0-9a-f]{24}$/);
+    writeFileSync(join(root, 'data', 'own', 'b', '2.png'), 'y');
+    fingerprintDatasets(root);
+    assert.notEqual(process.env[env], first, 'a new file, a new fingerprint');
+  } finally {
+    delete process.env.NX_WORKSPACE_DATA_DIRECTORY;
+    delete process.env[env];
+  }
 });

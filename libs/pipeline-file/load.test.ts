@@ -76,8 +76,8 @@ test('several problems: one line each, in file order', () => {
     .replace('{ type: pad, to: 32 }', '{ type: blur }')
     .replace('kernel: 5', 'kernel: [5]');
   assert.deepEqual(problems(text), [
-    'pipelines/p.yaml:3:11 dataset -> source: must be one of mnist, fashion-mnist, idx (got "mnst")',
-    'pipelines/p.yaml:5:7 dataset -> transforms -> 0: unknown type "blur" (expected one of pad, normalize, noise)',
+    'pipelines/p.yaml:3:11 dataset -> source: must be one of mnist, fashion-mnist, idx, folder, csv (got "mnst")',
+    'pipelines/p.yaml:5:7 dataset -> transforms -> 0: unknown type "blur" (expected one of pad, normalize, noise, resize, grayscale, center-crop)',
     'pipelines/p.yaml:9:41 model -> layers -> 0 -> kernel: must be a positive integer or a list [h, w] of two (got [5])',
   ]);
 });

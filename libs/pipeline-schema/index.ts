@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import schema from './schema.json';
 
 export type * from './src/config';
-export { withDefaults, schemaValidator, layerDefaults, scheduleDefaults, datasetFileDefaults, type ResolvedTraining, type SectionName } from './src/defaults';
+export { withDefaults, schemaValidator, layerDefaults, scheduleDefaults, datasetFileDefaults, csvColumnDefaults, type ResolvedTraining, type SectionName } from './src/defaults';
 export { editorSchemas } from './src/editor-schema';
 export { describeError, type SchemaRoot } from './src/messages';
 

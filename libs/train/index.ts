@@ -3,3 +3,4 @@ export { train, evaluate, type Estimate, type Split, type TrainOptions, type Tra
 export { buildModel, type TrainableModel } from './src/model';
 export { duration, makeProgress, type Progress } from './src/progress';
 export { makeTrainStep, type TrainStep } from './src/step';
+export { makeAugment, type AugmentSlice, type AugmentSpec } from './src/augment';

@@ -16,8 +16,8 @@ export interface DataManifest {
   splits: Record<'train' | 'validation' | 'test', SplitInfo>;
   /** The transforms as declared (defaults filled in). */
   transforms: unknown[];
-  /** Shape of one image as the files store it, before the transforms: [C, H, W]. */
-  sourceShape: number[];
+  /** Shape of one image as the files store it, before the transforms: [C, H, W]; H and W are null when the files differ in size. */
+  sourceShape: (number | null)[];
   /** What a consumer of the model applies to an image's raw pixels, in order: everything but noise. */
   steps: PreprocessingStep[];
   /** The same steps as one line of prose. */

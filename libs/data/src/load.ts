@@ -4,7 +4,8 @@ import type { Dataset } from '../../pipeline-schema';
 import { resolved } from './config';
 import { DataError } from './errors';
 import { type IdxArray, type IdxKind, parseIdx, readBytes } from './idx';
-import { type FileRole, locateSource, resolveClasses } from './sources';
+import { loadImages } from './images';
+import { type FileRole, locateImages, locateSource, resolveClasses } from './sources';
 import { splitTrainValidation, testIndices } from './split';
 import { transformedShape } from './transforms/apply';
 import { materialize } from './transforms/materialize';
@@ -45,10 +46,16 @@ function pick(labels: Uint8Array, indices: number[]): Uint8Array {
 /**
  * Reads the dataset a pipeline declares, splits it and applies its transforms. `config` has the
  * schema's defaults filled in (loadPipeline, or withDefaults('Dataset', ...) from libs/pipeline-schema).
- * Synchronous: it is bound by memory bandwidth, and stages have nothing to do meanwhile.
+ * IDX files are read synchronously (bound by memory bandwidth); image files are decoded on every core.
  */
-export function loadDataset(config: Dataset, options: LoadOptions): LoadedDataset {
+export async function loadDataset(config: Dataset, options: LoadOptions): Promise<LoadedDataset> {
   const cfg = resolved(config);
+  const images = locateImages(cfg, options);
+  if (images) return loadImages(cfg, images.listing, images.where, (path) => shownPath(path, options.workspace), options.log);
+  return loadIdx(cfg, options);
+}
+
+function loadIdx(cfg: ReturnType<typeof resolved>, options: LoadOptions): LoadedDataset {
   const located = locateSource(cfg, options);
   const files: DataFile[] = [];
   const read = (role: FileRole, kind: IdxKind): IdxArray => {

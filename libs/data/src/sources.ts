@@ -2,10 +2,13 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { datasetFileDefaults, type Dataset } from '../../pipeline-schema';
 import { DataError } from './errors';
+import type { ResolvedDataset } from './config';
+import { csv } from './sources/csv';
 import { FASHION_MNIST_CLASSES, FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_ENV, fashionMnist } from './sources/fashion-mnist';
+import { folder } from './sources/folder';
 import { idx } from './sources/idx';
 import { MNIST_CLASSES, mnist } from './sources/mnist';
-import type { DatasetSource } from './sources/types';
+import type { DatasetSource, ImageListing } from './sources/types';
 
 export type SourceName = Dataset['source'];
 export type FileRole = keyof typeof datasetFileDefaults;
@@ -18,7 +21,7 @@ export function fileNames(config: Pick<Dataset, 'files'>): Record<FileRole, stri
 }
 
 // Keyed by every source the schema allows: a new source does not compile until it is here.
-export const SOURCES: { [K in SourceName]: DatasetSource } = { mnist, 'fashion-mnist': fashionMnist, idx };
+export const SOURCES: { [K in SourceName]: DatasetSource } = { mnist, 'fashion-mnist': fashionMnist, idx, folder, csv };
 
 export { FASHION_MNIST_CLASSES, FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_ENV, MNIST_CLASSES };
 
@@ -91,6 +94,18 @@ export function locateSource(config: Pick<Dataset, 'source' | 'path' | 'files'>,
     throw new DataError(`${config.source}: ${dir} (from ${origin}) lacks ${missing.join(', ')}. ${remedy(config, origin)}`);
   }
   return { source: config.source, dir, origin, files };
+}
+
+/**
+ * The image files of a folder or csv source, found without decoding any; undefined for IDX sources.
+ * `where` names the folder or file for messages.
+ */
+export function locateImages(config: ResolvedDataset, options: SourceOptions): { listing: ImageListing; where: string } | undefined {
+  const source = SOURCES[config.source];
+  if (!source?.list) return undefined;
+  if (config.path === undefined || config.path === '') throw new DataError(`${config.source}: dataset.path is not set. ${source.remedy('default', '')}`);
+  const path = resolve(options.workspace, config.path);
+  return { listing: source.list(config, path), where: path };
 }
 
 /**

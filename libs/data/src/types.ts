@@ -12,7 +12,8 @@ export interface Split {
 }
 
 export interface DataFile {
-  role: FileRole;
+  /** An IDX file's role; for image sources `images` (the folder, its digest covering every file listed and the bytes of those read) and `csv`. */
+  role: FileRole | 'images' | 'csv';
   /** Relative to the workspace (with `/`) when the file lies inside it, else absolute. */
   path: string;
   /** sha256 of the file's bytes as stored (compressed if gzipped). */
@@ -24,12 +25,17 @@ export interface LoadedDataset {
   classes: string[];
   /** [C, H, W] after the transforms. */
   imageShape: ImageShape;
-  /** [C, H, W] as stored in the files. */
+  /** [C, H, W] as stored in the files (image sources: the channels asked for, and the first image's size). */
   sourceShape: ImageShape;
+  /** Image sources whose files differ in size (a resize brought them to one): the model card's source has no fixed rows and columns. */
+  sizesVary?: boolean;
   train: Split;
   validation: Split;
   test: Split;
   files: DataFile[];
 }
 
-export type LoadOptions = SourceOptions;
+export interface LoadOptions extends SourceOptions {
+  /** Progress of long work (decoding image files), a line at a time. */
+  log?: (line: string) => void;
+}

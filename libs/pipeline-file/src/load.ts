@@ -257,10 +257,24 @@ function semanticProblems(p: ResolvedPipeline): { path: Problem['path']; message
   if (t.momentum > 0 && t.optimizer !== 'sgd') {
     problems.push({ path: ['training', 'momentum'], message: `momentum applies to optimizer sgd (got ${t.optimizer}); Adam's are beta1 and beta2` });
   }
-  // A source that has no folder of its own (idx) needs dataset.path.
-  if (!p.dataset.path && !SOURCES[p.dataset.source]?.defaultDir) {
-    problems.push({ path: ['dataset'], message: `source ${p.dataset.source} needs a path to the IDX files` });
+  // A source that has no folder of its own (idx, folder, csv) needs dataset.path.
+  const source = SOURCES[p.dataset.source];
+  if (!p.dataset.path && source && !source.defaultDir) {
+    problems.push({ path: ['dataset'], message: `source ${p.dataset.source} needs a path: ${source.pathIs}` });
   }
+  problems.push(...datasetKeyProblems(p.dataset));
+  return problems;
+}
+
+/** Keys that apply to image sources only (channels, columns, test), and the one they need (channels). */
+function datasetKeyProblems(d: ResolvedPipeline['dataset']): { path: Problem['path']; message: string }[] {
+  const images = Boolean(SOURCES[d.source]?.list);
+  const problems: { path: Problem['path']; message: string }[] = [];
+  if (images && d.channels === undefined) problems.push({ path: ['dataset'], message: `source ${d.source} needs channels: 1 or 3, the channels every image is converted to` });
+  for (const key of ['channels', 'test'] as const) {
+    if (!images && d[key] !== undefined) problems.push({ path: ['dataset', key], message: `applies to the folder and csv sources only (source ${d.source} reads IDX files)` });
+  }
+  if (d.columns !== undefined && d.source !== 'csv') problems.push({ path: ['dataset', 'columns'], message: `applies to the csv source only (source is ${d.source})` });
   return problems;
 }
 

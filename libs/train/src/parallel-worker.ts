@@ -4,6 +4,7 @@ import { workerData } from 'node:worker_threads';
 import { size as shapeSize } from '../../graph';
 import { useBackend } from './backend';
 import type { BackendName } from '../../backend-choice';
+import { makeAugment } from './augment';
 import { buildModel } from './model';
 import { CTRL, ERROR_BYTES, layout, sliceGradients, sliceSeed, spinWhileEqual, STATUS, STOP, type WorkerData } from './parallel';
 
@@ -22,6 +23,7 @@ function fail(e: unknown): void {
 async function main(): Promise<void> {
   await useBackend(backend as BackendName);
   const model = buildModel(spec, t.seed);
+  const augment = t.augment && makeAugment(t.augment, spec.input, t.seed);
   const input = shapeSize(spec.input);
   const all = layout(model.params, () => true);
   const trainable = layout(model.params, (p) => p.trainable);
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     tf.tidy(() => {
       for (const { param, offset, length } of all) model.variables.get(param.name)!.assign(tf.tensor(weights.subarray(offset, offset + length), param.shape));
     });
+    augment?.(images.subarray(0, n * input), Atomics.load(ctrl, CTRL.first), n, step);
     const x = tf.tensor2d(images.subarray(0, n * input), [n, input]);
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels.subarray(0, n), 'int32'), classes));
     const mine = sliceGradients(model, x, y, labels.subarray(0, n), share, sliceSeed(t.seed * 1_000_003 + step, slice));

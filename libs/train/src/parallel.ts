@@ -16,8 +16,11 @@ import type { ResolvedTraining } from '../../pipeline-schema';
 import { crossEntropy } from '../../kernels';
 import type { TrainableModel } from './model';
 
-/** Control words of one worker, in a shared Int32Array: `batch` is the whole batch's size, `n` the worker's slice. */
-export const CTRL = { seq: 0, done: 1, n: 2, step: 3, status: 4, error: 5, batch: 6, words: 8 } as const;
+/**
+ * Control words of one worker, in a shared Int32Array: `batch` is the whole batch's size, `n` the worker's slice,
+ * `first` the batch index of the slice's first image.
+ */
+export const CTRL = { seq: 0, done: 1, n: 2, step: 3, status: 4, error: 5, batch: 6, first: 7, words: 8 } as const;
 export const ERROR_BYTES = 2048;
 export const STATUS = { ready: 1, failed: 2 } as const;
 export const STOP = -1;
@@ -169,6 +172,7 @@ export function startHelpers(spec: ModelSpec, t: ResolvedTraining, classes: numb
         const n = sizes[i + 1];
         new Float32Array(h.buffers.images).set(images.subarray(from * input, (from + n) * input));
         new Int32Array(h.buffers.labels).set(labels.subarray(from, from + n));
+        Atomics.store(h.ctrl, CTRL.first, from);
         from += n;
         Atomics.store(h.ctrl, CTRL.n, n);
         Atomics.store(h.ctrl, CTRL.batch, labels.length);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { size as shapeSize, type ModelSpec } from '../../graph';
 import type { ResolvedTraining } from '../../pipeline-schema';
+import { makeAugment } from './augment';
 import { buildModel, type TrainableModel } from './model';
 import { makeOptimizer } from './optimizer';
 import { layout, sliceGradients, sliceSeed, slices, startHelpers, type Helpers } from './parallel';
@@ -8,7 +9,11 @@ import { layout, sliceGradients, sliceSeed, slices, startHelpers, type Helpers }
 /** The hot path of training, shared by the trainer and the benchmark so the benchmark measures what runs. */
 export interface TrainStep {
   model: TrainableModel;
-  /** One optimizer update on a batch (images flattened NHWC); returns its mean cross-entropy (without the L2 penalty) and how many it got right. */
+  /**
+   * One optimizer update on a batch (images flattened NHWC); returns its mean cross-entropy (without the L2 penalty)
+   * and how many it got right. With `training.augment`, each thread first augments its slice of `images` in place,
+   * seeded by `step`.
+   */
   run(images: Float32Array, labels: Int32Array, step: number): { loss: number; correct: number };
   setLearningRate(lr: number): void;
   /** Threads a step runs on: this one and threads - 1 workers. */
@@ -18,6 +23,8 @@ export interface TrainStep {
 
 /** `threads` > 1: data-parallel over worker threads (parallel.ts); 1 computes each batch whole, here. */
 export function makeTrainStep(spec: ModelSpec, t: ResolvedTraining, classes: number, threads = 1): TrainStep {
+  // Before the worker threads start: a setting that does not fit the input fails here.
+  const augment = t.augment && makeAugment(t.augment, spec.input, t.seed);
   const model = buildModel(spec, t.seed);
   const optimizer = makeOptimizer(t);
   const size = shapeSize(spec.input);
@@ -36,11 +43,16 @@ export function makeTrainStep(spec: ModelSpec, t: ResolvedTraining, classes: num
       // A last batch smaller than the thread count leaves the last workers out.
       const sizes = helpers ? slices(n, count).filter((k, i) => i === 0 || k > 0) : [n];
       const own = sizes[0];
-      const x = tf.tensor2d(images.subarray(0, own * size), [own, size]);
       const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels.subarray(0, own), 'int32'), classes));
       const seed = sliceSeed(t.seed * 1_000_003 + step, 0);
+      let x!: tf.Tensor2D;
       let mine!: ReturnType<typeof sliceGradients>;
-      const compute = () => (mine = sliceGradients(model, x, y, labels.subarray(0, own), own / n, seed));
+      const compute = () => {
+        // Here, once the workers have their slices: each thread augments its own while the others do theirs.
+        augment?.(images.subarray(0, own * size), 0, own, step);
+        x = tf.tensor2d(images.subarray(0, own * size), [own, size]);
+        mine = sliceGradients(model, x, y, labels.subarray(0, own), own / n, seed);
+      };
       const others = helpers && sizes.length > 1 ? helpers.step(images, labels, sizes, step, compute) : (compute(), []);
       let grads = mine.grads;
       let { loss, correct } = mine;

@@ -135,6 +135,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           await yieldToEventLoop();
           nextYield = Date.now() + YIELD_EVERY_MS;
         }
+        // With training.augment the step augments `images` in place: with an order, batchOf copies the rows, so
+        // the split stays as the data stage wrote it.
         const { loss: lossValue, correct: right } = stepper.run(images, labels, step);
         correct += right;
         step++;

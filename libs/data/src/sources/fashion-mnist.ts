@@ -9,6 +9,7 @@ export const FASHION_MNIST_DEFAULT_DIR = '/usr/share/datasets/fashion-mnist';
 
 /** Fashion-MNIST from Debian's dataset-fashion-mnist, or a folder named by TRAINYARD_FASHION_MNIST_DIR. */
 export const fashionMnist: DatasetSource = {
+  pathIs: 'a directory holding the IDX files',
   classes: FASHION_MNIST_CLASSES,
   shape: [1, 28, 28],
   defaultDir: (env, workspace) => {

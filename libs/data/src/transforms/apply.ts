@@ -1,14 +1,17 @@
 import type { Transform } from '../../../pipeline-schema';
 import type { ResolvedTransform } from '../config';
 import { DataError } from '../errors';
+import { centerCrop } from './center-crop';
+import { grayscale } from './grayscale';
 import { noise } from './noise';
 import { normalize } from './normalize';
 import { pad } from './pad';
+import { resize } from './resize';
 import type { PreprocessingStep } from '../../../artifacts';
 import type { ImageBatch, ImageShape, SplitName, TransformOp } from './types';
 
 type Ops = { [K in Transform['type']]: TransformOp<Extract<ResolvedTransform, { type: K }>> };
-const OPS: Ops = { pad, normalize, noise };
+const OPS: Ops = { pad, normalize, noise, resize, grayscale, 'center-crop': centerCrop };
 
 function opOf(t: ResolvedTransform, i: number): TransformOp<ResolvedTransform> {
   const op = (OPS as Record<string, unknown>)[t?.type];

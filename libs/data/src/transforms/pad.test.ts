@@ -68,3 +68,10 @@ test("pad's step gives each margin for the size it sees (an odd margin's extra p
   assert.deepEqual(pad.step(defaulted({ type: 'pad', to: 32 }), [1, 28, 28]), { type: 'pad', top: 2, bottom: 2, left: 2, right: 2, value: 0 });
   assert.deepEqual(pad.step(defaulted({ type: 'pad', to: 6, value: -1 }), [1, 3, 5]), { type: 'pad', top: 1, bottom: 2, left: 0, right: 1, value: -1 });
 });
+
+test('pad [1,1,2] to=[3,4]: a height and a width, each centred', () => {
+  const out = pad.apply(batch([1, 2], 1, [1, 1, 2]), defaulted({ type: 'pad', to: [3, 4] }), 'train');
+  assert.deepEqual(out.shape, [1, 3, 4]);
+  assert.deepEqual(Array.from(out.data), [0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0]);
+  assert.deepEqual(pad.step(defaulted({ type: 'pad', to: [3, 4] }), [1, 1, 2]), { type: 'pad', top: 1, bottom: 1, left: 1, right: 1, value: 0 });
+});

@@ -1,0 +1,46 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { Shr3, normal } from './normal';
+
+test('Shr3: the same seed gives the same integers, another seed others, seed 0 does not stick at 0; uniform lies in [0, 1) with mean ~1/2', () => {
+  const draw = (seed: number) => {
+    const g = new Shr3(seed);
+    return Array.from({ length: 5 }, () => g.int32());
+  };
+  assert.deepEqual(draw(7), draw(7));
+  assert.notDeepEqual(draw(7), draw(8));
+  assert.ok(draw(0).every((j) => j !== 0));
+  const bulk = new Int32Array(5);
+  new Shr3(7).fill(bulk);
+  assert.deepEqual(Array.from(bulk), draw(7), 'fill draws what int32 does');
+  const g = new Shr3(3);
+  const u = Array.from({ length: 100_000 }, () => g.uniform());
+  assert.ok(u.every((x) => x >= 0 && x < 1));
+  assert.ok(Math.abs(u.reduce((a, x) => a + x, 0) / u.length - 0.5) < 0.005);
+});
+
+test('normal, 2,000,000 draws: mean 0, variance 1, kurtosis 3, and the tails of N(0, 1) beyond 1, 2, 3 and 4', () => {
+  const g = new Shr3(11);
+  const n = 2_000_000;
+  let sum = 0;
+  let squares = 0;
+  let fourth = 0;
+  const beyond = [0, 0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    const x = normal(g);
+    sum += x;
+    squares += x * x;
+    fourth += x ** 4;
+    for (let t = 0; t < 4; t++) if (Math.abs(x) > t + 1) beyond[t]++;
+  }
+  assert.ok(Math.abs(sum / n) < 0.003, `mean ${sum / n}`);
+  assert.ok(Math.abs(squares / n - 1) < 0.005, `variance ${squares / n}`);
+  assert.ok(Math.abs(fourth / n - 3) < 0.05, `kurtosis ${fourth / n}`);
+  // P(|X| > t) for the standard normal: 2 (1 - Phi(t)).
+  const expected = [0.31731, 0.0455, 0.0027, 6.334e-5];
+  beyond.forEach((count, t) => {
+    const p = count / n;
+    const sd = Math.sqrt((expected[t] * (1 - expected[t])) / n);
+    assert.ok(Math.abs(p - expected[t]) < 5 * sd, `P(|X| > ${t + 1}) = ${p}, expected ${expected[t]}`);
+  });
+});

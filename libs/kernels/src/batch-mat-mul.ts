@@ -1,15 +1,17 @@
 import { BatchMatMul, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { offset, simd, type MemoryBackend } from './simd';
 import { Intermediates, transpose, WASM, type RefCountedBackend } from './wasm-ops';
 
 /**
- * BatchMatMul for wasm that transposes operands explicitly: the built-in is fast only on untransposed
- * operands (the dense gradients xᵀ·dy and dy·Wᵀ ran an order of magnitude slower than the forward
- * product), while a Transpose of a 64×1024 batch costs little.
+ * BatchMatMul for wasm. Transposed operands are transposed explicitly first: the built-in is fast only on
+ * untransposed ones (the dense gradients xᵀ·dy and dy·Wᵀ ran an order of magnitude slower than the forward
+ * product), while a Transpose of a 64×1024 batch costs little. One product of at least four rows and four
+ * columns (every dense layer's) is simd.wat's conv of M pixels of K channels with a 1×1 filter: its fused
+ * multiply-adds, which the built-in lacks. Batched products go to the built-in.
  */
 export function makeBatchMatMulConfig(builtin: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-    if (!transposeA && !transposeB) return builtin.kernelFunc({ inputs, backend, attrs });
     const b = backend as unknown as RefCountedBackend;
     const held = new Intermediates(b);
     const swapLast = (x: TensorInfo) => {
@@ -18,8 +20,17 @@ export function makeBatchMatMulConfig(builtin: KernelConfig): KernelConfig {
       return held.track(transpose(b, x, perm));
     };
     try {
-      const a = transposeA ? swapLast(inputs.a as TensorInfo) : inputs.a;
-      const bb = transposeB ? swapLast(inputs.b as TensorInfo) : inputs.b;
+      const a = transposeA ? swapLast(inputs.a as TensorInfo) : (inputs.a as TensorInfo);
+      const bb = transposeB ? swapLast(inputs.b as TensorInfo) : (inputs.b as TensorInfo);
+      const [m, k] = a.shape.slice(-2);
+      const n = bb.shape[bb.shape.length - 1];
+      const single = a.shape.length === 3 && bb.shape.length === 3 && a.shape[0] === 1 && bb.shape[0] === 1;
+      if (single && m >= 4 && n >= 4 && a.dtype === 'float32' && bb.dtype === 'float32') {
+        const mb = backend as unknown as MemoryBackend;
+        const y = mb.makeOutput([1, m, n], 'float32');
+        simd(mb).conv(offset(mb, a), offset(mb, bb), offset(mb, y), m, 1, 1, k, 1, 1, n, 1, 1);
+        return y;
+      }
       return builtin.kernelFunc({ inputs: { ...inputs, a, b: bb }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
     } finally {
       held.disposeAll();

@@ -28,6 +28,7 @@ import { median } from './median';
 import { newestTorch } from './torch-python';
 import { benchReplay } from './replay';
 import { benchAugment } from './augment';
+import { benchOverhead, benchPeak } from './limits';
 
 const repo = join(__dirname, '..', '..');
 const PARTS = ['training', 'threads', 'inference', 'replay'];
@@ -279,6 +280,8 @@ async function main() {
       console.log(`flops ${r.name} ${backend} ${threads(r.threads)} ${gflops(r.rate)}${torchRate} (${((6 * macs) / 1e6).toFixed(2)} MFLOP per training sample, about 3 x 2 x ${macs.toLocaleString('en-US')} multiply-adds)`);
     }
     sweepLine(results, backend);
+    benchPeak(backend, REPEATS, WARMUP_MS);
+    for (const name of ['lenet5', 'mlp']) benchOverhead(name, models[name], batches[name], backend, REPEATS, WARMUP_MS);
     for (const r of results.filter((x) => x.threads === 1)) {
       const total = r.profile.reduce((a, [, ms]) => a + ms, 0);
       console.log(`# one ${r.name} step on one thread: ${r.kernels} kernel calls, ${total.toFixed(1)} ms in kernels`);

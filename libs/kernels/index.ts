@@ -1,6 +1,7 @@
 // The TensorFlow.js wasm kernels: registerWasmKernels puts them in the registry (for the wasm backend only),
 // and the fused ops below run them where the active backend has them, built-ins elsewhere.
 export { registerWasmKernels } from './src/register';
+export { fusedMultiplyAdd } from './src/simd';
 export { scaledTanh } from './src/scaled-tanh';
 export { crossEntropy } from './src/cross-entropy';
 export { adamStep } from './src/adam';

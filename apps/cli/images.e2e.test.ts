@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -113,6 +113,13 @@ test('an untouched folder replays every stage without decoding; editing, adding 
   for (const name of Object.keys(PIPELINES)) assert.deepEqual(stagesRun(replay, name), { ran: [], cached: STAGES }, replay);
 
   const png = join(dir, 'data', 'png');
+  // Touched, and written again with the same bytes (a fresh checkout, a copy): the same files, nothing runs.
+  for (const c of ['3', '8']) for (const name of readFileSyncNames(join(png, c))) utimesSync(join(png, c, name), new Date(), new Date());
+  const rewritten = join(png, '3', readFileSyncNames(join(png, '3'))[1]);
+  writeFileSync(rewritten, readFileSync(rewritten));
+  const touched = runAll();
+  for (const name of Object.keys(PIPELINES)) assert.deepEqual(stagesRun(touched, name), { ran: [], cached: STAGES }, touched);
+
   const [a, b] = ['3', '8'].map((c) => join(png, c, readFileSyncNames(join(png, c))[0]));
   copyFileSync(b, a); // an 8 where a 3 was
   let output = runAll();
@@ -135,6 +142,29 @@ test('an untouched folder replays every stage without decoding; editing, adding 
   writeFileSync(csv, [...rows.slice(0, -1)].join('\n') + '\n'); // one test row fewer
   output = runAll();
   assert.deepEqual(stagesRun(output, 'own-csv').ran, STAGES, output);
+});
+
+test("results: after an image is edited, the runs made from the files before are left out, until the pipeline runs again", () => {
+  const results = () => spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/main.ts', 'results', 'pipelines/own-png.yaml', '--json'], { cwd: dir, encoding: 'utf8' });
+  let r = results();
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  const png = join(dir, 'data', 'png');
+  const [a, b] = ['3', '8'].map((c) => join(png, c, readFileSyncNames(join(png, c))[2]));
+  copyFileSync(b, a);
+  r = results();
+  assert.equal(r.status, 1, r.stdout);
+  assert.equal(r.stdout, '', 'no figures of other files');
+  assert.equal(
+    r.stderr,
+    "pipelines/own-png.yaml: left out 1 run of 1 (default): artifacts/own-png holds results made before the files of data/png changed (an image added, removed or edited); npx nx run pipeline:own-png brings this configuration's\n",
+  );
+  const output = runAll();
+  assert.deepEqual(stagesRun(output, 'own-png').ran, STAGES, output);
+  r = results();
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '', 'the results of the files now');
+  assert.equal(JSON.parse(readFileSync(join(dir, 'artifacts', 'own-png', 'evaluate', 'stage.json'), 'utf8')).files.data, JSON.parse(readFileSync(join(dir, 'artifacts', 'own-png', 'data', 'stage.json'), 'utf8')).files.data);
 });
 
 test('a truncated image stops the data stage with one line naming it, and leaves nothing in artifacts/', () => {

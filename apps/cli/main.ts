@@ -168,8 +168,10 @@ async function main(argv: string[]): Promise<void> {
       if (formats.length > 1) throw new UsageError(`results takes one of --json, --csv, --md (got ${formats.map((f) => `--${f}`).join(', ')})`);
       // Required here: the other commands need neither the report lib nor the stages.
       const { formatResults, resultRows } = require('../../libs/report') as typeof import('../../libs/report');
-      const { readRuns, staleness, overridesText } = require('../../libs/stages') as typeof import('../../libs/stages');
-      const { runs, missing, stale } = readRuns(plan, workspace);
+      const { filesNow, readRuns, staleness, overridesText } = require('../../libs/stages') as typeof import('../../libs/stages');
+      // One check of each image dataset's files for every stage asked about.
+      const files = filesNow(workspace);
+      const { runs, missing, stale } = readRuns(plan, workspace, files);
       const all = missing.length + stale.length + runs.length;
       const replay = `npx nx run pipeline:${plan.pipeline}${plan.overrides?.profile ? ` --configuration=${plan.overrides.profile}` : ''}`;
       // Only results of the configuration planned now: what the report of this configuration shows, nothing older.
@@ -183,7 +185,7 @@ async function main(argv: string[]): Promise<void> {
         return;
       }
       if (plan.overrides) console.error(`${plan.file}: reduced runs, made under ${overridesText(plan.overrides)}: not the figures of the file as written`);
-      const report = staleness(plan, 'charts', workspace);
+      const report = staleness(plan, 'charts', workspace, files);
       if (report) console.error(`${plan.file}: artifacts/${plan.pipeline}/charts/report.html does not show these results (it was ${report}): ${replay} redraws it`);
       process.stdout.write(formatResults(resultRows(runs), formats[0] ?? 'text'));
       return;

@@ -60,10 +60,12 @@ export function datasetFilesEnv(dataset: { source: string; path?: string; column
 }
 
 /**
- * Before tasks are hashed: the fingerprint of each image dataset's files (a stat of each, no decoding) in the
- * variable its data stages name as an input, so adding, removing or editing one image re-runs the data
- * stage and what reads it. An environment input, not a runtime one: the Nx daemon keeps runtime inputs'
- * results for as long as the project graph is unchanged, and a dataset outside the workspace never changes it.
+ * Before tasks are hashed: the fingerprint of each image dataset's files (their paths, labels and the hashes
+ * of their bytes; a stat of each file once they were hashed, no decoding) in the variable its data stages
+ * name as an input, so adding, removing or editing one image re-runs the data stage and what reads it, and
+ * the same files give the same key on every machine (the remote cache shares it). An environment input,
+ * not a runtime one: the Nx daemon keeps runtime inputs' results for as long as the project graph is
+ * unchanged, and a dataset outside the workspace never changes it.
  */
 export function fingerprintDatasets(workspaceRoot: string): void {
   const { readdirSync } = require('node:fs') as typeof import('node:fs');

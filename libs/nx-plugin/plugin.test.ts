@@ -1,12 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CreateNodesContextV2, TargetConfiguration } from 'nx/src/devkit-exports';
 import { createNodesV2, datasetFilesEnv, fingerprintDatasets, nxParallel } from './index';
 import { inferenceCache } from './inference-cache';
+import { workspaceDataDir } from '../data/testing';
+import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { ALIAS_BOMB } from '../pipeline-file/testing';
 
 const repo = join(__dirname, '..', '..');
@@ -217,11 +219,28 @@ test("a folder dataset's data stage takes its files' fingerprint as an environme
     fingerprintDatasets(root);
     const first = process.env[env];
     assert.match(first ?? '', /^[0-9a-f]{24}$/);
+    writeFileSync(join(root, 'data', 'own', 'a', '1.png'), 'x');
+    utimesSync(join(root, 'data', 'own', 'a', '1.png'), new Date(2001, 0, 1), new Date(2001, 0, 1));
+    fingerprintDatasets(root);
+    assert.equal(process.env[env], first, 'a file written again with the same bytes, the same fingerprint');
     writeFileSync(join(root, 'data', 'own', 'b', '2.png'), 'y');
     fingerprintDatasets(root);
     assert.notEqual(process.env[env], first, 'a new file, a new fingerprint');
   } finally {
     delete process.env.NX_WORKSPACE_DATA_DIRECTORY;
     delete process.env[env];
+  }
+});
+
+test("the hashes of datasets' files are kept in Nx's workspace data folder, wherever Nx puts it", () => {
+  const saved = process.env.NX_WORKSPACE_DATA_DIRECTORY;
+  try {
+    delete process.env.NX_WORKSPACE_DATA_DIRECTORY;
+    assert.equal(workspaceDataDir(repo), workspaceDataDirectoryForWorkspace(repo));
+    process.env.NX_WORKSPACE_DATA_DIRECTORY = 'tmp/data';
+    assert.equal(workspaceDataDir(repo), workspaceDataDirectoryForWorkspace(repo));
+  } finally {
+    if (saved === undefined) delete process.env.NX_WORKSPACE_DATA_DIRECTORY;
+    else process.env.NX_WORKSPACE_DATA_DIRECTORY = saved;
   }
 });

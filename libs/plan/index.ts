@@ -1,4 +1,4 @@
 export { planPipeline, fingerprint, type Plan, type RunRef, type Stage, type StageKind } from './src/plan';
 export { stageCode } from './src/code';
-export { stageKey, stageLineage } from './src/key';
+export { lineageFiles, stageKey, stageLineage, type StageFiles } from './src/key';
 export { runCost, shardPlan, type Shard, type ShardRun } from './src/shard';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { parsePipeline } from '../pipeline-file';
 import { TINY_PIPELINE } from '../pipeline-file/testing';
-import { planPipeline } from './index';
+import { lineageFiles, planPipeline, stageLineage, type StageFiles } from './index';
 
 const base = TINY_PIPELINE;
 
@@ -80,4 +80,16 @@ test('the train stage reads an MLP\'s match, so a changed target count re-runs a
   assert.deepEqual(train(623).reads.matched, { model: 'Tiny', params: 650 + 11 * 623 });
   assert.notEqual(train(623).fingerprint, train(624).fingerprint);
   assert.equal(planPipeline(parsePipeline(text(623), 'p.yaml')).stages.find((s) => s.id === 'train-tiny')!.reads.matched, undefined);
+});
+
+test("a data stage's files are in its lineage and those after it; the stages of another data stage keep theirs", () => {
+  const p = plan(`${base}variants:\n  clean: {}\n  noisy: { dataset: { transforms: [ { type: noise, std: 0.2 } ] } }\n`);
+  const lineages = (files: StageFiles) => Object.fromEntries(p.stages.map((s) => [s.id, stageLineage(p, s.id, files)]));
+  const none = lineages(() => undefined);
+  const edited = lineages((s) => (s.id === 'data-1' ? 'f1' : undefined));
+  const changed = p.stages.filter((s) => none[s.id] !== edited[s.id]).map((s) => s.id);
+  assert.deepEqual(changed, ['data-1', 'train-noisy', 'export-noisy', 'evaluate-noisy', 'features', 'charts']);
+  assert.notEqual(lineages((s) => (s.id === 'data-1' ? 'f2' : undefined))['evaluate-noisy'], edited['evaluate-noisy']);
+  assert.deepEqual(lineageFiles(p, 'evaluate-noisy', (s) => (s.kind === 'data' ? `f-${s.id}` : undefined)), { 'data-1': 'f-data-1' });
+  assert.deepEqual(lineageFiles(p, 'charts', (s) => (s.kind === 'data' ? `f-${s.id}` : undefined)), { data: 'f-data', 'data-1': 'f-data-1' });
 });

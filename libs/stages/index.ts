@@ -1,2 +1,2 @@
 export { runStage } from './src/run';
-export { overridesText, readRuns, staleness, type Stale } from './src/runs';
+export { filesNow, overridesText, readRuns, staleness, type Stale } from './src/runs';

@@ -71,6 +71,8 @@ export interface StageRecord {
   stage: string;
   /** The stage's key and those of every stage it read, hashed (the plan lib's stageLineage). */
   lineage: string;
+  /** The fingerprints of the image files its lineage covers, by data stage id: present where an image source (folder, csv) is read. */
+  files?: Record<string, string>;
   overrides?: Overrides;
 }
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { appendFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
@@ -151,7 +151,7 @@ test('bad CSV rows: a missing file and an unknown label name the CSV line', asyn
   await refused(d, `${csv}: every row has label 'cat'; a classifier needs at least two classes`);
 });
 
-test('fingerprint: the same for an untouched folder; another after adding, removing or editing one image, or touching the CSV', async () => {
+test('fingerprint: the same for an untouched or touched folder; another after adding, removing or editing one image, or editing the CSV', async () => {
   const d = withDefaults<Dataset>('Dataset', { source: 'folder', path: 'digits', channels: 1, test: 0.2 });
   const fp = () => datasetFingerprint(d, { workspace })!.digest;
   const base = fp();
@@ -166,13 +166,39 @@ test('fingerprint: the same for an untouched folder; another after adding, remov
   const file = join(workspace, 'digits', '2', 'train-5.png');
   const bytes = readFileSync(file);
   const { mtime } = require('node:fs').statSync(file);
-  appendFileSync(file, Buffer.alloc(0));
   writeFileSync(file, bytes);
+  utimesSync(file, new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
+  assert.equal(fp(), base, 'rewritten and touched, with the same bytes: the same fingerprint');
+  const edited = Buffer.from(bytes);
+  edited[edited.length - 20] ^= 1;
+  writeFileSync(file, edited);
   utimesSync(file, mtime, mtime);
-  assert.notEqual(fp(), base, 'a rewrite shows even with the modification time put back (its status-change time moved)');
+  assert.notEqual(fp(), base, 'one byte edited, with the size and the modification time put back');
+  writeFileSync(file, bytes);
+  assert.equal(fp(), base);
   assert.equal(datasetFingerprint(withDefaults<Dataset>('Dataset', { source: 'mnist' }), { workspace }), undefined, 'IDX sources have none');
   const csv = withDefaults<Dataset>('Dataset', { source: 'csv', path: 'listed/digits.csv', channels: 1, columns: { path: 'file', label: 'digit', split: 'split' } });
   const before = datasetFingerprint(csv, { workspace })!.digest;
-  appendFileSync(join(workspace, 'listed', 'digits.csv'), '\n');
-  assert.notEqual(datasetFingerprint(csv, { workspace })!.digest, before);
+  const csvFile = join(workspace, 'listed', 'digits.csv');
+  const rows = readFileSync(csvFile, 'utf8').trimEnd().split('\n');
+  const last = rows.findLastIndex((r) => r.endsWith(',train'));
+  writeFileSync(csvFile, [...rows.slice(0, last), rows[last].replace(/,train$/, ',test'), ...rows.slice(last + 1)].join('\n') + '\n');
+  assert.notEqual(datasetFingerprint(csv, { workspace })!.digest, before, 'the last train row moved to the test split');
+  writeFileSync(csvFile, rows.join('\n') + '\n');
+  assert.equal(datasetFingerprint(csv, { workspace })!.digest, before);
+});
+
+test('fingerprint: the same files elsewhere, written anew, in another workspace, give the same fingerprint', async () => {
+  const other = tempDir('trainyard-images-other-');
+  try {
+    cpSync(join(workspace, 'digits'), join(other, 'data', 'digits'), { recursive: true });
+    const later = new Date(Date.now() + 3_600_000);
+    for (const c of ['0', '1', '2']) for (const f of readdirSync(join(other, 'data', 'digits', c))) utimesSync(join(other, 'data', 'digits', c, f), later, later);
+    const fp = (ws: string, path: string) => datasetFingerprint(withDefaults<Dataset>('Dataset', { source: 'folder', path, channels: 1, test: 0.2 }), { workspace: ws })!.digest;
+    assert.equal(fp(other, 'data/digits'), fp(workspace, 'digits'));
+    renameSync(join(other, 'data', 'digits', '2'), join(other, 'data', 'digits', '3'));
+    assert.notEqual(fp(other, 'data/digits'), fp(workspace, 'digits'), 'a class renamed');
+  } finally {
+    rmSync(other, { recursive: true, force: true });
+  }
 });

@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STAGE_RECORD, stageDir, writeStage, type StageRecord } from '../../artifacts';
-import { stageLineage, type Plan, type StageKind } from '../../plan';
+import { readJson, STAGE_RECORD, stageDir, writeStage, type StageRecord } from '../../artifacts';
+import { lineageFiles, stageLineage, type Plan, type Stage, type StageFiles, type StageKind } from '../../plan';
 import type { LoadedPipeline, ResolvedPipeline } from '../../pipeline-file';
 import type { StageContext } from './context';
+import { filesNow } from './runs';
 
 type Runner = (ctx: StageContext) => Promise<void>;
 
@@ -28,9 +29,26 @@ export async function runStage(opts: { plan: Plan; pipeline: LoadedPipeline; sta
   // A data stage reads its own dataset: in a pipeline whose runs differ in their data (a noise sweep), not the base's.
   const config = run?.config ?? (stage.kind === 'data' ? { ...opts.pipeline.config, dataset: stage.reads.dataset as ResolvedPipeline['dataset'] } : opts.pipeline.config);
   const { overrides } = opts.plan;
+  const files = filesMadeFrom(opts.plan, stage, opts.workspace);
   await writeStage(stageDir(opts.plan.pipeline, stage.id, opts.workspace), async (out) => {
     await runners[stage.kind]()({ workspace: opts.workspace, plan: opts.plan, stage, config, matched: run?.matched, overrides, out, log });
-    const record: StageRecord = { pipeline: opts.plan.pipeline, stage: stage.id, lineage: stageLineage(opts.plan, stage.id), ...(overrides && { overrides }) };
+    const made = lineageFiles(opts.plan, stage.id, files);
+    const record: StageRecord = { pipeline: opts.plan.pipeline, stage: stage.id, lineage: stageLineage(opts.plan, stage.id, files), ...(Object.keys(made).length && { files: made }), ...(overrides && { overrides }) };
     writeFileSync(join(out, STAGE_RECORD), JSON.stringify(record, null, 2) + '\n');
   });
+}
+
+/**
+ * The image files a stage is made from: for a data stage, its files as they are before it reads them; for
+ * the stages after it, those its data stage recorded, which it read (not the files now, which may have
+ * changed since: their results are then stale).
+ */
+function filesMadeFrom(plan: Plan, stage: Stage, workspace: string): StageFiles {
+  const own = filesNow(workspace)(stage);
+  return (s) => {
+    if (s.id === stage.id) return own;
+    if (s.kind !== 'data') return undefined;
+    const file = join(stageDir(plan.pipeline, s.id, workspace), STAGE_RECORD);
+    return existsSync(file) ? readJson<StageRecord>(file).files?.[s.id] : undefined;
+  };
 }

@@ -34,6 +34,6 @@ test('editing one pipeline file affects that pipeline only', () => {
 
 test('editing a shared file affects the pipelines that extend it, and no other', () => {
   appendFileSync(join(dir, 'pipelines', 'shared', 'lenet-5-relu.yaml'), '# a note\n');
-  assert.deepEqual(affected(), ['lenet-batch-lr-sweep', 'lenet-noise-weight-decay', 'mnist-lenet-vs-mlp']);
+  assert.deepEqual(affected(), ['fashion-augment', 'lenet-batch-lr-sweep', 'lenet-noise-weight-decay', 'mnist-lenet-vs-mlp']);
   git('checkout', '-q', '--', '.');
 });

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
+import seedrandom from 'seedrandom';
 import { withDefaults, type Augment, type ResolvedTraining } from '../../pipeline-schema';
-import { addNoise, flipHorizontal, makeAugment, rotate, shift, type AugmentSpec, type ImageSize } from './augment';
+import { addNoise, flipHorizontal, makeAugment, makeResample, shift, type AugmentSpec, type ImageSize } from './augment';
 import { Shr3 } from './normal';
 
 /** The schema's defaults under the given settings, as a loaded pipeline has them. */
@@ -26,37 +27,42 @@ test('flipHorizontal h=2 w=3 c=2: columns mirror, channels keep their order; twi
   assert.deepEqual(image, ramp(size));
 });
 
-test('shift h=5 w=4 c=1, dx and dy in -2..2: a crop of the image padded with its edge', () => {
-  const size = { height: 5, width: 4, channels: 1 };
-  const scratch = new Float32Array(20);
-  for (let dx = -2; dx <= 2; dx++) {
-    for (let dy = -2; dy <= 2; dy++) {
+test('shift h=5 w=4 c=2, dx and dy in -6..6: a crop of the image padded with its edge, channels kept together, also beyond the image', () => {
+  const size = { height: 5, width: 4, channels: 2 };
+  for (let dx = -6; dx <= 6; dx++) {
+    for (let dy = -6; dy <= 6; dy++) {
       const image = ramp(size);
-      shift(image, size, dx, dy, scratch);
-      for (let y = 0; y < 5; y++) for (let x = 0; x < 4; x++) assert.equal(at(image, size, y, x), 100 * clamp(y - dy, 5) + 10 * clamp(x - dx, 4), `dx=${dx} dy=${dy} at (${y}, ${x})`);
+      shift(image, size, dx, dy);
+      for (let y = 0; y < 5; y++) {
+        for (let x = 0; x < 4; x++) {
+          for (let k = 0; k < 2; k++) assert.equal(at(image, size, y, x, k), 100 * clamp(y - dy, 5) + 10 * clamp(x - dx, 4) + k, `dx=${dx} dy=${dy} at (${y}, ${x}, ${k})`);
+        }
+      }
     }
   }
 });
 
+/** Rotates by `degrees` alone: the resampling pass without flip or shift. */
+const rotate = (image: Float32Array, size: ImageSize, degrees: number) => makeResample(size)(image, { mirror: false, degrees, dx: 0, dy: 0 });
+
 test('rotate h=w=5 c=3: 0 degrees changes nothing; 90 turns counter-clockwise, 180 is both flips, within float rounding', () => {
   const size = { height: 5, width: 5, channels: 3 };
-  const scratch = new Float32Array(75);
   const still = ramp(size);
-  rotate(still, size, 0, scratch);
+  rotate(still, size, 0);
   assert.deepEqual(still, ramp(size));
   const quarter = ramp(size);
-  rotate(quarter, size, 90, scratch);
+  rotate(quarter, size, 90);
   // Counter-clockwise as displayed: the right column becomes the top row.
   for (let y = 0; y < 5; y++) for (let x = 0; x < 5; x++) for (let k = 0; k < 3; k++) assert.ok(Math.abs(at(quarter, size, y, x, k) - (100 * x + 10 * (4 - y) + k)) < 1e-3, `(${y}, ${x}, ${k}): ${at(quarter, size, y, x, k)}`);
   const half = ramp(size);
-  rotate(half, size, 180, scratch);
+  rotate(half, size, 180);
   for (let y = 0; y < 5; y++) for (let x = 0; x < 5; x++) assert.ok(Math.abs(at(half, size, y, x) - (100 * (4 - y) + 10 * (4 - x))) < 1e-3);
 });
 
 test('rotate 45 degrees h=w=4: bilinear between the four neighbours, corners filled from the nearest edge', () => {
   const size = { height: 4, width: 4, channels: 1 };
   const image = ramp(size);
-  rotate(image, size, 45, new Float32Array(16));
+  rotate(image, size, 45);
   // The ramp is linear, so bilinear sampling inside the image gives 100 sy + 10 sx exactly.
   const c = 1.5;
   const s = Math.SQRT1_2;
@@ -70,6 +76,24 @@ test('rotate 45 degrees h=w=4: bilinear between the four neighbours, corners fil
   }
   // The top-left corner samples outside the image: the nearest edge pixel's value, not zero.
   assert.ok(at(image, size, 0, 0) > 0);
+});
+
+test('makeResample h=7 w=9 c=2, 1x5 and 5x1: mirror, angle and shift in one pass are flip, then rotate, then shift', () => {
+  const rng = seedrandom('resample');
+  for (const size of [{ height: 7, width: 9, channels: 2 }, { height: 1, width: 5, channels: 1 }, { height: 5, width: 1, channels: 1 }]) {
+    const resample = makeResample(size);
+    for (let t = 0; t < 50; t++) {
+      const image = Float32Array.from({ length: size.height * size.width * size.channels }, () => rng() * 2 - 1);
+      const placement = { mirror: rng() < 0.5, degrees: (rng() * 2 - 1) * (t < 25 ? 15 : 180), dx: Math.floor(rng() * 7) - 3, dy: Math.floor(rng() * 7) - 3 };
+      const oneByOne = Float32Array.from(image);
+      if (placement.mirror) flipHorizontal(oneByOne, size);
+      resample(oneByOne, { mirror: false, degrees: placement.degrees, dx: 0, dy: 0 });
+      shift(oneByOne, size, placement.dx, placement.dy);
+      resample(image, placement);
+      const d = image.reduce((m, v, i) => Math.max(m, Math.abs(v - oneByOne[i])), 0);
+      assert.ok(d < 1e-5, `${JSON.stringify(size)} ${JSON.stringify(placement)}: largest difference ${d}`);
+    }
+  }
 });
 
 test('addNoise std=0.5 over 100,001 values: mean ~0, std ~0.5, the same seed gives the same bits, another seed others', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { Shr3, normal } from './normal';
+import { Shr3, addNormal, normal } from './normal';
 
 test('Shr3: the same seed gives the same integers, another seed others, seed 0 does not stick at 0; uniform lies in [0, 1) with mean ~1/2', () => {
   const draw = (seed: number) => {
@@ -10,9 +10,6 @@ test('Shr3: the same seed gives the same integers, another seed others, seed 0 d
   assert.deepEqual(draw(7), draw(7));
   assert.notDeepEqual(draw(7), draw(8));
   assert.ok(draw(0).every((j) => j !== 0));
-  const bulk = new Int32Array(5);
-  new Shr3(7).fill(bulk);
-  assert.deepEqual(Array.from(bulk), draw(7), 'fill draws what int32 does');
   const g = new Shr3(3);
   const u = Array.from({ length: 100_000 }, () => g.uniform());
   assert.ok(u.every((x) => x >= 0 && x < 1));
@@ -43,4 +40,23 @@ test('normal, 2,000,000 draws: mean 0, variance 1, kurtosis 3, and the tails of 
     const sd = Math.sqrt((expected[t] * (1 - expected[t])) / n);
     assert.ok(Math.abs(p - expected[t]) < 5 * sd, `P(|X| > ${t + 1}) = ${p}, expected ${expected[t]}`);
   });
+});
+
+test('addNormal over 100,000 values adds std * normal() draw by draw, the draws outside the layers among them, and leaves the generator where normal() does', () => {
+  const values = Float32Array.from({ length: 100_000 }, (_, i) => i / 1000);
+  const expected = Float32Array.from(values);
+  const g = new Shr3(5);
+  addNormal(values, 0.3, g);
+  const h = new Shr3(5);
+  let outside = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const oneDraw = new Shr3(h.state);
+    oneDraw.int32();
+    expected[i] += 0.3 * normal(h);
+    // A draw outside its layer takes more integers than one.
+    if (h.state !== oneDraw.state) outside++;
+  }
+  assert.deepEqual(values, expected);
+  assert.equal(g.state, h.state);
+  assert.ok(outside > 100, `${outside} draws outside the layers`);
 });

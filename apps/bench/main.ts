@@ -63,9 +63,11 @@ const torchThreads = (ours: number) => (args['torch-threads'] ? Number(args['tor
 /**
  * Our steps run before measuring, at least WARMUP of them: V8 compiles wasm with a quick baseline compiler
  * first and optimizes hot functions in the background (a worker thread's copy on its own), so a LeNet-5
- * step needs about two seconds of steps to reach the speed that a training of thousands of steps runs at.
+ * step needs about ten seconds of steps to reach the speed that a training of thousands of steps runs at (a
+ * LeNet-5 step measured second by second from the start: 4.7k, 5.7k, 6.0k samples/s, then 2.4k-4.6k for four
+ * seconds while the optimizing compiler ran, then 6.5k from the eleventh second on).
  */
-const WARMUP_MS = 4000;
+const WARMUP_MS = 12000;
 
 const lenetL2 = loadPipeline(join(repo, 'pipelines', 'lenet-l2.yaml')).config;
 /** For the thread scaling and the training comparison: fashion-small-convnet's model, at its pipeline's batch size. */

@@ -18,10 +18,25 @@ interface Attrs extends NamedAttrMap {
 }
 
 /** Per channel, from a pattern of partial sums (simd.ts channelPattern): their totals, in doubles. */
-function totals(partial: Float32Array, channels: number): Float64Array {
+function totals(b: MemoryBackend, acc: { info: TensorInfo }, channels: number): Float64Array {
+  const partial = b.typedArrayFromHeap(acc.info);
   const out = new Float64Array(channels);
   for (let at = 0; at < partial.length; at += channels) for (let c = 0; c < channels; c++) out[c] += partial[at + c];
   return out;
+}
+
+/** A [C] output holding `values` (rounded to float32). */
+function channelOutput(b: MemoryBackend, values: ArrayLike<number>): TensorInfo {
+  const out = b.makeOutput([values.length], 'float32');
+  b.typedArrayFromHeap(out).set(values);
+  return out;
+}
+
+/** What both directions start from: x's channel count, its size, the values per channel, and the kernels. */
+function shapeOf(b: MemoryBackend, x: TensorInfo) {
+  const channels = x.shape[x.shape.length - 1];
+  const n = tf.util.sizeFromShape(x.shape);
+  return { channels, n, m: n / channels, kernels: simd(b) };
 }
 
 /** A channel vector as a pattern (C floats repeated to lcm(C, 4)), for the SIMD passes. */
@@ -33,18 +48,15 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as MemoryBackend;
   const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
   const { epsilon } = attrs as Attrs;
-  const channels = x.shape[x.shape.length - 1];
-  const n = tf.util.sizeFromShape(x.shape);
-  const m = n / channels;
+  const { channels, n, m, kernels } = shapeOf(b, x);
   const held = new Intermediates(b);
   try {
-    const kernels = simd(b);
     const acc = channelPattern(b, held, channels);
     kernels.sumPattern(offset(b, x), n, offset(b, acc.info), acc.floats);
-    const mean = Float32Array.from(totals(b.typedArrayFromHeap(acc.info) as Float32Array, channels), (s) => s / m);
+    const mean = Float32Array.from(totals(b, acc, channels), (s) => s / m);
     const meanPattern = pattern(b, held, mean);
     kernels.sumProductsPattern(offset(b, x), offset(b, meanPattern.info), offset(b, x), offset(b, meanPattern.info), n, offset(b, acc.info), acc.floats);
-    const variance = Float32Array.from(totals(b.typedArrayFromHeap(acc.info) as Float32Array, channels), (s) => s / m);
+    const variance = Float32Array.from(totals(b, acc, channels), (s) => s / m);
     const g = b.typedArrayFromHeap(gamma);
     const bt = b.typedArrayFromHeap(beta);
     const scale = Array.from(variance, (v, c) => g[c] / Math.sqrt(v + epsilon));
@@ -52,11 +64,7 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
     const [scaleP, zeroP, shiftP] = [pattern(b, held, scale), pattern(b, held, new Float32Array(channels)), pattern(b, held, shift)];
     const y = b.makeOutput(x.shape, 'float32');
     kernels.affinePattern(offset(b, x), offset(b, scaleP.info), offset(b, x), offset(b, zeroP.info), offset(b, shiftP.info), offset(b, y), n, acc.floats);
-    const meanOut = b.makeOutput([channels], 'float32');
-    const varianceOut = b.makeOutput([channels], 'float32');
-    b.typedArrayFromHeap(meanOut).set(mean);
-    b.typedArrayFromHeap(varianceOut).set(variance);
-    return [y, meanOut, varianceOut];
+    return [y, channelOutput(b, mean), channelOutput(b, variance)];
   } finally {
     held.disposeAll();
   }
@@ -68,33 +76,26 @@ const backward: KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as MemoryBackend;
   const { dy, x, gamma, mean, variance } = inputs as { dy: TensorInfo; x: TensorInfo; gamma: TensorInfo; mean: TensorInfo; variance: TensorInfo };
   const { epsilon } = attrs as Attrs;
-  const channels = x.shape[x.shape.length - 1];
-  const n = tf.util.sizeFromShape(x.shape);
-  const m = n / channels;
+  const { channels, n, m, kernels } = shapeOf(b, x);
   const held = new Intermediates(b);
   try {
-    const kernels = simd(b);
     const acc = channelPattern(b, held, channels);
     kernels.sumPattern(offset(b, dy), n, offset(b, acc.info), acc.floats);
-    const dbeta = totals(b.typedArrayFromHeap(acc.info) as Float32Array, channels);
+    const dbeta = totals(b, acc, channels);
     const mu = b.typedArrayFromHeap(mean);
     const [zeroP, meanP] = [pattern(b, held, new Float32Array(channels)), pattern(b, held, mu)];
     kernels.sumProductsPattern(offset(b, dy), offset(b, zeroP.info), offset(b, x), offset(b, meanP.info), n, offset(b, acc.info), acc.floats);
     const g = b.typedArrayFromHeap(gamma);
     const v = b.typedArrayFromHeap(variance);
     const rstd = Array.from(v, (value) => 1 / Math.sqrt(value + epsilon));
-    const dgamma = Array.from(totals(b.typedArrayFromHeap(acc.info) as Float32Array, channels), (s, c) => s * rstd[c]);
+    const dgamma = Array.from(totals(b, acc, channels), (s, c) => s * rstd[c]);
     const a = rstd.map((r, c) => g[c] * r);
     const slope = a.map((ac, c) => (-ac * rstd[c] * dgamma[c]) / m);
     const constant = a.map((ac, c) => (-ac * dbeta[c]) / m - slope[c] * mu[c]);
     const [aP, slopeP, constantP] = [pattern(b, held, a), pattern(b, held, slope), pattern(b, held, constant)];
     const dx = b.makeOutput(x.shape, 'float32');
     kernels.affinePattern(offset(b, dy), offset(b, aP.info), offset(b, x), offset(b, slopeP.info), offset(b, constantP.info), offset(b, dx), n, acc.floats);
-    const dgammaOut = b.makeOutput([channels], 'float32');
-    const dbetaOut = b.makeOutput([channels], 'float32');
-    b.typedArrayFromHeap(dgammaOut).set(dgamma);
-    b.typedArrayFromHeap(dbetaOut).set(dbeta);
-    return [dx, dgammaOut, dbetaOut];
+    return [dx, channelOutput(b, dgamma), channelOutput(b, dbeta)];
   } finally {
     held.disposeAll();
   }

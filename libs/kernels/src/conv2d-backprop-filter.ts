@@ -12,7 +12,8 @@ import {
   isFullWindow,
   isUnpadded,
   matMul,
-  padConstant,
+  padSpatially,
+  padsNoneNegative,
   reshapeView,
   slice,
   transpose,
@@ -77,9 +78,9 @@ export function conv2DBackpropFilterWasm(args: {
   const tmp = new Intermediates(backend);
   try {
     // Stride 1: the SIMD passes below, on a copy of x with its padding where it has some.
-    const direct = strideHeight === 1 && strideWidth === 1 && Math.min(padInfo.top, padInfo.bottom, padInfo.left, padInfo.right) >= 0 && !isFullWindow(info);
+    const direct = strideHeight === 1 && strideWidth === 1 && padsNoneNegative(padInfo) && !isFullWindow(info);
     const b = backend as unknown as MemoryBackend;
-    const padded = () => (isUnpadded(padInfo) ? x : tmp.track(padConstant(backend, x, [[0, 0], [padInfo.top, padInfo.bottom], [padInfo.left, padInfo.right], [0, 0]])));
+    const padded = () => (isUnpadded(padInfo) ? x : tmp.track(padSpatially(backend, x, padInfo)));
     const [paddedHeight, paddedWidth] = [inHeight + padInfo.top + padInfo.bottom, inWidth + padInfo.left + padInfo.right];
     if (direct && inChannels % 2 === 0 && outChannels % 16 === 0) {
       // Channels in pairs and sixteens (LeNet-5's C3): one SIMD pass over the NHWC operands, about 2x the conv

@@ -14,6 +14,7 @@ import {
   isUnpadded,
   matMul,
   padConstant,
+  padsNoneNegative,
   reshapeView,
   reverse,
   slice,
@@ -76,8 +77,7 @@ export function inputGradPlan(
   const [batch, outHeight, outWidth, outChannels] = dyShape;
   if (outHeight !== info.outHeight || outWidth !== info.outWidth) return null;
   const { inHeight, inWidth, inChannels, filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
-  const unpadded = Math.min(padInfo.top, padInfo.bottom, padInfo.left, padInfo.right) >= 0;
-  const direct = strideHeight === 1 && strideWidth === 1 && unpadded && outChannels % 4 === 0 && inChannels >= 2;
+  const direct = strideHeight === 1 && strideWidth === 1 && padsNoneNegative(padInfo) && outChannels % 4 === 0 && inChannels >= 2;
   const method = direct ? 'direct' : isFullWindow(info) ? 'matmul' : inChannels === 1 ? 'depthwise' : isUnpadded(padInfo) ? 'col2im' : 'conv';
   // dx = conv(dy dilated by the stride and zero padded, flipped filter), with padded length
   // H + kh - 1 per axis. The zero insertion leaves stride-1 extra zeros at the end, which

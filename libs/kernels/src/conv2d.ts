@@ -1,6 +1,6 @@
 import { backend_util, Conv2D, type Conv2DAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { offset, simd, type MemoryBackend } from './simd';
-import { Intermediates, isUnpadded, padConstant, WASM, type RefCountedBackend } from './wasm-ops';
+import { Intermediates, isUnpadded, padSpatially, padsNoneNegative, WASM, type RefCountedBackend } from './wasm-ops';
 
 /**
  * Conv2D for wasm at stride 1, with at least four output channels and four output pixels (LeNet-5's C1, C3 and
@@ -17,14 +17,14 @@ export function makeConv2DConfig(builtin: KernelConfig): KernelConfig {
     }
     const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, false, 'channelsLast');
     const { top, bottom, left, right } = info.padInfo;
-    const plain = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1 && Math.min(top, bottom, left, right) >= 0;
+    const plain = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1 && padsNoneNegative(info.padInfo);
     if (!plain || info.outChannels < 4 || info.batchSize * info.outHeight * info.outWidth < 4) {
       return builtin.kernelFunc(args);
     }
     const b = args.backend as unknown as MemoryBackend;
     const tmp = new Intermediates(args.backend as unknown as RefCountedBackend);
     try {
-      const padded = isUnpadded(info.padInfo) ? x : tmp.track(padConstant(args.backend as unknown as RefCountedBackend, x, [[0, 0], [top, bottom], [left, right], [0, 0]]));
+      const padded = isUnpadded(info.padInfo) ? x : tmp.track(padSpatially(args.backend as unknown as RefCountedBackend, x, info.padInfo));
       const y = b.makeOutput(info.outShape, 'float32');
       simd(b).conv(offset(b, padded), offset(b, filter), offset(b, y), info.batchSize, info.inHeight + top + bottom, info.inWidth + left + right, info.inChannels, info.outHeight, info.outWidth, info.outChannels, info.filterHeight, info.filterWidth);
       return y;

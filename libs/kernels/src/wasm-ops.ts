@@ -160,8 +160,20 @@ export function registerOnce(configs: KernelConfig[], gradient?: GradConfig): vo
   if (gradient !== undefined && getGradient(gradient.kernelName) === undefined) registerGradient(gradient);
 }
 
+type PadInfo = { top: number; bottom: number; left: number; right: number };
+
+/** True when no side's padding is negative (a crop): the SIMD convolutions then run on x padded with zeros. */
+export function padsNoneNegative({ top, bottom, left, right }: PadInfo): boolean {
+  return Math.min(top, bottom, left, right) >= 0;
+}
+
+/** x [N, H, W, C] with zero rows and columns added as padInfo says: what a padded conv convolves. */
+export function padSpatially(backend: RefCountedBackend, x: TensorInfo, { top, bottom, left, right }: PadInfo): TensorInfo {
+  return padConstant(backend, x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+}
+
 /** True when a conv or pool pads no side. */
-export function isUnpadded({ top, bottom, left, right }: { top: number; bottom: number; left: number; right: number }): boolean {
+export function isUnpadded({ top, bottom, left, right }: PadInfo): boolean {
   return top === 0 && bottom === 0 && left === 0 && right === 0;
 }
 

@@ -6,7 +6,7 @@
  * and a cost per image.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelSpec } from '../../libs/graph';
+import { size as shapeSize, type ModelSpec } from '../../libs/graph';
 import { fusedMultiplyAdd } from '../../libs/kernels';
 import { withDefaults, type ResolvedTraining } from '../../libs/pipeline-schema';
 import { makeTrainStep } from '../../libs/train';
@@ -41,7 +41,7 @@ export function benchOverhead(name: string, spec: ModelSpec, batch: number, back
   const ms = [1, batch].map((size) => {
     const t = withDefaults('Training', { optimizer: 'adam', 'batch-size': size }) as ResolvedTraining;
     const stepper = makeTrainStep(spec, t, 10, 1);
-    const images = Float32Array.from({ length: size * spec.input.reduce((p, q) => p * q, 1) }, (_, i) => Math.sin(i));
+    const images = Float32Array.from({ length: size * shapeSize(spec.input) }, (_, i) => Math.sin(i));
     const labels = Int32Array.from({ length: size }, (_, i) => i % 10);
     let step = 0;
     const result = msPerCall(() => void stepper.run(images, labels, step++), 20, repeats, warmupMs);

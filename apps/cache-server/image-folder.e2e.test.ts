@@ -11,33 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { writeMnistImages } from '../../libs/data/testing';
-import { copyWorkspace, nx, stagesRun } from '../cli/testing';
+import { copyWorkspace, IMAGE_STAGES as STAGES, imagePipeline, nx, stagesRun } from '../cli/testing';
 import { acrossMachinesSkip, READ_TOKEN, startCacheServer, WRITE_TOKEN, type RunningServer } from './testing';
 
-const STAGES = ['charts', 'data', 'evaluate', 'export', 'train'];
-
-const PIPELINE = `dataset:
-  source: folder
+const PIPELINE = imagePipeline(
+  `  source: folder
   path: data/digits
   channels: 1
   test: 0.25
   transforms:
-    - { type: pad, to: 32 }
-model:
-  input: [1, 32, 32]
-  layers:
-    - { id: C1, type: conv, filters: 4, kernel: 5, activation: relu }
-    - { id: S2, type: maxpool }
-    - { type: flatten }
-    - { id: OUT, type: dense, units: 2 }
-training:
-  epochs: 1
-  batch-size: 16
-evaluate:
-  probe-size: 8
-charts:
-  include: [loss]
-`;
+    - { type: pad, to: 32 }`,
+  '[1, 32, 32]',
+);
 
 const machine = (n: number) => n.toString(16).padStart(32, 'b');
 

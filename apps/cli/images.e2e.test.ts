@@ -6,33 +6,13 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ModelCard } from '../../libs/artifacts';
 import { writeMnistImages } from '../../libs/data/testing';
-import { copyWorkspace, nx, stagesRun } from './testing';
-
-const STAGES = ['charts', 'data', 'evaluate', 'export', 'train'];
-
-const pipeline = (dataset: string, input: string) => `dataset:
-${dataset}
-model:
-  input: ${input}
-  layers:
-    - { id: C1, type: conv, filters: 4, kernel: 5, activation: relu }
-    - { id: S2, type: maxpool }
-    - { type: flatten }
-    - { id: OUT, type: dense, units: 2 }
-training:
-  epochs: 1
-  batch-size: 16
-evaluate:
-  probe-size: 8
-charts:
-  include: [loss]
-`;
+import { copyWorkspace, IMAGE_STAGES as STAGES, imagePipeline as pipeline, nx, stagesRun } from './testing';
 
 const PIPELINES = {
   'own-png': pipeline(
@@ -114,13 +94,13 @@ test('an untouched folder replays every stage without decoding; editing, adding 
 
   const png = join(dir, 'data', 'png');
   // Touched, and written again with the same bytes (a fresh checkout, a copy): the same files, nothing runs.
-  for (const c of ['3', '8']) for (const name of readFileSyncNames(join(png, c))) utimesSync(join(png, c, name), new Date(), new Date());
-  const rewritten = join(png, '3', readFileSyncNames(join(png, '3'))[1]);
+  for (const c of ['3', '8']) for (const name of sortedNames(join(png, c))) utimesSync(join(png, c, name), new Date(), new Date());
+  const rewritten = join(png, '3', sortedNames(join(png, '3'))[1]);
   writeFileSync(rewritten, readFileSync(rewritten));
   const touched = runAll();
   for (const name of Object.keys(PIPELINES)) assert.deepEqual(stagesRun(touched, name), { ran: [], cached: STAGES }, touched);
 
-  const [a, b] = ['3', '8'].map((c) => join(png, c, readFileSyncNames(join(png, c))[0]));
+  const [a, b] = ['3', '8'].map((c) => join(png, c, sortedNames(join(png, c))[0]));
   copyFileSync(b, a); // an 8 where a 3 was
   let output = runAll();
   assert.deepEqual(stagesRun(output, 'own-png').ran, STAGES, output);
@@ -133,7 +113,7 @@ test('an untouched folder replays every stage without decoding; editing, adding 
   rmSync(join(png, '8', 'added.png'));
   output = runAll();
   assert.deepEqual(stagesRun(output, 'own-png').cached, STAGES, 'back to the files of the run before: its results, from the cache');
-  rmSync(join(png, '3', readFileSyncNames(join(png, '3'))[1]));
+  rmSync(join(png, '3', sortedNames(join(png, '3'))[1]));
   output = runAll();
   assert.deepEqual(stagesRun(output, 'own-png').ran, STAGES, output);
 
@@ -150,7 +130,7 @@ test("results: after an image is edited, the runs made from the files before are
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '');
   const png = join(dir, 'data', 'png');
-  const [a, b] = ['3', '8'].map((c) => join(png, c, readFileSyncNames(join(png, c))[2]));
+  const [a, b] = ['3', '8'].map((c) => join(png, c, sortedNames(join(png, c))[2]));
   copyFileSync(b, a);
   r = results();
   assert.equal(r.status, 1, r.stdout);
@@ -171,7 +151,7 @@ test('a truncated image stops the data stage with one line naming it, and leaves
   const name = 'own-bad';
   const bad = join(dir, 'data', 'bad');
   for (const c of ['x', 'y']) mkdirSync(join(bad, c), { recursive: true });
-  copyFileSync(join(dir, 'data', 'csv', 'images', readFileSyncNames(join(dir, 'data', 'csv', 'images'))[0]), join(bad, 'x', '1.png'));
+  copyFileSync(join(dir, 'data', 'csv', 'images', sortedNames(join(dir, 'data', 'csv', 'images'))[0]), join(bad, 'x', '1.png'));
   copyFileSync(join(bad, 'x', '1.png'), join(bad, 'y', '1.png'));
   copyFileSync(join(bad, 'x', '1.png'), join(bad, 'y', '2.png'));
   truncateSync(join(bad, 'y', '2.png'), 60);
@@ -186,7 +166,7 @@ test('a truncated image stops the data stage with one line naming it, and leaves
 
 test('a folder of 100,000 tiny files: listed, decoded with progress lines, split', () => {
   const big = join(root, 'big');
-  const pngs = ['x', 'y'].map((c) => readFileSync(join(dir, 'data', 'png', c === 'x' ? '3' : '8', readFileSyncNames(join(dir, 'data', 'png', c === 'x' ? '3' : '8'))[0])));
+  const pngs = ['x', 'y'].map((c) => readFileSync(join(dir, 'data', 'png', c === 'x' ? '3' : '8', sortedNames(join(dir, 'data', 'png', c === 'x' ? '3' : '8'))[0])));
   for (const c of [0, 1]) mkdirSync(join(big, String(c)), { recursive: true });
   for (let i = 0; i < 100_000; i++) writeFileSync(join(big, String(i % 2), `${String(i).padStart(6, '0')}.png`), pngs[i % 2]);
   writeFileSync(join(dir, 'pipelines', 'own-big.yaml'), PIPELINES['own-png'].replace('data/png', big).replace('test: 0.25', 'test: 0.1'));
@@ -199,6 +179,6 @@ test('a folder of 100,000 tiny files: listed, decoded with progress lines, split
   console.log(`# 100,000 files: data stage in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
-function readFileSyncNames(folder: string): string[] {
-  return (require('node:fs') as typeof import('node:fs')).readdirSync(folder).sort();
+function sortedNames(folder: string): string[] {
+  return readdirSync(folder).sort();
 }

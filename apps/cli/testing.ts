@@ -179,3 +179,25 @@ export async function modelFixture(root: string, count: number): Promise<ModelFi
   const prepared = loaded.test.images.slice(0, count * pixels);
   return { dir, model, testFile, prepared, expected: await predict(prepared), predict };
 }
+
+/** The stages of a one-run pipeline without a features stage, as the image-source tests plan it. */
+export const IMAGE_STAGES = ['charts', 'data', 'evaluate', 'export', 'train'];
+
+/** A small one-run pipeline of a given dataset block (indented two spaces) and model input: the image-source tests'. */
+export const imagePipeline = (dataset: string, input: string) => `dataset:
+${dataset}
+model:
+  input: ${input}
+  layers:
+    - { id: C1, type: conv, filters: 4, kernel: 5, activation: relu }
+    - { id: S2, type: maxpool }
+    - { type: flatten }
+    - { id: OUT, type: dense, units: 2 }
+training:
+  epochs: 1
+  batch-size: 16
+evaluate:
+  probe-size: 8
+charts:
+  include: [loss]
+`;

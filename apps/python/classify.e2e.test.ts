@@ -14,9 +14,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { assertLogitsClose, modelFixture, repo, type ModelFixture, type Predictions } from '../cli/testing';
 import { readIdx } from '../../libs/data/testing';
-import { maxDifference, png, reference, skipWithoutReference, STEP_CASES, STEP_TOLERANCE, stepsCard, stepsModels, type StepsModel } from './testing';
+import { maxDifference, png, PYTHON, reference, skipWithoutReference, STEP_CASES, STEP_TOLERANCE, stepsCard, stepsModels, type StepsModel } from './testing';
 
-const PYTHON = process.env.TRAINYARD_PYTHON ?? '/usr/bin/python3';
 const CLASSIFY = join(repo, 'apps', 'python', 'classify.py');
 const COUNT = 200;
 /** How far the example's logits may be from onnxruntime-node's: another runtime sums in another order. */

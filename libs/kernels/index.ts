@@ -5,4 +5,4 @@ export { fusedMultiplyAdd } from './src/simd';
 export { scaledTanh } from './src/scaled-tanh';
 export { crossEntropy } from './src/cross-entropy';
 export { adamStep } from './src/adam';
-export { batchNormTraining } from './src/batch-norm';
+export { batchNormalize, batchNormTraining } from './src/batch-norm';

@@ -129,10 +129,14 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
   if (getKernel(BATCH_NORM, tf.getBackend()) === undefined) {
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const { mean, variance } = tf.moments(x, axes);
-    const y = tf.add(tf.mul(tf.sub(x, mean), tf.mul(gamma, tf.rsqrt(tf.add(variance, epsilon)))), beta);
-    return { y, mean, variance };
+    return { y: batchNormalize(x, mean, variance, gamma, beta, epsilon), mean, variance };
   }
   const attrs: Attrs = { epsilon };
   const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM, { x, gamma, beta }, attrs) as tf.Tensor[];
   return { y, mean, variance };
+}
+
+/** gamma (x - mean) / sqrt(variance + epsilon) + beta over the last axis, from given statistics (inference's moving ones), with built-ins. */
+export function batchNormalize(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
+  return tf.add(tf.mul(tf.sub(x, mean), tf.mul(gamma, tf.rsqrt(tf.add(variance, epsilon)))), beta);
 }

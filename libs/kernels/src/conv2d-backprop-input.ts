@@ -53,6 +53,8 @@ export interface InputGradPlan {
   pad: Pad4;
   /** Rows/columns to drop from the stride-dilated dy where a pad would be negative. */
   crop: { begin: number[]; size: number[] } | null;
+  /** The forward conv's padding of x: 'direct' computes the gradient of x padded so. */
+  forwardPad: { top: number; bottom: number; left: number; right: number };
 }
 
 /** How to compute dx with a forward conv2d, or null when this path does not apply. */
@@ -103,6 +105,7 @@ export function inputGradPlan(
   }
   return {
     method,
+    forwardPad: padInfo,
     strides: [strideHeight, strideWidth],
     pad: [
       [0, 0],
@@ -136,7 +139,7 @@ export function conv2DBackpropInputViaConv(args: Args): TensorInfo | null {
     if (plan.method === 'direct') {
       const b = backend as unknown as MemoryBackend;
       const { inputShape } = attrs;
-      const { top, bottom, left, right } = backend_util.computeConv2DInfo(inputShape, filter.shape as Shape4, 1, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast').padInfo;
+      const { top, bottom, left, right } = plan.forwardPad;
       const [height, width] = [inputShape[1] + top + bottom, inputShape[2] + left + right];
       const dx = b.makeOutput([batch, height, width, inChannels], 'float32');
       simd(b).convInputGrad(offset(b, dy), offset(b, filter), offset(b, dx), batch, height, width, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth);

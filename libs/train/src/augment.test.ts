@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import seedrandom from 'seedrandom';
 import { withDefaults, type Augment, type ResolvedTraining } from '../../pipeline-schema';
-import { addNoise, flipHorizontal, makeAugment, makeResample, shift, type AugmentSpec, type ImageSize } from './augment';
-import { Shr3 } from './normal';
+import { flipHorizontal, makeAugment, makeResample, shift, type AugmentSpec, type ImageSize } from './augment';
+import { addNormal, Shr3 } from './normal';
 
 /** The schema's defaults under the given settings, as a loaded pipeline has them. */
 const spec = (augment: Augment): AugmentSpec => (withDefaults('Training', { augment }) as ResolvedTraining).augment!;
@@ -96,18 +96,18 @@ test('makeResample h=7 w=9 c=2, 1x5 and 5x1: mirror, angle and shift in one pass
   }
 });
 
-test('addNoise std=0.5 over 100,001 values: mean ~0, std ~0.5, the same seed gives the same bits, another seed others', () => {
+test('addNormal std=0.5 over 100,001 values: mean ~0, std ~0.5, the same seed gives the same bits, another seed others', () => {
   const values = new Float32Array(100_001);
-  addNoise(values, 0.5, new Shr3(1));
+  addNormal(values, 0.5, new Shr3(1));
   const mean = values.reduce((a, v) => a + v, 0) / values.length;
   const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
   assert.ok(Math.abs(mean) < 0.01, `mean ${mean}`);
   assert.ok(Math.abs(std - 0.5) < 0.01, `std ${std}`);
   const again = new Float32Array(100_001);
-  addNoise(again, 0.5, new Shr3(1));
+  addNormal(again, 0.5, new Shr3(1));
   assert.deepEqual(again, values);
   const other = new Float32Array(100_001);
-  addNoise(other, 0.5, new Shr3(2));
+  addNormal(other, 0.5, new Shr3(2));
   assert.notDeepEqual(other, values);
 });
 

@@ -36,7 +36,8 @@ export function makeAugment(spec: AugmentSpec, input: Shape, seed: number): Augm
   const [channels, height, width] = input;
   const size: ImageSize = { height, width, channels };
   const pixels = input.reduce((a, b) => a * b, 1);
-  const resample = geometric ? makeResample(size) : undefined;
+  // Only an angle needs resampling; whole-pixel moves work in place.
+  const resample = spec.rotate > 0 ? makeResample(size) : undefined;
   const span = 2 * spec.shift + 1;
   return (images, first, count, step) => {
     // One seed per image, drawn in batch order: the images before `first` are another thread's.
@@ -57,7 +58,7 @@ export function makeAugment(spec: AugmentSpec, input: Shape, seed: number): Augm
         if (flip && mirror) flipHorizontal(image, size);
         shift(image, size, dx, dy);
       }
-      if (spec.noise > 0) addNoise(image, spec.noise, g);
+      if (spec.noise > 0) addNormal(image, spec.noise, g);
     }
   };
 }
@@ -200,9 +201,4 @@ export function makeResample({ height, width, channels }: ImageSize): (image: Fl
     }
     image.set(scratch);
   };
-}
-
-/** Adds N(0, std^2) to every value, in place. */
-export function addNoise(values: Float32Array, std: number, g: Shr3): void {
-  addNormal(values, std, g);
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchnormOptions, type BatchNormLayer } from '../../../graph';
-import { batchNormTraining } from '../../../kernels';
+import { batchNormalize, batchNormTraining } from '../../../kernels';
 import type { ForwardContext } from './forward';
 
 /**
@@ -15,7 +15,7 @@ export function batchnorm(x: tf.Tensor, id: string, layer: BatchNormLayer, ctx: 
   const beta = ctx.param(`${id}/beta`);
   const movingMean = ctx.param(`${id}/moving_mean`);
   const movingVariance = ctx.param(`${id}/moving_variance`);
-  if (!ctx.training) return normalize(x, movingMean, movingVariance, gamma, beta, epsilon);
+  if (!ctx.training) return batchNormalize(x, movingMean, movingVariance, gamma, beta, epsilon);
 
   const { y, mean, variance } = batchNormTraining(x, gamma, beta, epsilon); // [C], biased variance
   const n = x.size / mean.size; // values per channel in the batch
@@ -23,8 +23,4 @@ export function batchnorm(x: tf.Tensor, id: string, layer: BatchNormLayer, ctx: 
   ctx.update(`${id}/moving_mean`, tf.add(tf.mul(movingMean, momentum), tf.mul(mean, 1 - momentum)));
   ctx.update(`${id}/moving_variance`, tf.add(tf.mul(movingVariance, momentum), tf.mul(unbiased, 1 - momentum)));
   return y;
-}
-
-function normalize(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
-  return tf.add(tf.mul(tf.sub(x, mean), tf.mul(gamma, tf.rsqrt(tf.add(variance, epsilon)))), beta);
 }

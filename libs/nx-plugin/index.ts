@@ -52,10 +52,15 @@ export async function preTasksExecution(_options: unknown, context: { workspaceR
   await skipUnusableRemoteCache();
 }
 
-/** The environment variable a data stage of an image source (folder, csv) hashes: one per dataset, named by where its files are. */
-export function datasetFilesEnv(dataset: { source: string; path?: string; columns?: object }): string {
+/**
+ * The environment variable a data stage of an image source (folder, csv) hashes: one per dataset block. Named by
+ * all of it, not only by where its files are: the fingerprint also reads the classes and the test split, so two
+ * pipelines on one folder with other classes would otherwise share one variable and the last one set would win.
+ */
+export function datasetFilesEnv(dataset: object): string {
   const { createHash } = require('node:crypto') as typeof import('node:crypto');
-  const where = JSON.stringify([dataset.source, dataset.path ?? '', dataset.columns ?? {}]);
+  const { stringify } = require('safe-stable-stringify') as typeof import('safe-stable-stringify');
+  const where = stringify(dataset) ?? '';
   return `TRAINYARD_DATASET_FILES_${createHash('sha256').update(where).digest('hex').slice(0, 12)}`;
 }
 

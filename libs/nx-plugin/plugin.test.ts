@@ -204,8 +204,10 @@ test("a folder dataset's data stage takes its files' fingerprint as an environme
   const own = lenet.replace(/dataset:\n(  .*\n)+/, 'dataset:\n  source: folder\n  path: data/own\n  channels: 1\n  test: 0.5\n  transforms: [{ type: pad, to: 32 }]\n');
   const targets = await infer({ 'own.yaml': own });
   const data = targets['own.data:data'];
-  const env = datasetFilesEnv({ source: 'folder', path: 'data/own' });
-  assert.ok(data.inputs?.some((i) => typeof i === 'object' && 'env' in i && i.env === env), JSON.stringify(data.inputs));
+  const filesEnv = (inputs: TargetConfiguration['inputs']) =>
+    inputs?.flatMap((i) => (typeof i === 'object' && 'env' in i && String(i.env).startsWith('TRAINYARD_DATASET_FILES_') ? [String(i.env)] : [])) ?? [];
+  const [env] = filesEnv(data.inputs);
+  assert.ok(env !== undefined, JSON.stringify(data.inputs));
   assert.ok(!targets['lenet-l2.data:data']?.inputs?.some((i) => typeof i === 'object' && 'env' in i && String(i.env).startsWith('TRAINYARD_DATASET_FILES_')));
   assert.ok(!targets['own.train:train'].inputs?.some((i) => typeof i === 'object' && 'env' in i && i.env === env), 'train follows the manifest, not the files');
   const root = mkdtempSync(join(tmpdir(), 'trainyard-plugin-'));
@@ -230,6 +232,13 @@ test("a folder dataset's data stage takes its files' fingerprint as an environme
     delete process.env.NX_WORKSPACE_DATA_DIRECTORY;
     delete process.env[env];
   }
+});
+
+test('two pipelines on one folder with other classes fingerprint it each in a variable of its own', () => {
+  const dataset = { source: 'folder', path: 'data/own', channels: 1, test: 0.5 };
+  assert.notEqual(datasetFilesEnv({ ...dataset, classes: ['a', 'b'] }), datasetFilesEnv({ ...dataset, classes: ['b', 'a'] }));
+  assert.notEqual(datasetFilesEnv(dataset), datasetFilesEnv({ ...dataset, test: 0.25 }));
+  assert.equal(datasetFilesEnv({ ...dataset, classes: ['a', 'b'] }), datasetFilesEnv({ classes: ['a', 'b'], ...dataset }), 'the order of keys does not matter');
 });
 
 test("the hashes of datasets' files are kept in Nx's workspace data folder, wherever Nx puts it", () => {

@@ -63,9 +63,9 @@ const torchThreads = (ours: number) => (args['torch-threads'] ? Number(args['tor
 /**
  * Our steps run before measuring, at least WARMUP of them: V8 compiles wasm with a quick baseline compiler
  * first and optimizes hot functions in the background (a worker thread's copy on its own), so a LeNet-5
- * step needs about ten seconds of steps to reach the speed that a training of thousands of steps runs at (a
- * LeNet-5 step measured second by second from the start: 4.7k, 5.7k, 6.0k samples/s, then 2.4k-4.6k for four
- * seconds while the optimizing compiler ran, then 6.5k from the eleventh second on).
+ * step needs about ten seconds of steps to reach the speed that a training of thousands of steps runs at: a
+ * LeNet-5 step timed second by second from the start slows down for a few seconds while the optimizing
+ * compiler runs, and holds its speed only from about the tenth second.
  */
 const WARMUP_MS = 12000;
 /** Warm-up of the one-thread lines measured after the training comparison, on this thread's optimized kernels. */

@@ -7,8 +7,8 @@
  * Ratios against PyTorch hold only on a quiet machine: under load its threads slow down far more than
  * wasm's, so the bench checks the load and the spread of its own repeats first and says when they lie.
  *
- *   npm run bench                      training, inference and replay
- *   npm run bench -- --only training   (or threads, inference, replay)
+ *   npm run bench                      every part: training, augment, threads, inference and replay
+ *   npm run bench -- --only training   (or augment, threads, inference, replay)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -31,7 +31,7 @@ import { benchAugment } from './augment';
 import { benchOverhead, benchPeak } from './limits';
 
 const repo = join(__dirname, '..', '..');
-const PARTS = ['training', 'threads', 'inference', 'replay'];
+const PARTS = ['training', 'augment', 'threads', 'inference', 'replay'];
 const OPTIONS = {
   steps: { type: 'string', default: '40' },
   repeats: { type: 'string', default: '5' },
@@ -292,6 +292,8 @@ async function main() {
       console.log(`# one ${r.name} step on one thread: ${r.kernels} kernel calls, ${total.toFixed(1)} ms in kernels`);
       for (const [kernel, ms] of r.profile.slice(0, 12)) console.log(`profile ${r.name} ${backend} ${kernel} ${ms.toFixed(2)} ms`);
     }
+  }
+  if (!only || only === 'augment') {
     benchAugment({ name: 'lenet5', spec: models.lenet5, training, backend, threads: THREADS, steps: STEPS, repeats: REPEATS, warmupMs: WARMUP_MS });
   }
   if (!only || only === 'threads') {

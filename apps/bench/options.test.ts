@@ -9,7 +9,7 @@ const bench = (...args: string[]) => spawnSync(process.execPath, ['--import', 't
 test('a wrong bench option is one line and exit code 2, before anything is measured', () => {
   for (const [args, message] of [
     [['replay'], /^npm run bench: Unexpected argument 'replay'.*; options: --steps, /],
-    [['--only', 'replays'], /^npm run bench: --only takes training, threads, inference, replay \(got 'replays'\); options: /],
+    [['--only', 'replays'], /^npm run bench: --only takes training, augment, threads, inference, replay \(got 'replays'\); options: /],
   ] as const) {
     const r = bench(...args);
     assert.equal(r.status, 2, r.stderr);

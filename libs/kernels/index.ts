@@ -6,3 +6,6 @@ export { scaledTanh } from './src/scaled-tanh';
 export { crossEntropy } from './src/cross-entropy';
 export { adamStep } from './src/adam';
 export { batchNormalize, batchNormTraining } from './src/batch-norm';
+export { addNormal, Shr3 } from './src/normal';
+export { makeResample, type ImageSize, type Placement } from './src/resample';
+export { imageArea } from './src/image-memory';

@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
-import { registerWasmKernels } from './index';
+import { registerWasmKernels, type ImageSize } from './index';
 
 /** Floats in [0, 1) from seedrandom: every run of a test sees the same numbers. */
 export const seededRandom = (seed: number): (() => number) => seedrandom(String(seed));
@@ -142,3 +142,16 @@ export const poolCases: PoolCase[] = [
   { x: [1, 5, 5, 2], size: [2, 2], strides: [2, 2], pad: 'valid' }, // last row and column unused
   { x: [2, 5, 5, 2], size: [3, 3], strides: [2, 2], pad: 'same' }, // delegated to the built-in
 ];
+
+/** Pixel (y, x, k) of an HWC image that holds 100y + 10x + k: every pixel and channel tells where it came from. */
+export function ramp({ height, width, channels }: ImageSize): Float32Array {
+  const image = new Float32Array(height * width * channels);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) for (let k = 0; k < channels; k++) image[(y * width + x) * channels + k] = 100 * y + 10 * x + k;
+  return image;
+}
+
+/** Channel k of pixel (y, x) of an HWC image. */
+export const pixelAt = (image: Float32Array, { width, channels }: ImageSize, y: number, x: number, k = 0): number => image[(y * width + x) * channels + k];
+
+/** v clamped to 0 .. n - 1. */
+export const clampIndex = (v: number, n: number): number => Math.min(n - 1, Math.max(0, v));

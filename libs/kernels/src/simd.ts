@@ -8,7 +8,14 @@ declare const WebAssembly: {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: object };
+  Memory: new (size: { initial: number }) => WasmMemory;
 };
+
+/** A WebAssembly.Memory: its buffer is replaced (the old one detached) when it grows. */
+export interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
 
 /** The functions of simd.wat; pointers are byte offsets into the backend's memory, counts are floats. */
 export interface SimdKernels {
@@ -25,6 +32,8 @@ export interface SimdKernels {
   sumProductsPattern(u: number, mu: number, v: number, mv: number, n: number, acc: number, p: number): void;
   affinePattern(a: number, pa: number, b: number, pb: number, pc: number, y: number, n: number, p: number): void;
   convFilterGradNhwc(x: number, dy: number, dw: number, batch: number, h: number, w: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number, imagesPerBlock: number): void;
+  addNormal(values: number, n: number, std: number, g: number, k: number): void;
+  resample(src: number, dst: number, height: number, width: number, channels: number, tables: number, nms: number, cos: number, dy: number): void;
   adam(w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, n: number, l2: number, keep: number, b1: number, ob1: number, b2: number, ob2: number, d1: number, d2: number, eps: number, lr: number): void;
 }
 
@@ -64,11 +73,21 @@ export function fusedMultiplyAdd(): boolean {
 export function simd(backend: MemoryBackend): SimdKernels {
   let kernels = instances.get(backend);
   if (kernels === undefined) {
-    // A plain copy of the (frozen) exports, so that a test can watch which kernel runs.
-    kernels = { ...new WebAssembly.Instance(compile(), { env: { memory: backend.wasm.asm.memory } }).exports } as unknown as SimdKernels;
+    kernels = instantiate(backend.wasm.asm.memory);
     instances.set(backend, kernels);
   }
   return kernels;
+}
+
+/** simd.wat instantiated on `memory`. */
+export function instantiate(memory: object): SimdKernels {
+  // A plain copy of the (frozen) exports, so that a test can watch which kernel runs.
+  return { ...new WebAssembly.Instance(compile(), { env: { memory, exp: Math.exp, log: Math.log } }).exports } as unknown as SimdKernels;
+}
+
+/** A fresh memory of `pages` pages of 64 KiB. */
+export function newMemory(pages: number): WasmMemory {
+  return new WebAssembly.Memory({ initial: pages });
 }
 
 /** The byte offset of a tensor's data in wasm memory. */

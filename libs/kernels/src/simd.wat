@@ -5,6 +5,9 @@
 ;; an add, for engines without relaxed SIMD.
 (module
   (import "env" "memory" (memory 1))
+  ;; JavaScript's own, for the ziggurat's rare draws (normal.ts): the same bits as there
+  (import "env" "exp" (func $exp (param f64) (result f64)))
+  (import "env" "log" (func $log (param f64) (result f64)))
 
   ;; a * tanh(s * x) on four vectors of four lanes, computed side by side (one alone leaves the CPU waiting
   ;; on its chain of dependent operations). tanh z = z P(z^2) / Q(z^2), a rational minimax fit on
@@ -988,4 +991,158 @@
         (local.set $y (i32.add (local.get $y) (i32.const 4)))
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $tail))))
+
+  ;; Augmentation's kernels (normal.ts, resample.ts): scalar, on a memory of their own, each the same float operations in
+  ;; the same order as the JavaScript they replaced (f64 arithmetic, rounded to f32 on store), so their bits
+  ;; are those of the augmentation as it was measured.
+
+  ;; SHR3's next state, and its draw: the previous state plus the next (normal.ts, Shr3)
+  (func $next (param $s i32) (result i32)
+    (local.set $s (i32.xor (local.get $s) (i32.shl (local.get $s) (i32.const 13))))
+    (local.set $s (i32.xor (local.get $s) (i32.shr_u (local.get $s) (i32.const 17))))
+    (i32.xor (local.get $s) (i32.shl (local.get $s) (i32.const 5))))
+
+  ;; A uniform draw in [0, 1) from the state $s: the draw, and the state after it
+  (func $uniform (param $s i32) (result f64 i32)
+    (local $n i32)
+    (local.set $n (call $next (local.get $s)))
+    (f64.div (f64.convert_i32_u (i32.add (local.get $s) (local.get $n))) (f64.const 4294967296))
+    (local.get $n))
+
+  ;; Whether |j| lies below the layer's bound: |j| compared unsigned, so that |-2^31| is 2^31, above every
+  ;; bound, as in JavaScript
+  (func $under (param $j i32) (param $bound i32) (result i32)
+    (local $sign i32)
+    (local.set $sign (i32.shr_s (local.get $j) (i32.const 31)))
+    (i32.lt_u (i32.sub (i32.xor (local.get $j) (local.get $sign)) (local.get $sign)) (local.get $bound)))
+
+  ;; The rest of the ziggurat for a draw $j outside its layer, on the state $s after it (normal.ts,
+  ;; outsideLayer): the normal draw, and the state after it
+  (func $outsideLayer (param $j i32) (param $s i32) (param $k i32) (result f64 i32)
+    (local $i i32) (local $x f64) (local $u f64) (local $t f64) (local $y f64) (local $fi f64)
+    (loop $layer
+      (local.set $i (i32.and (local.get $j) (i32.const 127)))
+      (local.set $x (f64.mul (f64.convert_i32_s (local.get $j)) (f64.load offset=512 (i32.add (local.get $k) (i32.shl (local.get $i) (i32.const 3))))))
+      (if (call $under (local.get $j) (i32.load (i32.add (local.get $k) (i32.shl (local.get $i) (i32.const 2))))) (then
+        (return (local.get $x) (local.get $s))))
+      (if (i32.eqz (local.get $i)) (then
+        ;; the tail beyond R, by Marsaglia's method
+        (loop $tail
+          (call $uniform (local.get $s)) (local.set $s) (local.set $u)
+          (local.set $t (f64.div (f64.neg (call $log (f64.sub (f64.const 1) (local.get $u)))) (f64.const 3.442619855899)))
+          (call $uniform (local.get $s)) (local.set $s) (local.set $u)
+          (local.set $y (f64.neg (call $log (f64.sub (f64.const 1) (local.get $u)))))
+          (br_if $tail (f64.lt (f64.add (local.get $y) (local.get $y)) (f64.mul (local.get $t) (local.get $t)))))
+        (return
+          (select (f64.add (f64.const 3.442619855899) (local.get $t)) (f64.sub (f64.const -3.442619855899) (local.get $t)) (i32.gt_s (local.get $j) (i32.const 0)))
+          (local.get $s))))
+      (local.set $fi (f64.load offset=1536 (i32.add (local.get $k) (i32.shl (local.get $i) (i32.const 3)))))
+      (call $uniform (local.get $s)) (local.set $s) (local.set $u)
+      (if (f64.lt (f64.add (local.get $fi) (f64.mul (local.get $u)
+            (f64.sub (f64.load offset=1528 (i32.add (local.get $k) (i32.shl (local.get $i) (i32.const 3)))) (local.get $fi))))
+          (call $exp (f64.mul (f64.mul (f64.const -0.5) (local.get $x)) (local.get $x)))) (then
+        (return (local.get $x) (local.get $s))))
+      (local.set $j (i32.add (local.get $s) (call $next (local.get $s))))
+      (local.set $s (call $next (local.get $s)))
+      (br $layer))
+    (unreachable))
+
+  ;; values[m] += std * N(0, 1) for each of the $n values: the ziggurat's draws (normal.ts) on SHR3, whose
+  ;; state is the i32 at $g. The tables at $k: the layers' bounds (128 i32), their widths (128 f64, at
+  ;; $k + 512) and the density at their edges (128 f64, at $k + 1536).
+  (func (export "addNormal") (param $values i32) (param $n i32) (param $std f64) (param $g i32) (param $k i32)
+    (local $s i32) (local $previous i32) (local $j i32) (local $i i32) (local $end i32) (local $draw f64) (local $sign i32)
+    (local.set $s (i32.load (local.get $g)))
+    (local.set $end (i32.add (local.get $values) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $values
+        (br_if $done (i32.ge_u (local.get $values) (local.get $end)))
+        (local.set $previous (local.get $s))
+        (local.set $s (i32.xor (local.get $s) (i32.shl (local.get $s) (i32.const 13))))
+        (local.set $s (i32.xor (local.get $s) (i32.shr_u (local.get $s) (i32.const 17))))
+        (local.set $s (i32.xor (local.get $s) (i32.shl (local.get $s) (i32.const 5))))
+        (local.set $j (i32.add (local.get $previous) (local.get $s)))
+        (local.set $i (i32.and (local.get $j) (i32.const 127)))
+        ;; $under, written out: a call per draw took a third of the loop's time
+        (local.set $sign (i32.shr_s (local.get $j) (i32.const 31)))
+        (if (i32.lt_u (i32.sub (i32.xor (local.get $j) (local.get $sign)) (local.get $sign)) (i32.load (i32.add (local.get $k) (i32.shl (local.get $i) (i32.const 2)))))
+          (then (local.set $draw (f64.mul (f64.convert_i32_s (local.get $j)) (f64.load offset=512 (i32.add (local.get $k) (i32.shl (local.get $i) (i32.const 3)))))))
+          (else (call $outsideLayer (local.get $j) (local.get $s) (local.get $k)) (local.set $s) (local.set $draw)))
+        (f32.store (local.get $values) (f32.demote_f64 (f64.add (f64.promote_f32 (f32.load (local.get $values)))
+          (f64.mul (local.get $std) (local.get $draw)))))
+        (local.set $values (i32.add (local.get $values) (i32.const 4)))
+        (br $values)))
+    (i32.store (local.get $g) (local.get $s)))
+
+  ;; Flip, rotate and shift as one bilinear resampling pass (resample.ts says how), from the image at $src to
+  ;; $dst (HWC floats). $tables holds the columns' parts of the source point: whole parts of ux (i32 x width),
+  ;; then of uy (i32 x width), then their fractions (f64 x width each). A row's parts are -m sin v ($nms v)
+  ;; and cy + cos v, with v the row's shifted and clamped index less cy.
+  (func (export "resample") (param $src i32) (param $dst i32) (param $height i32) (param $width i32) (param $channels i32) (param $tables i32) (param $nms f64) (param $cos f64) (param $dy i32)
+    (local $k i32) (local $y i32) (local $x i32) (local $to i32) (local $t i32) (local $row i32) (local $xMax i32) (local $yMax i32)
+    (local $cy f64) (local $v f64) (local $b f64) (local $d f64) (local $bWhole i32) (local $bPart f64) (local $dWhole i32) (local $dPart f64)
+    (local $x0 i32) (local $y0 i32) (local $fx f64) (local $fy f64) (local $right i32) (local $down i32) (local $q i32)
+    (local $yWholes i32) (local $xParts i32) (local $yParts i32) (local $top f64) (local $bottom f64) (local $p f64) (local $carry i32)
+    (local.set $xMax (i32.sub (local.get $width) (i32.const 1)))
+    (local.set $yMax (i32.sub (local.get $height) (i32.const 1)))
+    (local.set $cy (f64.div (f64.convert_i32_s (local.get $yMax)) (f64.const 2)))
+    (local.set $row (i32.mul (local.get $width) (local.get $channels)))
+    (local.set $yWholes (i32.add (local.get $tables) (i32.shl (local.get $width) (i32.const 2))))
+    (local.set $xParts (i32.add (local.get $tables) (i32.shl (local.get $width) (i32.const 3))))
+    (local.set $yParts (i32.add (local.get $tables) (i32.shl (local.get $width) (i32.const 4))))
+    (local.set $k (i32.const 0))
+    (loop $channel
+      (local.set $to (i32.add (local.get $dst) (i32.shl (local.get $k) (i32.const 2))))
+      (local.set $y (i32.const 0))
+      (loop $rows
+        (local.set $t (i32.sub (local.get $y) (local.get $dy)))
+        (if (i32.lt_s (local.get $t) (i32.const 0)) (then (local.set $t (i32.const 0))))
+        (if (i32.gt_s (local.get $t) (local.get $yMax)) (then (local.set $t (local.get $yMax))))
+        (local.set $v (f64.sub (f64.convert_i32_s (local.get $t)) (local.get $cy)))
+        (local.set $b (f64.mul (local.get $nms) (local.get $v)))
+        (local.set $d (f64.add (local.get $cy) (f64.mul (local.get $cos) (local.get $v))))
+        (local.set $p (f64.floor (local.get $b)))
+        (local.set $bWhole (i32.trunc_f64_s (local.get $p)))
+        (local.set $bPart (f64.sub (local.get $b) (local.get $p)))
+        (local.set $p (f64.floor (local.get $d)))
+        (local.set $dWhole (i32.trunc_f64_s (local.get $p)))
+        (local.set $dPart (f64.sub (local.get $d) (local.get $p)))
+        (local.set $x (i32.const 0))
+        (loop $columns
+          (local.set $x0 (i32.add (i32.load (i32.add (local.get $tables) (i32.shl (local.get $x) (i32.const 2)))) (local.get $bWhole)))
+          (local.set $fx (f64.add (f64.load (i32.add (local.get $xParts) (i32.shl (local.get $x) (i32.const 3)))) (local.get $bPart)))
+          ;; the carries without a branch: which way they go is a coin toss, that a branch would mispredict
+          (local.set $carry (f64.ge (local.get $fx) (f64.const 1)))
+          (local.set $x0 (i32.add (local.get $x0) (local.get $carry)))
+          (local.set $fx (f64.sub (local.get $fx) (f64.convert_i32_u (local.get $carry))))
+          (local.set $y0 (i32.add (i32.load (i32.add (local.get $yWholes) (i32.shl (local.get $x) (i32.const 2)))) (local.get $dWhole)))
+          (local.set $fy (f64.add (f64.load (i32.add (local.get $yParts) (i32.shl (local.get $x) (i32.const 3)))) (local.get $dPart)))
+          (local.set $carry (f64.ge (local.get $fy) (f64.const 1)))
+          (local.set $y0 (i32.add (local.get $y0) (local.get $carry)))
+          (local.set $fy (f64.sub (local.get $fy) (f64.convert_i32_u (local.get $carry))))
+          ;; outside the image, or on its last column or row: the edge, with no neighbour to blend in
+          (local.set $right (i32.shl (local.get $channels) (i32.const 2)))
+          (if (i32.ge_u (local.get $x0) (local.get $xMax)) (then
+            (local.set $x0 (select (i32.const 0) (local.get $xMax) (i32.lt_s (local.get $x0) (i32.const 0))))
+            (local.set $fx (f64.const 0))
+            (local.set $right (i32.const 0))))
+          (local.set $down (i32.shl (local.get $row) (i32.const 2)))
+          (if (i32.ge_u (local.get $y0) (local.get $yMax)) (then
+            (local.set $y0 (select (i32.const 0) (local.get $yMax) (i32.lt_s (local.get $y0) (i32.const 0))))
+            (local.set $fy (f64.const 0))
+            (local.set $down (i32.const 0))))
+          (local.set $q (i32.add (local.get $src) (i32.shl (i32.add (i32.add (i32.mul (local.get $y0) (local.get $row))
+            (i32.mul (local.get $x0) (local.get $channels))) (local.get $k)) (i32.const 2))))
+          (local.set $p (f64.promote_f32 (f32.load (local.get $q))))
+          (local.set $top (f64.add (local.get $p) (f64.mul (local.get $fx)
+            (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $q) (local.get $right)))) (local.get $p)))))
+          (local.set $q (i32.add (local.get $q) (local.get $down)))
+          (local.set $p (f64.promote_f32 (f32.load (local.get $q))))
+          (local.set $bottom (f64.add (local.get $p) (f64.mul (local.get $fx)
+            (f64.sub (f64.promote_f32 (f32.load (i32.add (local.get $q) (local.get $right)))) (local.get $p)))))
+          (f32.store (local.get $to) (f32.demote_f64 (f64.add (local.get $top) (f64.mul (local.get $fy) (f64.sub (local.get $bottom) (local.get $top))))))
+          (local.set $to (i32.add (local.get $to) (i32.shl (local.get $channels) (i32.const 2))))
+          (br_if $columns (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 1))) (local.get $width))))
+        (br_if $rows (i32.lt_u (local.tee $y (i32.add (local.get $y) (i32.const 1))) (local.get $height))))
+      (br_if $channel (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $channels)))))
 )

@@ -1,6 +1,30 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { Shr3, addNormal, normal } from './normal';
+import { imageArea } from './image-memory';
+import { addNormal, R, Shr3, ZIGGURAT_TABLES } from './normal';
+
+const { k, w, f } = ZIGGURAT_TABLES;
+
+/** The reference: a draw from N(0, 1) by RNOR as Marsaglia and Tsang wrote it, in JavaScript. */
+function normal(g: Shr3): number {
+  let j = g.int32();
+  for (;;) {
+    const i = j & 127;
+    const x = j * w[i];
+    if (Math.abs(j) < k[i]) return x;
+    if (i === 0) {
+      let t: number;
+      let y: number;
+      do {
+        t = -Math.log(1 - g.uniform()) / R;
+        y = -Math.log(1 - g.uniform());
+      } while (y + y < t * t);
+      return j > 0 ? R + t : -R - t;
+    }
+    if (f[i] + g.uniform() * (f[i - 1] - f[i]) < Math.exp(-0.5 * x * x)) return x;
+    j = g.int32();
+  }
+}
 
 test('Shr3: the same seed gives the same integers, another seed others, seed 0 does not stick at 0; uniform lies in [0, 1) with mean ~1/2', () => {
   const draw = (seed: number) => {
@@ -16,15 +40,15 @@ test('Shr3: the same seed gives the same integers, another seed others, seed 0 d
   assert.ok(Math.abs(u.reduce((a, x) => a + x, 0) / u.length - 0.5) < 0.005);
 });
 
-test('normal, 2,000,000 draws: mean 0, variance 1, kurtosis 3, and the tails of N(0, 1) beyond 1, 2, 3 and 4', () => {
-  const g = new Shr3(11);
+test('addNormal, 2,000,000 draws: mean 0, variance 1, kurtosis 3, and the tails of N(0, 1) beyond 1, 2, 3 and 4', () => {
   const n = 2_000_000;
+  const draws = imageArea(n).fill(0);
+  addNormal(draws, 1, new Shr3(11));
   let sum = 0;
   let squares = 0;
   let fourth = 0;
   const beyond = [0, 0, 0, 0];
-  for (let i = 0; i < n; i++) {
-    const x = normal(g);
+  for (const x of draws) {
     sum += x;
     squares += x * x;
     fourth += x ** 4;
@@ -42,21 +66,26 @@ test('normal, 2,000,000 draws: mean 0, variance 1, kurtosis 3, and the tails of 
   });
 });
 
-test('addNormal over 100,000 values adds std * normal() draw by draw, the draws outside the layers among them, and leaves the generator where normal() does', () => {
-  const values = Float32Array.from({ length: 100_000 }, (_, i) => i / 1000);
+test('addNormal over 100,000 values adds std * normal() draw by draw, bit for bit, the draws outside the layers and in the tail among them, and leaves the generator where normal() does', () => {
+  const values = imageArea(100_000);
+  values.set(Float32Array.from({ length: 100_000 }, (_, i) => i / 1000));
   const expected = Float32Array.from(values);
   const g = new Shr3(5);
   addNormal(values, 0.3, g);
   const h = new Shr3(5);
   let outside = 0;
+  let tail = 0;
   for (let i = 0; i < expected.length; i++) {
     const oneDraw = new Shr3(h.state);
     oneDraw.int32();
-    expected[i] += 0.3 * normal(h);
+    const x = normal(h);
+    expected[i] += 0.3 * x;
     // A draw outside its layer takes more integers than one.
     if (h.state !== oneDraw.state) outside++;
+    if (Math.abs(x) > R) tail++;
   }
   assert.deepEqual(values, expected);
   assert.equal(g.state, h.state);
   assert.ok(outside > 100, `${outside} draws outside the layers`);
+  assert.ok(tail > 10, `${tail} draws in the tail`);
 });

@@ -1,0 +1,55 @@
+/**
+ * The memory that augmentation's kernels (normal.ts, resample.ts) work in: simd.wat instantiated on a memory of
+ * its own, one per thread, as the tensor kernels are on the backend's. Images are copied into imageArea's view,
+ * changed there in place, and copied back out.
+ */
+import { instantiate, newMemory, type SimdKernels, type WasmMemory } from './simd';
+
+const PAGE = 65536;
+/** Byte offsets: the ziggurat's tables (k: 128 i32, then w and f: 128 f64 each) and the generator's state. */
+export const ZIGGURAT = 0;
+export const GENERATOR = 2560;
+/** A resampling's column tables (24 bytes a column), up to where the images start. */
+export const TABLES = 4096;
+const IMAGES = PAGE;
+export const MAX_COLUMNS = Math.floor((IMAGES - TABLES) / 24);
+
+let memory: WasmMemory | undefined;
+let kernels: SimdKernels | undefined;
+let version = 0;
+// memory.buffer as of its last growth: the getter is an API call, slow enough to show per image.
+let buffer: ArrayBuffer | undefined;
+
+/** The kernels, and a counter that changes whenever the memory is new (for what is written into it once). */
+export function imageKernels(): { kernels: SimdKernels; version: number } {
+  if (kernels === undefined) {
+    memory = newMemory(2);
+    buffer = memory.buffer;
+    kernels = instantiate(memory);
+    version++;
+  }
+  return { kernels, version };
+}
+
+/** The memory's buffer as it is now: a typed array over an earlier one is detached once the memory grew. */
+export function imageBuffer(): ArrayBuffer {
+  imageKernels();
+  return buffer!;
+}
+
+/** A view of `floats` floats in the kernels' memory, after the tables; views taken before are detached if it grows. */
+export function imageArea(floats: number): Float32Array {
+  imageKernels();
+  const bytes = IMAGES + 4 * floats;
+  if (bytes > buffer!.byteLength) {
+    memory!.grow(Math.ceil((bytes - buffer!.byteLength) / PAGE));
+    buffer = memory!.buffer;
+  }
+  return new Float32Array(buffer!, IMAGES, floats);
+}
+
+/** The byte offset of `view` in the kernels' memory; throws for an array elsewhere. */
+export function pointer(view: Float32Array): number {
+  if (view.buffer !== imageBuffer()) throw new Error("an image kernel's array must be a view of imageArea()");
+  return view.byteOffset;
+}

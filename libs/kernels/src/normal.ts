@@ -76,7 +76,7 @@ let written = 0;
 /**
  * Adds std * N(0, 1) to every value, in place, a draw from g each: simd.wat's addNormal (its draws and a
  * draw outside its layer, by Marsaglia and Tsang's RNOR), on a view of imageArea(). The same loop in
- * JavaScript, the generator's state in a local, took 2 to 4 times as long (side by side, 64 images of 32x32).
+ * JavaScript, the generator's state in a local, took about twice as long (side by side, 64 images of 32x32).
  */
 export function addNormal(values: Float32Array, std: number, g: Shr3): void {
   const { kernels, version } = imageKernels();

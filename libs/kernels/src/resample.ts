@@ -27,7 +27,7 @@ export interface Placement {
  *
  * The source point is a column's part plus a row's, ux = A[x] + B[y] and uy = C[x] + D[y], each split into
  * whole and fraction once per image (the columns' here, the rows' in simd.wat's resample), so that a pixel
- * costs two additions and carries instead of two floors. In simd.wat it took a quarter to a third of the time
+ * costs two additions and carries instead of two floors. In simd.wat it took about a third of the time
  * of the same loop in JavaScript (side by side, 64 images of 32x32).
  */
 export function makeResample({ height, width, channels }: ImageSize): (from: Float32Array, to: Float32Array, placement: Placement) => void {

@@ -8,6 +8,11 @@ before(setUpBackends);
 
 // ours: one product of at least 4 rows and 4 columns, run as simd.wat's conv; the others go to the built-in.
 const matmuls: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean; ours: boolean }[] = [
+  // As a dense layer's products come: rank 2.
+  { a: [64, 1024], b: [1024, 60], transposeA: false, transposeB: false, ours: true }, // y = x·W
+  { a: [64, 1024], b: [64, 60], transposeA: true, transposeB: false, ours: true }, // dW = xᵀ·dy
+  { a: [64, 10], b: [60, 10], transposeA: false, transposeB: true, ours: true }, // dx = dy·Wᵀ
+  { a: [3, 9], b: [9, 5], transposeA: false, transposeB: false, ours: false }, // 3 rows
   { a: [1, 64, 1024], b: [1, 1024, 60], transposeA: false, transposeB: false, ours: true },
   { a: [1, 64, 1024], b: [1, 64, 60], transposeA: true, transposeB: false, ours: true }, // dense dW = xᵀ·dy
   { a: [1, 64, 60], b: [1, 1024, 60], transposeA: false, transposeB: true, ours: true }, // dense dx = dy·Wᵀ

@@ -6,7 +6,7 @@ import { Intermediates, transpose, WASM, type RefCountedBackend } from './wasm-o
  * BatchMatMul for wasm. Transposed operands are transposed explicitly first: the built-in is fast only on
  * untransposed ones (the dense gradients xᵀ·dy and dy·Wᵀ ran an order of magnitude slower than the forward
  * product), while a Transpose of a 64×1024 batch costs little. One product of at least four rows and four
- * columns (every dense layer's) is simd.wat's conv of M pixels of K channels with a 1×1 filter: its fused
+ * columns (every dense layer's, rank 2) is simd.wat's conv of M pixels of K channels with a 1×1 filter: its fused
  * multiply-adds, which the built-in lacks. Batched products go to the built-in.
  */
 export function makeBatchMatMulConfig(builtin: KernelConfig): KernelConfig {
@@ -24,10 +24,12 @@ export function makeBatchMatMulConfig(builtin: KernelConfig): KernelConfig {
       const bb = transposeB ? swapLast(inputs.b as TensorInfo) : (inputs.b as TensorInfo);
       const [m, k] = a.shape.slice(-2);
       const n = bb.shape[bb.shape.length - 1];
-      const single = a.shape.length === 3 && bb.shape.length === 3 && a.shape[0] === 1 && bb.shape[0] === 1;
+      // Dense layers' products come as rank 2 (tf.matMul passes its operands on as they are), others as a batch of one.
+      const rank = a.shape.length;
+      const single = bb.shape.length === rank && (rank === 2 || (rank === 3 && a.shape[0] === 1 && bb.shape[0] === 1));
       if (single && m >= 4 && n >= 4 && a.dtype === 'float32' && bb.dtype === 'float32') {
         const mb = backend as unknown as MemoryBackend;
-        const y = mb.makeOutput([1, m, n], 'float32');
+        const y = mb.makeOutput(rank === 2 ? [m, n] : [1, m, n], 'float32');
         simd(mb).conv(offset(mb, a), offset(mb, bb), offset(mb, y), m, 1, 1, k, 1, 1, n, 1, 1);
         return y;
       }

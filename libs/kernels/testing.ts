@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
 import { registerWasmKernels, type ImageSize } from './index';
+import { simd, type MemoryBackend, type SimdKernels } from './src/simd';
 
 /** Floats in [0, 1) from seedrandom: every run of a test sees the same numbers. */
 export const seededRandom = (seed: number): (() => number) => seedrandom(String(seed));
@@ -155,3 +156,18 @@ export const pixelAt = (image: Float32Array, { width, channels }: ImageSize, y: 
 
 /** v clamped to 0 .. n - 1. */
 export const clampIndex = (v: number, n: number): number => Math.min(n - 1, Math.max(0, v));
+
+/** Runs `run` on the wasm backend, counting its calls of simd.wat's `kernel`: which path a case takes. */
+export async function callsOf(kernel: keyof SimdKernels, run: () => unknown): Promise<number> {
+  await useBackend('wasm');
+  const kernels = simd(tf.backend() as unknown as MemoryBackend) as unknown as Record<string, (...args: number[]) => unknown>;
+  const original = kernels[kernel];
+  let calls = 0;
+  kernels[kernel] = (...args) => (calls++, original(...args));
+  try {
+    await run();
+  } finally {
+    kernels[kernel] = original;
+  }
+  return calls;
+}

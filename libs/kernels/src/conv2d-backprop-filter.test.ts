@@ -3,8 +3,7 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
-import { simd, type MemoryBackend } from './simd';
-import { assertNoLeaks, randomValues, relativeError, runKernelOn, seededRandom, setUpBackends, sizeOf, smallConvCases, useBackend, type ConvCase } from '../testing';
+import { callsOf, assertNoLeaks, randomValues, relativeError, runKernelOn, seededRandom, setUpBackends, sizeOf, smallConvCases, useBackend, type ConvCase } from '../testing';
 
 type Case = ConvCase;
 
@@ -62,16 +61,9 @@ describe('Conv2DBackpropFilter on wasm matches tfjs-backend-cpu', () => {
   }
 
   test('one channel in, four or more out: the grayscale SIMD pass, for each way of grouping channels and pixels', async () => {
-    await useBackend('wasm');
-    const kernels = simd(tf.backend() as unknown as MemoryBackend);
-    const original = kernels.convFilterGradGray;
-    let calls = 0;
-    kernels.convFilterGradGray = (...a) => (calls++, original(...a));
-    try {
+    const calls = await callsOf('convFilterGradGray', async () => {
       for (const [i, c] of grayCases.entries()) await check(c, 200 + i, 1e-5);
-    } finally {
-      kernels.convFilterGradGray = original;
-    }
+    });
     assert.equal(calls, grayCases.length);
   });
 

@@ -13,6 +13,7 @@ import {
   Identity,
   MaxPoolGrad,
   Sum,
+  Transpose,
   getKernel,
   registerKernel,
   unregisterKernel,
@@ -33,6 +34,7 @@ import { makeIdentityConfig } from './identity';
 import { makeMaxPoolGradConfig } from './max-pool-grad';
 import { registerScaledTanh } from './scaled-tanh';
 import { makeSumConfig } from './sum';
+import { makeTransposeConfig } from './transpose';
 import { WASM } from './wasm-ops';
 
 // The kernel registry is process-global, so the marker lives on the registered configs
@@ -50,7 +52,7 @@ function mark(config: KernelConfig): KernelConfig {
 /**
  * Registers, for the 'wasm' backend only, a Conv2DBackpropFilter (which tfjs-backend-wasm lacks), faster
  * kernels for the cases training hits (Conv2D on grayscale input, Conv2DBackpropInput, BatchMatMul,
- * AvgPool, AvgPoolGrad and MaxPoolGrad, a bias's Add and Sum, an Identity and a same-dtype Cast that share their input's data; the
+ * AvgPool, AvgPoolGrad and MaxPoolGrad, a bias's Add and Sum, a matrix's Transpose, an Identity and a same-dtype Cast that share their input's data; the
  * built-ins keep the other cases), the fused scaled tanh, the softmax cross-entropy, batch norm and Adam. Other
  * backends ('cpu', tfjs-node's 'tensorflow') are untouched. Safe to call more than once.
  */
@@ -71,6 +73,7 @@ export function registerWasmKernels(): void {
   wrapBuiltin(MaxPoolGrad, makeMaxPoolGradConfig);
   wrapBuiltin(Add, makeAddConfig);
   wrapBuiltin(Sum, makeSumConfig);
+  wrapBuiltin(Transpose, makeTransposeConfig);
   wrapBuiltin(Identity, makeIdentityConfig);
   wrapBuiltin(Cast, makeCastConfig);
   registerScaledTanh();

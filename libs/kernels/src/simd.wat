@@ -992,6 +992,73 @@
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $tail))))
 
+  ;; y[b, c, r] = x[b, r, c]: a batch of rows x cols matrices transposed, four rows by four columns at a time
+  ;; (a 4x4 block is four loads, eight shuffles and four stores); the last rows mod 4, and in each band of four
+  ;; rows the last columns mod 4, one float at a time
+  (func (export "transpose2d") (param $x i32) (param $y i32) (param $batch i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $c i32) (local $from i32) (local $to i32) (local $rowBytes i32) (local $colBytes i32) (local $matrix i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $colBytes (i32.shl (local.get $rows) (i32.const 2)))
+    (local.set $matrix (i32.mul (local.get $rowBytes) (local.get $rows)))
+    (block $batches_done
+      (loop $batches
+        (br_if $batches_done (i32.eqz (local.get $batch)))
+        (local.set $r (i32.const 0))
+        (block $bands_done
+          (loop $bands
+            (br_if $bands_done (i32.gt_u (i32.add (local.get $r) (i32.const 4)) (local.get $rows)))
+            (local.set $c (i32.const 0))
+            (block $blocks_done
+              (loop $blocks
+                (br_if $blocks_done (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $cols)))
+                (local.set $from (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
+                (local.set $a0 (v128.load (local.get $from)))
+                (local.set $a1 (v128.load (i32.add (local.get $from) (local.get $rowBytes))))
+                (local.set $a2 (v128.load (i32.add (local.get $from) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+                (local.set $a3 (v128.load (i32.add (local.get $from) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+                (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a0) (local.get $a1)))
+                (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a0) (local.get $a1)))
+                (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a2) (local.get $a3)))
+                (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a2) (local.get $a3)))
+                (local.set $to (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))
+                (v128.store (local.get $to) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                (v128.store (i32.add (local.get $to) (local.get $colBytes)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                (v128.store (i32.add (local.get $to) (i32.shl (local.get $colBytes) (i32.const 1))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                (v128.store (i32.add (local.get $to) (i32.mul (local.get $colBytes) (i32.const 3))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                (br $blocks)))
+            (block $columns_done
+              (loop $columns
+                (br_if $columns_done (i32.ge_u (local.get $c) (local.get $cols)))
+                (local.set $from (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
+                (local.set $to (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))
+                (f32.store (local.get $to) (f32.load (local.get $from)))
+                (f32.store offset=4 (local.get $to) (f32.load (i32.add (local.get $from) (local.get $rowBytes))))
+                (f32.store offset=8 (local.get $to) (f32.load (i32.add (local.get $from) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+                (f32.store offset=12 (local.get $to) (f32.load (i32.add (local.get $from) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br $columns)))
+            (local.set $r (i32.add (local.get $r) (i32.const 4)))
+            (br $bands)))
+        (block $rows_done
+          (loop $last_rows
+            (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $c (i32.const 0))
+            (block $row_done
+              (loop $row
+                (br_if $row_done (i32.ge_u (local.get $c) (local.get $cols)))
+                (f32.store (i32.add (local.get $y) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
+                  (f32.load (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br $row)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $last_rows)))
+        (local.set $x (i32.add (local.get $x) (local.get $matrix)))
+        (local.set $y (i32.add (local.get $y) (local.get $matrix)))
+        (local.set $batch (i32.sub (local.get $batch) (i32.const 1)))
+        (br $batches))))
+
   ;; Augmentation's kernels (normal.ts, resample.ts): scalar, on a memory of their own, each the same float operations in
   ;; the same order as the JavaScript they replaced (f64 arithmetic, rounded to f32 on store), so their bits
   ;; are those of the augmentation as it was measured.

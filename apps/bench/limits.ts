@@ -1,9 +1,11 @@
 /**
  * The bench's `limits` lines: what bounds a training step here. `peak`: the GFLOP/s of Trainyard's wasm
  * product (simd.wat's conv) on a product large enough that tfjs's per-call cost vanishes and whose second
- * operand stays in L1: the ceiling of its kernels' arithmetic on this CPU. `overhead`: a step of one image against one of a full batch, which splits a step
- * into a fixed cost (kernel dispatch, the gradient tape, allocation: paid per kernel call, whatever the batch)
- * and a cost per image.
+ * operand stays in L1: the ceiling of its kernels' arithmetic on this CPU. `overhead`: a step of four images
+ * against one of a full batch, which splits a step into a fixed cost (kernel dispatch, the gradient tape,
+ * allocation: paid per kernel call, whatever the batch) and a cost per image. Four, not one: the kernels take
+ * products and convolutions of at least four rows or pixels, and a step of one image would time the built-ins'
+ * (XNNPACK sets up an operator per call) instead of the batch's.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { size as shapeSize, type ModelSpec } from '../../libs/graph';
@@ -38,7 +40,8 @@ export function benchPeak(backend: string, repeats: number, warmupMs: number): v
 }
 
 export function benchOverhead(name: string, spec: ModelSpec, batch: number, backend: string, repeats: number, warmupMs: number): void {
-  const ms = [1, batch].map((size) => {
+  const small = 4;
+  const ms = [small, batch].map((size) => {
     const t = withDefaults('Training', { optimizer: 'adam', 'batch-size': size }) as ResolvedTraining;
     const stepper = makeTrainStep(spec, t, 10, 1);
     const images = Float32Array.from({ length: size * shapeSize(spec.input) }, (_, i) => Math.sin(i));
@@ -48,6 +51,9 @@ export function benchOverhead(name: string, spec: ModelSpec, batch: number, back
     stepper.dispose();
     return result;
   });
-  const perImage = (ms[1] - ms[0]) / (batch - 1);
-  console.log(`overhead ${name} ${backend} 1 thread: a step of 1 image ${ms[0].toFixed(2)} ms, of ${batch} ${ms[1].toFixed(2)} ms: ${(ms[0] - perImage).toFixed(2)} ms fixed, ${perImage.toFixed(3)} ms per image (${((100 * (ms[0] - perImage)) / ms[1]).toFixed(0)}% of the batch's step fixed)`);
+  const perImage = (ms[1] - ms[0]) / (batch - small);
+  const fixed = ms[0] - small * perImage;
+  console.log(
+    `overhead ${name} ${backend} 1 thread: a step of ${small} images ${ms[0].toFixed(2)} ms, of ${batch} ${ms[1].toFixed(2)} ms: ${fixed.toFixed(2)} ms fixed, ${perImage.toFixed(3)} ms per image (${((100 * fixed) / ms[1]).toFixed(0)}% of the batch's step fixed)`,
+  );
 }

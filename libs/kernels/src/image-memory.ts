@@ -16,19 +16,17 @@ export const MAX_COLUMNS = Math.floor((IMAGES - TABLES) / 24);
 
 let memory: WasmMemory | undefined;
 let kernels: SimdKernels | undefined;
-let version = 0;
 // memory.buffer as of its last growth: the getter is an API call, slow enough to show per image.
 let buffer: ArrayBuffer | undefined;
 
-/** The kernels, and a counter that changes whenever the memory is new (for what is written into it once). */
-export function imageKernels(): { kernels: SimdKernels; version: number } {
+/** The kernels, on this thread's memory (made at the first call; it grows, and keeps what it holds). */
+export function imageKernels(): SimdKernels {
   if (kernels === undefined) {
     memory = newMemory(2);
     buffer = memory.buffer;
     kernels = instantiate(memory);
-    version++;
   }
-  return { kernels, version };
+  return kernels;
 }
 
 /** The memory's buffer as it is now: a typed array over an earlier one is detached once the memory grew. */

@@ -70,23 +70,18 @@ export const ZIGGURAT_TABLES = (() => {
 })();
 const { k, w, f } = ZIGGURAT_TABLES;
 
-/** The memory version whose tables hold k, w and f. */
-let written = 0;
+/** The generator's state in the kernels' memory, over its buffer as of the last call (a new one after it grew). */
+let state: Int32Array | undefined;
 
-/**
- * Adds std * N(0, 1) to every value, in place, a draw from g each: simd.wat's addNormal (its draws and a
- * draw outside its layer, by Marsaglia and Tsang's RNOR), on a view of imageArea(). The same loop in
- * JavaScript, the generator's state in a local, took about twice as long (side by side, 64 images of 32x32).
- */
 export function addNormal(values: Float32Array, std: number, g: Shr3): void {
-  const { kernels, version } = imageKernels();
+  const kernels = imageKernels();
   const buffer = imageBuffer();
-  if (written !== version) {
+  if (state === undefined) {
+    // The tables, once: the memory keeps them as it grows.
     new Int32Array(buffer, ZIGGURAT, 128).set(k);
     new Float64Array(buffer, ZIGGURAT + 512, 256).set([...w, ...f]);
-    written = version;
   }
-  const state = new Int32Array(buffer, GENERATOR, 1);
+  if (state?.buffer !== buffer) state = new Int32Array(buffer, GENERATOR, 1);
   state[0] = g.state;
   kernels.addNormal(pointer(values), values.length, std, GENERATOR, ZIGGURAT);
   g.state = state[0];

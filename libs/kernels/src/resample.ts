@@ -37,7 +37,7 @@ export function makeResample({ height, width, channels }: ImageSize): (from: Flo
   let buffer: ArrayBuffer | undefined;
   let xWhole: Int32Array, yWhole: Int32Array, xPart: Float64Array, yPart: Float64Array;
   return (from, to, { mirror, degrees, dx, dy }) => {
-    const { kernels } = imageKernels();
+    const kernels = imageKernels();
     const source = pointer(from);
     const target = pointer(to);
     if (buffer !== imageBuffer()) {

@@ -43,7 +43,7 @@ test('Shr3: the same seed gives the same integers, another seed others, seed 0 d
 test('addNormal, 2,000,000 draws: mean 0, variance 1, kurtosis 3, and the tails of N(0, 1) beyond 1, 2, 3 and 4', () => {
   const n = 2_000_000;
   const draws = imageArea(n).fill(0);
-  addNormal(draws, 1, new Shr3(11));
+  addNormal(draws, 1, [new Shr3(11)]);
   let sum = 0;
   let squares = 0;
   let fourth = 0;
@@ -71,7 +71,7 @@ test('addNormal over 100,000 values adds std * normal() draw by draw, bit for bi
   values.set(Float32Array.from({ length: 100_000 }, (_, i) => i / 1000));
   const expected = Float32Array.from(values);
   const g = new Shr3(5);
-  addNormal(values, 0.3, g);
+  addNormal(values, 0.3, [g]);
   const h = new Shr3(5);
   let outside = 0;
   let tail = 0;
@@ -88,4 +88,20 @@ test('addNormal over 100,000 values adds std * normal() draw by draw, bit for bi
   assert.equal(g.state, h.state);
   assert.ok(outside > 100, `${outside} draws outside the layers`);
   assert.ok(tail > 10, `${tail} draws in the tail`);
+});
+
+test('addNormal over 771 images of 5 values (pairs, an odd one, and more generators than one call takes): each image std * normal() from its own generator, bit for bit', () => {
+  const [count, n] = [771, 5];
+  const values = imageArea(count * n);
+  values.set(Float32Array.from({ length: count * n }, (_, i) => Math.sin(i)));
+  const expected = Float32Array.from(values);
+  const generators = Array.from({ length: count }, (_, i) => new Shr3(1000 + i));
+  addNormal(values, 0.7, generators);
+  const references = Array.from({ length: count }, (_, i) => new Shr3(1000 + i));
+  references.forEach((h, image) => {
+    for (let m = 0; m < n; m++) expected[image * n + m] += 0.7 * normal(h);
+  });
+  assert.deepEqual(values, expected);
+  assert.deepEqual(generators.map((g) => g.state), references.map((h) => h.state));
+  assert.throws(() => addNormal(imageArea(7), 1, [new Shr3(1), new Shr3(2)]), { message: 'addNormal: 7 values do not split into 2 images' });
 });

@@ -5,7 +5,7 @@
  * square root, a sine and a cosine per pair) on seedrandom's alea, as the data stage's noise transform draws,
  * took 3.6 to 4.7 times as long side by side.
  */
-import { GENERATOR, imageBuffer, imageKernels, pointer, ZIGGURAT } from './image-memory';
+import { GENERATORS, imageBuffer, imageKernels, MAX_GENERATORS, pointer, ZIGGURAT } from './image-memory';
 
 /**
  * SHR3, Marsaglia's 3-shift xorshift on 32 bits, summed with its previous state as RNOR does: a few integer
@@ -70,19 +70,31 @@ export const ZIGGURAT_TABLES = (() => {
 })();
 const { k, w, f } = ZIGGURAT_TABLES;
 
-/** The generator's state in the kernels' memory, over its buffer as of the last call (a new one after it grew). */
-let state: Int32Array | undefined;
+/** The generators' states in the kernels' memory, over its buffer as of the last call (a new one after it grew). */
+let states: Int32Array | undefined;
 
-export function addNormal(values: Float32Array, std: number, g: Shr3): void {
+/**
+ * Adds std * N(0, 1) to every value, in place: `values` (a view of imageArea()) holds one image per generator,
+ * each of the same length, and each image's values take draws from its own generator, in order. simd.wat's
+ * addNormalImages makes the draws (the ziggurat, and a draw outside its layer by Marsaglia and Tsang's RNOR),
+ * two images side by side, so that their chains of dependent shifts overlap.
+ */
+export function addNormal(values: Float32Array, std: number, generators: Shr3[]): void {
   const kernels = imageKernels();
   const buffer = imageBuffer();
-  if (state === undefined) {
+  if (states === undefined) {
     // The tables, once: the memory keeps them as it grows.
     new Int32Array(buffer, ZIGGURAT, 128).set(k);
     new Float64Array(buffer, ZIGGURAT + 512, 256).set([...w, ...f]);
   }
-  if (state?.buffer !== buffer) state = new Int32Array(buffer, GENERATOR, 1);
-  state[0] = g.state;
-  kernels.addNormal(pointer(values), values.length, std, GENERATOR, ZIGGURAT);
-  g.state = state[0];
+  if (states?.buffer !== buffer) states = new Int32Array(buffer, GENERATORS, MAX_GENERATORS);
+  const n = values.length / generators.length;
+  if (!Number.isInteger(n)) throw new Error(`addNormal: ${values.length} values do not split into ${generators.length} images`);
+  const at = pointer(values);
+  for (let first = 0; first < generators.length; first += MAX_GENERATORS) {
+    const some = generators.slice(first, first + MAX_GENERATORS);
+    some.forEach((g, i) => (states![i] = g.state));
+    kernels.addNormalImages(at + 4 * first * n, some.length, n, std, GENERATORS, ZIGGURAT);
+    some.forEach((g, i) => (g.state = states![i]));
+  }
 }

@@ -41,8 +41,10 @@ export function makeAugment(spec: AugmentSpec, input: Shape, seed: number): Augm
     const input = area.subarray(0, count * pixels);
     const output = area.subarray(count * pixels);
     input.set(images.subarray(0, count * pixels));
+    const generators: Shr3[] = [];
     for (let i = 0; i < count; i++) {
       const g = new Shr3(seeds.int32());
+      generators.push(g);
       // Every image draws all four, whichever are on: turning one on leaves the others' draws as they were.
       const mirror = g.uniform() < 0.5;
       const degrees = (2 * g.uniform() - 1) * spec.rotate;
@@ -57,8 +59,9 @@ export function makeAugment(spec: AugmentSpec, input: Shape, seed: number): Augm
         if (flip && mirror) flipHorizontal(image, size);
         shift(image, size, dx, dy);
       }
-      if (spec.noise > 0) addNormal(image, spec.noise, g);
     }
+    // Then the noise of every image, each from its generator as its placement left it.
+    if (spec.noise > 0) addNormal(output, spec.noise, generators);
     images.set(output);
   };
 }

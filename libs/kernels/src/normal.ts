@@ -77,7 +77,7 @@ let states: Int32Array | undefined;
  * Adds std * N(0, 1) to every value, in place: `values` (a view of imageArea()) holds one image per generator,
  * each of the same length, and each image's values take draws from its own generator, in order. simd.wat's
  * addNormalImages makes the draws (the ziggurat, and a draw outside its layer by Marsaglia and Tsang's RNOR),
- * two images side by side, so that their chains of dependent shifts overlap.
+ * one call for the whole slice.
  */
 export function addNormal(values: Float32Array, std: number, generators: Shr3[]): void {
   const kernels = imageKernels();

@@ -31,7 +31,7 @@
 
   ;; y = a * tanh(s * x)
   (func (export "scaledTanh") (param $x i32) (param $y i32) (param $n i32) (param $s f32) (param $a f32)
-    (local $end i32) (local $vs v128) (local $va v128) (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128)
+    (local $end i32) (local $vs v128) (local $va v128) (local $y0 v128)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
     (local $c0 v128) (local $q0 v128) (local $c1 v128) (local $q1 v128) (local $c2 v128) (local $q2 v128) (local $c3 v128) (local $q3 v128)
     (local.set $vs (f32x4.splat (local.get $s)))
@@ -1237,7 +1237,7 @@
   ;; values[m] += std * N(0, 1) for each of the $n values: the ziggurat's draws (normal.ts) on SHR3, whose
   ;; state is the i32 at $g. The tables at $k: the layers' bounds (128 i32), their widths (128 f64, at
   ;; $k + 512) and the density at their edges (128 f64, at $k + 1536).
-  (func $addNormal (export "addNormal") (param $values i32) (param $n i32) (param $std f64) (param $g i32) (param $k i32)
+  (func $addNormal (param $values i32) (param $n i32) (param $std f64) (param $g i32) (param $k i32)
     (local $s i32) (local $previous i32) (local $j i32) (local $i i32) (local $end i32) (local $draw f64) (local $sign i32)
     (local.set $s (i32.load (local.get $g)))
     (local.set $end (i32.add (local.get $values) (i32.shl (local.get $n) (i32.const 2))))

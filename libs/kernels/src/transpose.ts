@@ -31,12 +31,13 @@ export function collapse(shape: readonly number[], perm: readonly number[]): { s
 export function makeTransposeConfig(builtin: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
     const x = args.inputs.x as TensorInfo;
-    const { shape, perm } = collapse(x.shape, (args.attrs as { perm: number[] }).perm);
+    const asked = (args.attrs as { perm: number[] }).perm;
+    const { shape, perm } = collapse(x.shape, asked);
     const swap = perm.length === 2 || (perm.length === 3 && perm[0] === 0 && perm[1] === 2);
     if (!swap || (x.dtype !== 'float32' && x.dtype !== 'int32')) return builtin.kernelFunc(args);
     const b = args.backend as unknown as MemoryBackend;
     const [batch, rows, cols] = perm.length === 2 ? [1, ...shape] : shape;
-    const out = b.makeOutput((args.attrs as { perm: number[] }).perm.map((axis) => x.shape[axis]), x.dtype as 'float32');
+    const out = b.makeOutput(asked.map((axis) => x.shape[axis]), x.dtype as 'float32');
     if (tf.util.sizeFromShape(x.shape) > 0) simd(b).transpose2d(offset(b, x), offset(b, out), batch, rows, cols);
     return out;
   };

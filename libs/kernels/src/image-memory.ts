@@ -6,14 +6,17 @@
 import { instantiate, newMemory, type SimdKernels, type WasmMemory } from './simd';
 
 const PAGE = 65536;
-/** Byte offsets: the ziggurat's tables (k: 128 i32, then w and f: 128 f64 each) and the generators' states. */
+/**
+ * Byte offsets: the ziggurat's tables (k: 128 i32, then w and f: 128 f64 each, then k and w as 128 (i32, f32)
+ * pairs) and the generators' states.
+ */
 export const ZIGGURAT = 0;
-export const GENERATORS = 2560;
-/** A resampling's column tables (24 bytes a column), up to where the images start. */
-export const TABLES = 4096;
+export const GENERATORS = 4096;
+/** A resampling's column tables (16 bytes a column), up to where the images start. */
+export const TABLES = 8192;
 export const MAX_GENERATORS = (TABLES - GENERATORS) / 4;
 const IMAGES = PAGE;
-export const MAX_COLUMNS = Math.floor((IMAGES - TABLES) / 24);
+export const MAX_COLUMNS = Math.floor((IMAGES - TABLES) / 16);
 
 let memory: WasmMemory | undefined;
 let kernels: SimdKernels | undefined;

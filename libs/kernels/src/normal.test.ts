@@ -1,13 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { imageArea } from './image-memory';
-import { addNormal, R, Shr3, ZIGGURAT_TABLES } from './normal';
+import { addNormal, R, Shr3, STREAMS, ZIGGURAT_TABLES } from './normal';
 
 const { k, w, f } = ZIGGURAT_TABLES;
 
-/** The reference: a draw from N(0, 1) by RNOR as Marsaglia and Tsang wrote it, in JavaScript. */
-function normal(g: Shr3): number {
-  let j = g.int32();
+/** The reference: a draw from N(0, 1) by RNOR as Marsaglia and Tsang wrote it, in JavaScript, from its first integer j. */
+function normal(g: Shr3, j = g.int32()): number {
   for (;;) {
     const i = j & 127;
     const x = j * w[i];
@@ -66,42 +65,70 @@ test('addNormal, 2,000,000 draws: mean 0, variance 1, kurtosis 3, and the tails 
   });
 });
 
-test('addNormal over 100,000 values adds std * normal() draw by draw, bit for bit, the draws outside the layers and in the tail among them, and leaves the generator where normal() does', () => {
-  const values = imageArea(100_000);
-  values.set(Float32Array.from({ length: 100_000 }, (_, i) => i / 1000));
-  const expected = Float32Array.from(values);
+/** The kernel's draw, in f32: j * w in f32 where j lies inside its layer, else normal()'s rest, rounded. */
+function normal32(g: Shr3): number {
+  const j = g.int32();
+  const i = j & 127;
+  return Math.abs(j) < k[i] ? Math.fround(Math.fround(j) * Math.fround(w[i])) : Math.fround(normal(g, j));
+}
+
+/** `values` as addNormal leaves them, image by image: value m of an image adds std * normal32() of stream m mod 4. */
+function reference(values: Float32Array, std: number, seeds: number[]): Float32Array {
+  const out = Float32Array.from(values);
+  const n = values.length / seeds.length;
+  seeds.forEach((seed, image) => {
+    const g = new Shr3(seed);
+    const streams = Array.from({ length: STREAMS }, () => new Shr3(g.int32()));
+    for (let m = 0; m < n; m++) {
+      const at = image * n + m;
+      out[at] = Math.fround(out[at] + Math.fround(Math.fround(std) * normal32(streams[m % STREAMS])));
+    }
+  });
+  return out;
+}
+
+test('addNormal over 100,001 values adds std * N(0, 1) as the reference does, bit for bit, the draws outside the layers and in the tail among them', () => {
+  const n = 100_001;
+  const values = imageArea(n);
+  values.set(Float32Array.from({ length: n }, (_, i) => i / 1000));
+  const expected = reference(values, 0.3, [5]);
+  addNormal(values, 0.3, [new Shr3(5)]);
+  assert.deepEqual(values, expected);
+  // The reference's draws again, counting those outside their layers and those in the tail beyond R.
   const g = new Shr3(5);
-  addNormal(values, 0.3, [g]);
-  const h = new Shr3(5);
+  const streams = Array.from({ length: STREAMS }, () => new Shr3(g.int32()));
   let outside = 0;
   let tail = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const oneDraw = new Shr3(h.state);
+  for (let m = 0; m < n; m++) {
+    const stream = streams[m % STREAMS];
+    const oneDraw = new Shr3(stream.state);
     oneDraw.int32();
-    const x = normal(h);
-    expected[i] += 0.3 * x;
+    const x = normal32(stream);
     // A draw outside its layer takes more integers than one.
-    if (h.state !== oneDraw.state) outside++;
+    if (stream.state !== oneDraw.state) outside++;
     if (Math.abs(x) > R) tail++;
   }
-  assert.deepEqual(values, expected);
-  assert.equal(g.state, h.state);
   assert.ok(outside > 100, `${outside} draws outside the layers`);
   assert.ok(tail > 10, `${tail} draws in the tail`);
 });
 
-test('addNormal over 771 images of 5 values (pairs, an odd one, and more generators than one call takes): each image std * normal() from its own generator, bit for bit', () => {
-  const [count, n] = [771, 5];
-  const values = imageArea(count * n);
-  values.set(Float32Array.from({ length: count * n }, (_, i) => Math.sin(i)));
-  const expected = Float32Array.from(values);
-  const generators = Array.from({ length: count }, (_, i) => new Shr3(1000 + i));
-  addNormal(values, 0.7, generators);
-  const references = Array.from({ length: count }, (_, i) => new Shr3(1000 + i));
-  references.forEach((h, image) => {
-    for (let m = 0; m < n; m++) expected[image * n + m] += 0.7 * normal(h);
-  });
-  assert.deepEqual(values, expected);
-  assert.deepEqual(generators.map((g) => g.state), references.map((h) => h.state));
+test('addNormal over 771 images of 1, 5 and 8 values (the last values after whole fours, and more images than one call takes): each image from its own generator, bit for bit', () => {
+  for (const n of [1, 5, 8]) {
+    const count = 771;
+    const values = imageArea(count * n);
+    values.set(Float32Array.from({ length: count * n }, (_, i) => Math.sin(i)));
+    const seeds = Array.from({ length: count }, (_, i) => 1000 + i);
+    const expected = reference(values, 0.7, seeds);
+    const generators = seeds.map((seed) => new Shr3(seed));
+    addNormal(values, 0.7, generators);
+    assert.deepEqual(values, expected, `${n} values an image`);
+    // Each generator gave its image's four streams their seeds, and nothing more.
+    const after = seeds.map((seed) => {
+      const g = new Shr3(seed);
+      for (let i = 0; i < STREAMS; i++) g.int32();
+      return g.state;
+    });
+    assert.deepEqual(generators.map((g) => g.state), after);
+  }
   assert.throws(() => addNormal(imageArea(7), 1, [new Shr3(1), new Shr3(2)]), { message: 'addNormal: 7 values do not split into 2 images' });
 });

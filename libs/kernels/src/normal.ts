@@ -12,7 +12,7 @@ import { GENERATORS, imageBuffer, imageKernels, MAX_GENERATORS, pointer, ZIGGURA
  * operations per draw, where alea's int32() took 3.2 to 3.7 times as long side by side.
  */
 export class Shr3 {
-  /** The 32-bit state, never 0. addNormal steps it in simd.wat, as int32() would. */
+  /** The 32-bit state, never 0. simd.wat steps addNormal's streams as int32() would. */
   state: number;
 
   /** Any 32-bit seed; 0, a fixed point of the shifts, is replaced. */
@@ -70,14 +70,18 @@ export const ZIGGURAT_TABLES = (() => {
 })();
 const { k, w, f } = ZIGGURAT_TABLES;
 
-/** The generators' states in the kernels' memory, over its buffer as of the last call (a new one after it grew). */
+/** Streams per image: the lanes of an i32x4. */
+export const STREAMS = 4;
+
+/** The streams' states in the kernels' memory, over its buffer as of the last call (a new one after it grew). */
 let states: Int32Array | undefined;
 
 /**
  * Adds std * N(0, 1) to every value, in place: `values` (a view of imageArea()) holds one image per generator,
- * each of the same length, and each image's values take draws from its own generator, in order. simd.wat's
- * addNormalImages makes the draws (the ziggurat, and a draw outside its layer by Marsaglia and Tsang's RNOR),
- * one call for the whole slice.
+ * each of the same length. An image's value m draws from stream m mod 4 of four SHR3 streams seeded by four
+ * integers of the image's generator, so that simd.wat's addNormalImages draws four values at a time, a stream
+ * to a lane, in f32: x = j * w where the draw j lies inside its layer, else the rest of Marsaglia and Tsang's
+ * RNOR (in f64, rounded to f32). One call for the whole slice.
  */
 export function addNormal(values: Float32Array, std: number, generators: Shr3[]): void {
   const kernels = imageKernels();
@@ -86,15 +90,23 @@ export function addNormal(values: Float32Array, std: number, generators: Shr3[])
     // The tables, once: the memory keeps them as it grows.
     new Int32Array(buffer, ZIGGURAT, 128).set(k);
     new Float64Array(buffer, ZIGGURAT + 512, 256).set([...w, ...f]);
+    const pairs = new Int32Array(buffer, ZIGGURAT + 2560, 256);
+    const widths = new Float32Array(buffer, ZIGGURAT + 2560, 256);
+    for (let i = 0; i < 128; i++) {
+      pairs[2 * i] = k[i];
+      widths[2 * i + 1] = w[i];
+    }
   }
   if (states?.buffer !== buffer) states = new Int32Array(buffer, GENERATORS, MAX_GENERATORS);
   const n = values.length / generators.length;
   if (!Number.isInteger(n)) throw new Error(`addNormal: ${values.length} values do not split into ${generators.length} images`);
   const at = pointer(values);
-  for (let first = 0; first < generators.length; first += MAX_GENERATORS) {
-    const some = generators.slice(first, first + MAX_GENERATORS);
-    some.forEach((g, i) => (states![i] = g.state));
+  const perCall = MAX_GENERATORS / STREAMS;
+  for (let first = 0; first < generators.length; first += perCall) {
+    const some = generators.slice(first, first + perCall);
+    some.forEach((g, i) => {
+      for (let lane = 0; lane < STREAMS; lane++) states![STREAMS * i + lane] = new Shr3(g.int32()).state;
+    });
     kernels.addNormalImages(at + 4 * first * n, some.length, n, std, GENERATORS, ZIGGURAT);
-    some.forEach((g, i) => (g.state = states![i]));
   }
 }

@@ -141,6 +141,8 @@ export const poolCases: PoolCase[] = [
   { x: [2, 28, 28, 6], size: [2, 2], strides: [2, 2], pad: 'valid' }, // a vector and two floats per pixel
   { x: [1, 7, 9, 3], size: [3, 2], strides: [2, 1], pad: 'valid' }, // overlapping windows, odd sizes
   { x: [1, 5, 5, 2], size: [2, 2], strides: [2, 2], pad: 'valid' }, // last row and column unused
+  { x: [1, 5, 5, 5], size: [2, 2], strides: [2, 2], pad: 'valid' }, // tiles, a vector and one float per pixel, last row and column unused
+  { x: [2, 7, 9, 4], size: [3, 2], strides: [3, 2], pad: 'valid' }, // 3x2 tiles, one vector per pixel, last row and column unused
   { x: [2, 5, 5, 2], size: [3, 3], strides: [2, 2], pad: 'same' }, // delegated to the built-in
 ];
 

@@ -664,17 +664,21 @@
       (local.get $cin)) (i32.const 2))))
 
   ;; Average pooling without padding: y[n, oy, ox] = scale * the sum of x over the window (oy sh + fy,
-  ;; ox sw + fx), fy < fh, fx < fw, pixels of c floats: four channels at a time, then one.
+  ;; ox sw + fx), fy < fh, fx < fw, summed from 0 in that order, pixels of c floats. Four channels at a time,
+  ;; the last four moved back to end at c (they overlap the ones before and store the same values again);
+  ;; one at a time when c < 4; a 2x2 window's four loads written out. LeNet-5's S2 (64 images) took 0.11 ms,
+  ;; against 0.38 when its two channels past the vector went one at a time and every window ran its loops.
   (func (export "avgPool") (param $x i32) (param $y i32) (param $batch i32) (param $outH i32) (param $outW i32)
     (param $inH i32) (param $inW i32) (param $c i32) (param $sh i32) (param $sw i32) (param $fh i32) (param $fw i32) (param $scale f32)
-    (local $pix i32) (local $row i32) (local $img i32) (local $quads i32) (local $vscale v128)
+    (local $pix i32) (local $row i32) (local $img i32) (local $last i32) (local $vscale v128)
     (local $n i32) (local $oy i32) (local $ox i32) (local $fy i32) (local $fx i32) (local $k i32) (local $base i32) (local $from i32)
-    (local $acc v128) (local $s f32)
+    (local $acc v128) (local $s f32) (local $two i32)
     (local.set $vscale (f32x4.splat (local.get $scale)))
     (local.set $pix (i32.shl (local.get $c) (i32.const 2)))
     (local.set $row (i32.mul (local.get $inW) (local.get $pix)))
     (local.set $img (i32.mul (local.get $inH) (local.get $row)))
-    (local.set $quads (i32.shl (i32.and (local.get $c) (i32.const -4)) (i32.const 2)))
+    (local.set $last (i32.sub (local.get $pix) (i32.const 16)))
+    (local.set $two (i32.and (i32.eq (local.get $fh) (i32.const 2)) (i32.eq (local.get $fw) (i32.const 2))))
     (block $n_done (loop $n_loop
       (br_if $n_done (i32.ge_u (local.get $n) (local.get $batch)))
       (local.set $oy (i32.const 0))
@@ -688,46 +692,121 @@
             (i32.add (i32.mul (local.get $n) (local.get $img))
               (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $sh)) (local.get $row))
                 (i32.mul (i32.mul (local.get $ox) (local.get $sw)) (local.get $pix))))))
+          (if (i32.ge_s (local.get $last) (i32.const 0))
+            (then
+              (local.set $k (i32.const 0))
+              (block $q_done (loop $q_loop
+                (br_if $q_done (i32.ge_s (local.get $k) (local.get $pix)))
+                (if (i32.gt_s (local.get $k) (local.get $last)) (then (local.set $k (local.get $last))))
+                (local.set $from (i32.add (local.get $base) (local.get $k)))
+                (if (local.get $two)
+                  (then
+                    (local.set $acc (f32x4.add (f32x4.add (f32x4.add (f32x4.add (v128.const i32x4 0 0 0 0)
+                      (v128.load (local.get $from))) (v128.load (i32.add (local.get $from) (local.get $pix))))
+                      (v128.load (i32.add (local.get $from) (local.get $row)))) (v128.load (i32.add (i32.add (local.get $from) (local.get $row)) (local.get $pix))))))
+                  (else
+                    (local.set $acc (v128.const i32x4 0 0 0 0))
+                    (local.set $fy (i32.const 0))
+                    (block $fy_done (loop $fy_loop
+                      (br_if $fy_done (i32.ge_u (local.get $fy) (local.get $fh)))
+                      (local.set $from (i32.add (i32.add (local.get $base) (i32.mul (local.get $fy) (local.get $row))) (local.get $k)))
+                      (local.set $fx (i32.const 0))
+                      (block $fx_done (loop $fx_loop
+                        (br_if $fx_done (i32.ge_u (local.get $fx) (local.get $fw)))
+                        (local.set $acc (f32x4.add (local.get $acc) (v128.load (local.get $from))))
+                        (local.set $from (i32.add (local.get $from) (local.get $pix)))
+                        (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                        (br $fx_loop)))
+                      (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+                      (br $fy_loop)))))
+                (v128.store (i32.add (local.get $y) (local.get $k)) (f32x4.mul (local.get $acc) (local.get $vscale)))
+                (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                (br $q_loop))))
+            (else
+              (local.set $k (i32.const 0))
+              (block $s_done (loop $s_loop
+                (br_if $s_done (i32.ge_u (local.get $k) (local.get $pix)))
+                (local.set $s (f32.const 0))
+                (local.set $fy (i32.const 0))
+                (block $sfy_done (loop $sfy_loop
+                  (br_if $sfy_done (i32.ge_u (local.get $fy) (local.get $fh)))
+                  (local.set $from (i32.add (i32.add (local.get $base) (i32.mul (local.get $fy) (local.get $row))) (local.get $k)))
+                  (local.set $fx (i32.const 0))
+                  (block $sfx_done (loop $sfx_loop
+                    (br_if $sfx_done (i32.ge_u (local.get $fx) (local.get $fw)))
+                    (local.set $s (f32.add (local.get $s) (f32.load (local.get $from))))
+                    (local.set $from (i32.add (local.get $from) (local.get $pix)))
+                    (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
+                    (br $sfx_loop)))
+                  (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
+                  (br $sfy_loop)))
+                (f32.store (i32.add (local.get $y) (local.get $k)) (f32.mul (local.get $s) (local.get $scale)))
+                (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                (br $s_loop)))))
+          (local.set $y (i32.add (local.get $y) (local.get $pix)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br $ox_loop)))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br $oy_loop)))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $n_loop))))
+
+  ;; AvgPoolGrad where the windows tile the input (stride = window, no padding, c >= 4): each input pixel
+  ;; of window (oy, ox) is 0 + dy[n, oy, ox] * scale, written once (no zeroing first, no read of dx), the
+  ;; same float operations as spreadWindows' on a zeroed dx. Four channels at a time, the last four moved
+  ;; back to end at c. Input pixels outside every window (rows or columns past the last) are not written.
+  ;; LeNet-5's S2 (64 images): 0.14 ms, against 0.59 for zeroing dx and spreadWindows.
+  (func (export "avgPoolGradTiles") (param $dy i32) (param $dx i32) (param $batch i32) (param $outH i32) (param $outW i32)
+    (param $inH i32) (param $inW i32) (param $c i32) (param $fh i32) (param $fw i32) (param $scale f32)
+    (local $pix i32) (local $row i32) (local $img i32) (local $last i32) (local $vscale v128) (local $v v128)
+    (local $n i32) (local $oy i32) (local $ox i32) (local $fy i32) (local $fx i32) (local $k i32) (local $base i32) (local $to i32) (local $two i32)
+    (local.set $vscale (f32x4.splat (local.get $scale)))
+    (local.set $pix (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $inW) (local.get $pix)))
+    (local.set $img (i32.mul (local.get $inH) (local.get $row)))
+    (local.set $last (i32.sub (local.get $pix) (i32.const 16)))
+    (local.set $two (i32.and (i32.eq (local.get $fh) (i32.const 2)) (i32.eq (local.get $fw) (i32.const 2))))
+    (block $n_done (loop $n_loop
+      (br_if $n_done (i32.ge_u (local.get $n) (local.get $batch)))
+      (local.set $oy (i32.const 0))
+      (block $oy_done (loop $oy_loop
+        (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $outH)))
+        (local.set $ox (i32.const 0))
+        (block $ox_done (loop $ox_loop
+          (br_if $ox_done (i32.ge_u (local.get $ox) (local.get $outW)))
+          (local.set $base (i32.add (local.get $dx)
+            (i32.add (i32.mul (local.get $n) (local.get $img))
+              (i32.add (i32.mul (i32.mul (local.get $oy) (local.get $fh)) (local.get $row))
+                (i32.mul (i32.mul (local.get $ox) (local.get $fw)) (local.get $pix))))))
           (local.set $k (i32.const 0))
           (block $q_done (loop $q_loop
-            (br_if $q_done (i32.ge_u (local.get $k) (local.get $quads)))
-            (local.set $acc (v128.const i32x4 0 0 0 0))
+            (br_if $q_done (i32.ge_s (local.get $k) (local.get $pix)))
+            (if (i32.gt_s (local.get $k) (local.get $last)) (then (local.set $k (local.get $last))))
+            (local.set $v (f32x4.add (v128.const i32x4 0 0 0 0) (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $k))) (local.get $vscale))))
+            (local.set $to (i32.add (local.get $base) (local.get $k)))
+            (if (local.get $two) (then
+              (v128.store (local.get $to) (local.get $v))
+              (v128.store (i32.add (local.get $to) (local.get $pix)) (local.get $v))
+              (v128.store (i32.add (local.get $to) (local.get $row)) (local.get $v))
+              (v128.store (i32.add (i32.add (local.get $to) (local.get $row)) (local.get $pix)) (local.get $v))
+              (local.set $k (i32.add (local.get $k) (i32.const 16)))
+              (br $q_loop)))
             (local.set $fy (i32.const 0))
             (block $fy_done (loop $fy_loop
               (br_if $fy_done (i32.ge_u (local.get $fy) (local.get $fh)))
-              (local.set $from (i32.add (i32.add (local.get $base) (i32.mul (local.get $fy) (local.get $row))) (local.get $k)))
+              (local.set $to (i32.add (i32.add (local.get $base) (i32.mul (local.get $fy) (local.get $row))) (local.get $k)))
               (local.set $fx (i32.const 0))
               (block $fx_done (loop $fx_loop
                 (br_if $fx_done (i32.ge_u (local.get $fx) (local.get $fw)))
-                (local.set $acc (f32x4.add (local.get $acc) (v128.load (local.get $from))))
-                (local.set $from (i32.add (local.get $from) (local.get $pix)))
+                (v128.store (local.get $to) (local.get $v))
+                (local.set $to (i32.add (local.get $to) (local.get $pix)))
                 (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
                 (br $fx_loop)))
               (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
               (br $fy_loop)))
-            (v128.store (i32.add (local.get $y) (local.get $k)) (f32x4.mul (local.get $acc) (local.get $vscale)))
             (local.set $k (i32.add (local.get $k) (i32.const 16)))
             (br $q_loop)))
-          (block $s_done (loop $s_loop
-            (br_if $s_done (i32.ge_u (local.get $k) (local.get $pix)))
-            (local.set $s (f32.const 0))
-            (local.set $fy (i32.const 0))
-            (block $sfy_done (loop $sfy_loop
-              (br_if $sfy_done (i32.ge_u (local.get $fy) (local.get $fh)))
-              (local.set $from (i32.add (i32.add (local.get $base) (i32.mul (local.get $fy) (local.get $row))) (local.get $k)))
-              (local.set $fx (i32.const 0))
-              (block $sfx_done (loop $sfx_loop
-                (br_if $sfx_done (i32.ge_u (local.get $fx) (local.get $fw)))
-                (local.set $s (f32.add (local.get $s) (f32.load (local.get $from))))
-                (local.set $from (i32.add (local.get $from) (local.get $pix)))
-                (local.set $fx (i32.add (local.get $fx) (i32.const 1)))
-                (br $sfx_loop)))
-              (local.set $fy (i32.add (local.get $fy) (i32.const 1)))
-              (br $sfy_loop)))
-            (f32.store (i32.add (local.get $y) (local.get $k)) (f32.mul (local.get $s) (local.get $scale)))
-            (local.set $k (i32.add (local.get $k) (i32.const 4)))
-            (br $s_loop)))
-          (local.set $y (i32.add (local.get $y) (local.get $pix)))
+          (local.set $dy (i32.add (local.get $dy) (local.get $pix)))
           (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
           (br $ox_loop)))
         (local.set $oy (i32.add (local.get $oy) (i32.const 1)))

@@ -4,7 +4,7 @@ import { channelPattern, offset, simd, type MemoryBackend } from './simd';
 import { Intermediates, WASM } from './wasm-ops';
 
 /** True when `bias` is C floats that broadcast along the last axis of `x` without changing its shape. */
-function isChannelBias(x: TensorInfo, bias: TensorInfo): boolean {
+export function isChannelBias(x: TensorInfo, bias: TensorInfo): boolean {
   const channels = x.shape.at(-1);
   if (x.dtype !== 'float32' || bias.dtype !== 'float32' || channels === undefined || bias.shape.length > x.shape.length) return false;
   if (bias.shape.at(-1) !== channels || tf.util.sizeFromShape(bias.shape) !== channels) return false;

@@ -51,3 +51,37 @@ for (const shape of [[64, 28, 28, 6], [1, 3], [7], [0, 4]]) {
     });
   }
 }
+
+/** a·tanh(s·(x + bias)) and the gradients of sum(y · w) for x and the bias, with the bias fused or as an Add first. */
+function biased(x: tf.Tensor, bias: tf.Variable, w: tf.Tensor, fuse: boolean): Float32Array[] {
+  return tf.tidy(() => {
+    const xv = tf.variable(x);
+    const f = () => scaledTanh(fuse ? xv : tf.add(xv, bias), SCALED_TANH.S, SCALED_TANH.A, fuse ? bias : undefined);
+    const y = f().dataSync() as Float32Array;
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(f(), w)) as tf.Scalar, [xv, bias]);
+    const out = [y, grads[xv.name].dataSync() as Float32Array, grads[bias.name].dataSync() as Float32Array];
+    xv.dispose();
+    return out;
+  });
+}
+
+// C1's output (six channels: the pattern wraps inside a vector), F6's, and a tail of 15 after the sixteens.
+for (const shape of [[64, 28, 28, 6], [64, 84], [1, 31, 1]]) {
+  test(`scaledTanh with a bias x=[${shape}]: on wasm one kernel each way, the bits of an Add before it forward and in both gradients; cpu composes`, async () => {
+    const rand = seededRandom(sizeOf(shape) + 3);
+    const channels = shape.at(-1)!;
+    for (const backend of ['wasm', 'cpu'] as const) {
+      await useBackend(backend);
+      const x = tf.tensor(randomValues(sizeOf(shape), rand), shape);
+      const w = tf.tensor(randomValues(sizeOf(shape), rand), shape);
+      const bias = tf.variable(tf.tensor(randomValues(channels, rand), [channels]));
+      const [fused, apart] = [biased(x, bias, w, true), biased(x, bias, w, false)];
+      fused.forEach((values, i) => assert.deepEqual(values, apart[i], `${backend}: ${['y', 'dx', 'dbias'][i]}`));
+      if (backend === 'wasm') {
+        const profile = await tf.profile(() => tf.tidy(() => scaledTanh(x, 1, 1, bias)));
+        assert.deepEqual(profile.kernels.map((k) => k.name), ['TrainyardScaledTanh']);
+      }
+      tf.dispose([x, w, bias]);
+    }
+  });
+}

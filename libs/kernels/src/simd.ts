@@ -19,7 +19,7 @@ export interface WasmMemory {
 
 /** The functions of simd.wat; pointers are byte offsets into the backend's memory, counts are floats. */
 export interface SimdKernels {
-  scaledTanh(x: number, y: number, n: number, s: number, a: number): void;
+  scaledTanh(x: number, y: number, n: number, s: number, a: number, pattern: number, patternBytes: number): void;
   scaledTanhGrad(y: number, dy: number, dx: number, n: number, s: number, a: number): void;
   addPattern(x: number, pattern: number, p: number, y: number, n: number): void;
   sumPattern(x: number, n: number, acc: number, p: number): void;

@@ -29,9 +29,11 @@
     (local.set $x3 (f32x4.mul (local.get $a) (f32x4.div (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16) (local.get $q3)) (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)) (local.get $q3)) (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)) (local.get $q3)) (v128.const f32x4 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08)) (local.get $q3)) (v128.const f32x4 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05)) (local.get $q3)) (v128.const f32x4 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04)) (local.get $q3)) (v128.const f32x4 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03)) (local.get $c3)) (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06) (local.get $q3)) (v128.const f32x4 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04)) (local.get $q3)) (v128.const f32x4 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03)) (local.get $q3)) (v128.const f32x4 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03)))))
     (local.get $x0) (local.get $x1) (local.get $x2) (local.get $x3))
 
-  ;; y = a * tanh(s * x)
-  (func (export "scaledTanh") (param $x i32) (param $y i32) (param $n i32) (param $s f32) (param $a f32)
-    (local $end i32) (local $vs v128) (local $va v128) (local $y0 v128)
+  ;; y = a * tanh(s * (x + b)), b a pattern of $pbytes bytes repeated along x (a bias per channel, as
+  ;; channelPattern lays it out; none when $pbytes is 0): x + b the same float additions as addPattern's, so
+  ;; the same bits as an Add before it
+  (func (export "scaledTanh") (param $x i32) (param $y i32) (param $n i32) (param $s f32) (param $a f32) (param $pat i32) (param $pbytes i32)
+    (local $end i32) (local $vs v128) (local $va v128) (local $y0 v128) (local $j i32)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
     (local $c0 v128) (local $q0 v128) (local $c1 v128) (local $q1 v128) (local $c2 v128) (local $q2 v128) (local $c3 v128) (local $q3 v128)
     (local.set $vs (f32x4.splat (local.get $s)))
@@ -45,6 +47,19 @@
         (local.set $x1 (v128.load offset=16 (local.get $x)))
         (local.set $x2 (v128.load offset=32 (local.get $x)))
         (local.set $x3 (v128.load offset=48 (local.get $x)))
+        (if (local.get $pbytes) (then
+          (local.set $x0 (f32x4.add (local.get $x0) (v128.load (i32.add (local.get $pat) (local.get $j)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (if (i32.eq (local.get $j) (local.get $pbytes)) (then (local.set $j (i32.const 0))))
+          (local.set $x1 (f32x4.add (local.get $x1) (v128.load (i32.add (local.get $pat) (local.get $j)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (if (i32.eq (local.get $j) (local.get $pbytes)) (then (local.set $j (i32.const 0))))
+          (local.set $x2 (f32x4.add (local.get $x2) (v128.load (i32.add (local.get $pat) (local.get $j)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (if (i32.eq (local.get $j) (local.get $pbytes)) (then (local.set $j (i32.const 0))))
+          (local.set $x3 (f32x4.add (local.get $x3) (v128.load (i32.add (local.get $pat) (local.get $j)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (if (i32.eq (local.get $j) (local.get $pbytes)) (then (local.set $j (i32.const 0))))))
         (local.set $c0 (f32x4.pmax (f32x4.pmin (f32x4.mul (local.get $x0) (local.get $vs)) (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805)) (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805)))
         (local.set $q0 (f32x4.mul (local.get $c0) (local.get $c0)))
         (local.set $x0 (f32x4.mul (local.get $va) (f32x4.div (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16) (local.get $q0)) (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)) (local.get $q0)) (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)) (local.get $q0)) (v128.const f32x4 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08)) (local.get $q0)) (v128.const f32x4 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05)) (local.get $q0)) (v128.const f32x4 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04)) (local.get $q0)) (v128.const f32x4 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03)) (local.get $c0)) (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (f32x4.add (f32x4.mul (v128.const f32x4 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06) (local.get $q0)) (v128.const f32x4 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04)) (local.get $q0)) (v128.const f32x4 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03)) (local.get $q0)) (v128.const f32x4 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03)))))
@@ -69,7 +84,12 @@
     (block $tail_done
       (loop $tail
         (br_if $tail_done (i32.ge_u (local.get $x) (local.get $end)))
-        (call $tanh16 (v128.load32_zero (local.get $x)) (v128.const i32x4 0 0 0 0) (v128.const i32x4 0 0 0 0) (v128.const i32x4 0 0 0 0)
+        (local.set $y0 (v128.load32_zero (local.get $x)))
+        (if (local.get $pbytes) (then
+          (local.set $y0 (f32x4.add (local.get $y0) (v128.load32_zero (i32.add (local.get $pat) (local.get $j)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (if (i32.eq (local.get $j) (local.get $pbytes)) (then (local.set $j (i32.const 0))))))
+        (call $tanh16 (local.get $y0) (v128.const i32x4 0 0 0 0) (v128.const i32x4 0 0 0 0) (v128.const i32x4 0 0 0 0)
           (local.get $vs) (local.get $va))
         (drop) (drop) (drop)
         (local.set $y0)

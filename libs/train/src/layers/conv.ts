@@ -9,7 +9,6 @@ export const conv: LayerForward<ConvLayer> = (x, { id, layer }, _, ctx) => {
   const mask = ctx.mask(`${id}/kernel`);
   const kernel = mask ? tf.mul(ctx.param(`${id}/kernel`), mask) : ctx.param(`${id}/kernel`);
   const { stride, padding, bias } = convOptions(layer);
-  let y: tf.Tensor = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, stride, padding);
-  if (bias) y = tf.add(y, ctx.param(`${id}/bias`));
-  return activate(y, layer.activation);
+  const y = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, stride, padding);
+  return activate(y, layer.activation, bias ? ctx.param(`${id}/bias`) : undefined);
 };

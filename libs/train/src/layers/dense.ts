@@ -4,7 +4,6 @@ import { activate } from './activation';
 import type { LayerForward } from './forward';
 
 export const dense: LayerForward<DenseLayer> = (x, { id, layer }, _, ctx) => {
-  let y: tf.Tensor = tf.matMul(x as tf.Tensor2D, ctx.param(`${id}/kernel`) as tf.Tensor2D);
-  if (denseBias(layer)) y = tf.add(y, ctx.param(`${id}/bias`));
-  return activate(y, layer.activation);
+  const y = tf.matMul(x as tf.Tensor2D, ctx.param(`${id}/kernel`) as tf.Tensor2D);
+  return activate(y, layer.activation, denseBias(layer) ? ctx.param(`${id}/bias`) : undefined);
 };

@@ -57,12 +57,14 @@ export function makeTrainStep(spec: ModelSpec, t: ResolvedTraining, classes: num
       let grads = mine.grads;
       let { loss, correct } = mine;
       if (others.length) {
-        // Summed in slice order, the same at every step: the result depends on the thread count only.
+        // Summed in slice order, the same at every step: the result depends on the thread count only. Added on
+        // the backend, the same float additions: a JavaScript loop over the workers' shared arrays took 0.35-0.39
+        // ms a step for LeNet-5's 61,706 floats, tf.add 0.09-0.10, while the other threads wait.
         const summed: tf.NamedTensorMap = {};
         for (const { param, offset, length } of trainable) {
-          const g = Float32Array.from(grads[param.name].dataSync() as Float32Array);
-          for (const o of others) for (let i = 0; i < length; i++) g[i] += o.grads[offset + i];
-          summed[param.name] = tf.tensor(g, param.shape);
+          summed[param.name] = tf.tidy(() =>
+            others.reduce((g, o) => tf.add(g, tf.tensor(o.grads.subarray(offset, offset + length), param.shape)), grads[param.name]),
+          );
         }
         tf.dispose(Object.values(grads));
         grads = summed;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Add, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { channelPattern, offset, simd, type MemoryBackend } from './simd';
+import { biasPattern, offset, simd, type MemoryBackend } from './simd';
 import { Intermediates, WASM } from './wasm-ops';
 
 /** True when `bias` is C floats that broadcast along the last axis of `x` without changing its shape. */
@@ -25,8 +25,7 @@ export function makeAddConfig(builtin: KernelConfig): KernelConfig {
     const b = args.backend as unknown as MemoryBackend;
     const held = new Intermediates(b);
     try {
-      const channels = bias.shape.at(-1)!;
-      const repeated = channelPattern(b, held, channels, b.typedArrayFromHeap(bias).slice());
+      const repeated = biasPattern(b, held, bias);
       const y = b.makeOutput(x.shape, 'float32');
       simd(b).addPattern(offset(b, x), offset(b, repeated.info), repeated.floats, offset(b, y), tf.util.sizeFromShape(x.shape));
       return y;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, type GradConfig, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import { isChannelBias } from './add';
-import { channelPattern, offset, simd, type MemoryBackend } from './simd';
+import { biasPattern, offset, simd, type MemoryBackend } from './simd';
 import { Intermediates, registerOnce, WASM } from './wasm-ops';
 
 /**
@@ -26,7 +26,7 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const { scale, amplitude } = attrs as Attrs;
   const held = new Intermediates(b);
   try {
-    const pattern = bias && channelPattern(b, held, bias.shape[0], b.typedArrayFromHeap(bias).slice());
+    const pattern = bias && biasPattern(b, held, bias);
     const y = b.makeOutput(x.shape, 'float32');
     const n = tf.util.sizeFromShape(x.shape);
     if (n > 0) simd(b).scaledTanh(offset(b, x), offset(b, y), n, scale, amplitude, pattern ? offset(b, pattern.info) : 0, pattern ? 4 * pattern.floats : 0);

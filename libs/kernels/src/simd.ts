@@ -114,3 +114,8 @@ export function channelPattern(b: MemoryBackend, held: Intermediates, channels: 
   }
   return { info, floats };
 }
+
+/** A per-channel bias tensor (C floats) as channelPattern lays it out: copied out first, as the pattern's allocation may move the heap. */
+export function biasPattern(b: MemoryBackend, held: Intermediates, bias: TensorInfo): { info: TensorInfo; floats: number } {
+  return channelPattern(b, held, bias.shape.at(-1)!, b.typedArrayFromHeap(bias).slice());
+}

@@ -5,6 +5,7 @@ export { fusedMultiplyAdd } from './src/simd';
 export { scaledTanh } from './src/scaled-tanh';
 export { crossEntropy } from './src/cross-entropy';
 export { adamStep } from './src/adam';
+export { addInPlace, readData } from './src/in-place';
 export { batchNormalize, batchNormTraining } from './src/batch-norm';
 export { addNormal, Shr3 } from './src/normal';
 export { makeResample, type ImageSize, type Placement } from './src/resample';

@@ -18,6 +18,7 @@ export const WASM = 'wasm';
 export interface RefCountedBackend {
   disposeData(dataId: DataId, force?: boolean): boolean;
   incRef(dataId: DataId): void;
+  refCount(dataId: DataId): number;
 }
 
 /** What the kernels written in JavaScript need: an output buffer and views of wasm memory. */

@@ -76,3 +76,24 @@ test('on wasm an Adam update is one kernel per tensor', async () => {
   optimizer.dispose();
   w.dispose();
 });
+
+test('on wasm a weight that a built-in kernel reads sees every update (XNNPACK keeps filters packed by tensor)', async () => {
+  await useBackend('wasm');
+  const t = withDefaults('Training', { optimizer: 'adam', 'learning-rate': 0.1 }) as ResolvedTraining;
+  const rand = seededRandom(9);
+  const x = tf.tensor4d(randomValues(2 * 5 * 5 * 2, rand), [2, 5, 5, 2]);
+  const init = tf.tensor4d(randomValues(3 * 3 * 2 * 3, rand), [3, 3, 2, 3]);
+  // Three filters: fewer than our conv takes, so the built-in runs it.
+  const w = tf.variable(init, true, 'adam-filter');
+  init.dispose();
+  const optimizer = makeOptimizer(t);
+  for (let step = 0; step < 3; step++) {
+    tf.tidy(() => tf.conv2d(x, w, 1, 'valid').dataSync());
+    optimizer.update({ [w.name]: tf.tensor4d(randomValues(w.size, rand), w.shape as [number, number, number, number]) }, new Set([w]));
+    const seen = tf.tidy(() => tf.conv2d(x, w, 1, 'valid').dataSync());
+    const fresh = tf.tidy(() => tf.conv2d(x, tf.tensor4d(w.dataSync(), w.shape as [number, number, number, number]), 1, 'valid').dataSync());
+    assert.deepEqual(seen, fresh, `step ${step}`);
+  }
+  optimizer.dispose();
+  tf.dispose([x, w]);
+});

@@ -4,6 +4,7 @@ import { workerData } from 'node:worker_threads';
 import { size as shapeSize } from '../../graph';
 import { useBackend } from './backend';
 import type { BackendName } from '../../backend-choice';
+import { readData } from '../../kernels';
 import { makeAugment } from './augment';
 import { buildModel } from './model';
 import { CTRL, ERROR_BYTES, layout, sliceGradients, sliceSeed, spinWhileEqual, STATUS, STOP, type WorkerData } from './parallel';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     const step = Atomics.load(ctrl, CTRL.step);
     // Its share of the batch's mean loss, so the slices' gradients add up to the batch's.
     const share = n / Atomics.load(ctrl, CTRL.batch);
+    // New tensors, never writes into the old ones: XNNPACK keeps filters packed by tensor (see ownData in libs/kernels).
     tf.tidy(() => {
       for (const { param, offset, length } of all) model.variables.get(param.name)!.assign(tf.tensor(weights.subarray(offset, offset + length), param.shape));
     });
@@ -53,9 +55,9 @@ async function main(): Promise<void> {
     const x = tf.tensor2d(images.subarray(0, n * input), [n, input]);
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels.subarray(0, n), 'int32'), classes));
     const mine = sliceGradients(model, x, y, labels.subarray(0, n), share, sliceSeed(t.seed * 1_000_003 + step, slice));
-    for (const { param, offset } of trainable) grads.set(mine.grads[param.name].dataSync() as Float32Array, offset);
+    for (const { param, offset } of trainable) grads.set(readData(mine.grads[param.name]), offset);
     model.applyStateUpdates();
-    for (const { param, offset } of state) stateOut.set(model.variables.get(param.name)!.dataSync() as Float32Array, offset);
+    for (const { param, offset } of state) stateOut.set(readData(model.variables.get(param.name)!), offset);
     result[0] = mine.loss;
     result[1] = mine.correct;
     tf.dispose([x, y, ...Object.values(mine.grads)]);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { size as shapeSize, type ModelSpec, type ParamSpec } from '../../graph';
 import type { ResolvedTraining } from '../../pipeline-schema';
-import { crossEntropy } from '../../kernels';
+import { crossEntropy, readData } from '../../kernels';
 import type { TrainableModel } from './model';
 
 /**
@@ -163,7 +163,7 @@ export function startHelpers(spec: ModelSpec, t: ResolvedTraining, classes: numb
   return {
     step(images, labels, sizes, stepIndex, own) {
       // The weights every slice computes at: this thread's, as they are now.
-      for (const { param, offset } of all) weightView.set(model.variables.get(param.name)!.dataSync() as Float32Array, offset);
+      for (const { param, offset } of all) weightView.set(readData(model.variables.get(param.name)!), offset);
       seq++;
       let from = sizes[0];
       // A last batch smaller than the thread count leaves the last workers out.

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { size as shapeSize, type ModelSpec } from '../../graph';
 import type { ResolvedTraining } from '../../pipeline-schema';
+import { addInPlace } from '../../kernels';
 import { makeAugment } from './augment';
 import { buildModel, type TrainableModel } from './model';
 import { makeOptimizer } from './optimizer';
@@ -54,20 +55,21 @@ export function makeTrainStep(spec: ModelSpec, t: ResolvedTraining, classes: num
         mine = sliceGradients(model, x, y, labels.subarray(0, own), own / n, seed);
       };
       const others = helpers && sizes.length > 1 ? helpers.step(images, labels, sizes, step, compute) : (compute(), []);
-      let grads = mine.grads;
+      const grads = mine.grads;
       let { loss, correct } = mine;
       if (others.length) {
-        // Summed in slice order, the same at every step: the result depends on the thread count only. Added on
-        // the backend, the same float additions: a JavaScript loop over the workers' shared arrays took 0.35-0.39
-        // ms a step for LeNet-5's 61,706 floats, tf.add 0.09-0.10, while the other threads wait.
-        const summed: tf.NamedTensorMap = {};
+        // Summed in slice order, the same at every step: the result depends on the thread count only. On wasm into
+        // this thread's gradients themselves; elsewhere with tf.add. The same float additions either way.
         for (const { param, offset, length } of trainable) {
-          summed[param.name] = tf.tidy(() =>
-            others.reduce((g, o) => tf.add(g, tf.tensor(o.grads.subarray(offset, offset + length), param.shape)), grads[param.name]),
-          );
+          for (const o of others) {
+            const g = grads[param.name];
+            const part = o.grads.subarray(offset, offset + length);
+            if (!addInPlace(g, part)) {
+              grads[param.name] = tf.tidy(() => tf.add(g, tf.tensor(part, param.shape)));
+              g.dispose();
+            }
+          }
         }
-        tf.dispose(Object.values(grads));
-        grads = summed;
         for (const o of others) {
           loss += o.loss;
           correct += o.correct;

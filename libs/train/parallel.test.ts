@@ -5,7 +5,7 @@ import { multiplyAdds, type ModelSpec } from '../graph';
 import { loadPipeline } from '../pipeline-file';
 import { withDefaults, type ResolvedTraining, type Training } from '../pipeline-schema';
 import { resolveThreads } from '../backend-choice';
-import { train, useBackend } from './index';
+import { evaluate, makeTrainStep, train, useBackend } from './index';
 import { quiet, synthetic } from './testing';
 
 const layers: ModelSpec['layers'] = [
@@ -56,6 +56,28 @@ test('threads=3 with batch norm: deterministic, and the moving statistics follow
   const one = await run(normed, 1);
   const d = maxDiff(one.weights['BN/moving_mean'].data, moving);
   assert.ok(d > 0 && d < 0.05, `moving mean: one thread vs three differ by ${d}`);
+});
+
+test('a validation pass shared out over the threads gives one thread\'s loss and accuracy, bit for bit', async () => {
+  const t = withDefaults('Training', { 'batch-size': 32, seed: 5 }) as ResolvedTraining;
+  const train = synthetic(64, 1);
+  for (const [model, threads] of [[plain, 2], [normed, 3]] as const) {
+    const stepper = makeTrainStep(model, t, 3, threads);
+    try {
+      for (let step = 0; step < 2; step++) stepper.run(train.images.slice(step * 32 * 64, (step + 1) * 32 * 64), Int32Array.from(train.labels.subarray(step * 32, (step + 1) * 32)), step);
+      // 2,500 images: batches of 1,000, 1,000 and 500; then 3,200, which needs more room in the workers' buffers.
+      for (const count of [2500, 3200, 2500]) {
+        const split = synthetic(count, count);
+        const shared = stepper.evaluate(split);
+        const alone = evaluate(stepper.model.forward, split, 64, 3);
+        assert.equal(shared.loss, alone.loss, `${threads} threads, ${count} images`);
+        assert.equal(shared.accuracy, alone.accuracy);
+        assert.ok(Number.isFinite(shared.loss) && shared.accuracy > 0);
+      }
+    } finally {
+      stepper.dispose();
+    }
+  }
 });
 
 test('more threads than a batch has images: the extra threads idle', async () => {

@@ -1,13 +1,14 @@
-/** A training thread: computes the gradient of its slice of each batch (see parallel.ts). */
+/** A training thread: computes the gradient of its slice of each batch, and its batches of each validation pass (see parallel.ts). */
 import * as tf from '@tensorflow/tfjs-core';
-import { workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { size as shapeSize } from '../../graph';
 import { useBackend } from './backend';
 import type { BackendName } from '../../backend-choice';
 import { readData } from '../../kernels';
 import { makeAugment } from './augment';
 import { buildModel } from './model';
-import { CTRL, ERROR_BYTES, layout, sliceGradients, sliceSeed, spinWhileEqual, STATUS, STOP, type WorkerData } from './parallel';
+import { CTRL, ERROR_BYTES, layout, sliceGradients, sliceSeed, spinWhileEqual, STATUS, STOP, TASK, type EvaluateBuffers, type WorkerData } from './parallel';
+import { batchCount, evaluateBatches } from './validation';
 
 const { spec, training: t, classes, backend, slice, buffers } = workerData as WorkerData;
 const ctrl = new Int32Array(buffers.ctrl);
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   const result = new Float64Array(buffers.result);
   const images = new Float32Array(buffers.images);
   const labels = new Int32Array(buffers.labels);
+  let evaluation: EvaluateBuffers | undefined;
   Atomics.store(ctrl, CTRL.status, STATUS.ready);
   Atomics.notify(ctrl, CTRL.status);
 
@@ -44,13 +46,23 @@ async function main(): Promise<void> {
     seen = Atomics.load(ctrl, CTRL.seq);
     if (seen === STOP) return;
     const n = Atomics.load(ctrl, CTRL.n);
-    const step = Atomics.load(ctrl, CTRL.step);
-    // Its share of the batch's mean loss, so the slices' gradients add up to the batch's.
-    const share = n / Atomics.load(ctrl, CTRL.batch);
     // New tensors, never writes into the old ones: XNNPACK keeps filters packed by tensor (see ownData in libs/kernels).
     tf.tidy(() => {
       for (const { param, offset, length } of all) model.variables.get(param.name)!.assign(tf.tensor(weights.subarray(offset, offset + length), param.shape));
     });
+    if (Atomics.load(ctrl, CTRL.task) === TASK.evaluate) {
+      // The newest buffers sent: a pass that needs more room than the last sends new ones first.
+      for (let m = receiveMessageOnPort(parentPort!); m; m = receiveMessageOnPort(parentPort!)) evaluation = m.message as EvaluateBuffers;
+      const { losses, correct } = evaluateBatches(model.forward, new Float32Array(evaluation!.images), new Int32Array(evaluation!.labels), n, input, classes, 0, batchCount(n));
+      new Float64Array(evaluation!.losses).set(losses);
+      result[1] = correct;
+      Atomics.store(ctrl, CTRL.done, seen);
+      Atomics.notify(ctrl, CTRL.done);
+      continue;
+    }
+    const step = Atomics.load(ctrl, CTRL.step);
+    // Its share of the batch's mean loss, so the slices' gradients add up to the batch's.
+    const share = n / Atomics.load(ctrl, CTRL.batch);
     augment?.(images.subarray(0, n * input), Atomics.load(ctrl, CTRL.first), n, step);
     const x = tf.tensor2d(images.subarray(0, n * input), [n, input]);
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels.subarray(0, n), 'int32'), classes));

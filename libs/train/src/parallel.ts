@@ -3,7 +3,8 @@
  * step splits its batch into one slice per thread: this thread and each worker (a wasm backend of its
  * own) take the gradient of their slice's share of the batch's mean loss at the same weights; the
  * gradients are summed in a fixed order and applied once, here. So a run's result depends on its config,
- * seed, backend and thread count only.
+ * seed, backend and thread count only. A validation pass shares out its batches of EVAL_BATCH images the same
+ * way, at the weights of the moment, and sums their losses in batch order: the figures one thread gets.
  *
  * Threads share memory and block on Atomics, which keeps a step synchronous: the worker reads its slice
  * and the weights from shared buffers and writes back its gradient, its loss and its batch norm state.
@@ -15,12 +16,16 @@ import { size as shapeSize, type ModelSpec, type ParamSpec } from '../../graph';
 import type { ResolvedTraining } from '../../pipeline-schema';
 import { crossEntropy, readData } from '../../kernels';
 import type { TrainableModel } from './model';
+import type { Split } from './trainer';
+import { EVAL_BATCH, type BatchResults } from './validation';
 
 /**
- * Control words of one worker, in a shared Int32Array: `batch` is the whole batch's size, `n` the worker's slice,
- * `first` the batch index of the slice's first image.
+ * Control words of one worker, in a shared Int32Array: `task` a TASK, `batch` the whole batch's size, `n` the
+ * worker's slice (its images of the validation split when evaluating), `first` the batch index of the slice's
+ * first image.
  */
-export const CTRL = { seq: 0, done: 1, n: 2, step: 3, status: 4, error: 5, batch: 6, first: 7, words: 8 } as const;
+export const CTRL = { seq: 0, done: 1, n: 2, step: 3, status: 4, error: 5, batch: 6, first: 7, task: 8, words: 9 } as const;
+export const TASK = { step: 0, evaluate: 1 } as const;
 export const ERROR_BYTES = 2048;
 export const STATUS = { ready: 1, failed: 2 } as const;
 export const STOP = -1;
@@ -55,6 +60,17 @@ export interface WorkerBuffers {
   result: SharedArrayBuffer;
   /** What went wrong, as UTF-8 (its length in CTRL.error): the main thread is blocked and reads no messages. */
   error: SharedArrayBuffer;
+}
+
+/**
+ * A worker's part of the validation split and its results: sent by message when a pass needs more room than the
+ * last (the worker takes it with receiveMessageOnPort when told to evaluate; its event loop never runs).
+ */
+export interface EvaluateBuffers {
+  images: SharedArrayBuffer;
+  labels: SharedArrayBuffer;
+  /** Each batch's summed cross-entropy, in batch order, as Float64. */
+  losses: SharedArrayBuffer;
 }
 
 export interface WorkerData {
@@ -111,6 +127,11 @@ export function slices(n: number, threads: number): number[] {
 export interface Helpers {
   /** Runs slices 1.. of a step on the workers while `own` runs slice 0 here; returns the workers' results in order. */
   step(images: Float32Array, labels: Int32Array, sizes: number[], stepIndex: number, own: () => void): { grads: Float32Array; state: Float32Array; loss: number; correct: number }[];
+  /**
+   * A validation pass at this thread's weights: `shares[i]` whole batches to thread i, in order, `own` computing
+   * this thread's (the first) while the workers compute theirs. Every part, in batch order.
+   */
+  evaluate(split: Split, shares: number[], own: () => BatchResults): BatchResults[];
   dispose(): void;
 }
 
@@ -160,10 +181,19 @@ export function startHelpers(spec: ModelSpec, t: ResolvedTraining, classes: numb
     throw e;
   }
   let seq = 0;
+  const shareWeights = () => {
+    // The weights every thread computes at: this thread's, as they are now.
+    for (const { param, offset } of all) weightView.set(readData(model.variables.get(param.name)!), offset);
+  };
+  const start = (h: (typeof helpers)[number], task: number) => {
+    Atomics.store(h.ctrl, CTRL.task, task);
+    Atomics.store(h.ctrl, CTRL.seq, seq);
+    Atomics.notify(h.ctrl, CTRL.seq);
+  };
+  const evaluation = new Map<(typeof helpers)[number], EvaluateBuffers>();
   return {
     step(images, labels, sizes, stepIndex, own) {
-      // The weights every slice computes at: this thread's, as they are now.
-      for (const { param, offset } of all) weightView.set(readData(model.variables.get(param.name)!), offset);
+      shareWeights();
       seq++;
       let from = sizes[0];
       // A last batch smaller than the thread count leaves the last workers out.
@@ -177,8 +207,7 @@ export function startHelpers(spec: ModelSpec, t: ResolvedTraining, classes: numb
         Atomics.store(h.ctrl, CTRL.n, n);
         Atomics.store(h.ctrl, CTRL.batch, labels.length);
         Atomics.store(h.ctrl, CTRL.step, stepIndex);
-        Atomics.store(h.ctrl, CTRL.seq, seq);
-        Atomics.notify(h.ctrl, CTRL.seq);
+        start(h, TASK.step);
       });
       own();
       return active.map((h) => {
@@ -186,6 +215,33 @@ export function startHelpers(spec: ModelSpec, t: ResolvedTraining, classes: numb
         const result = new Float64Array(h.buffers.result);
         return { grads: new Float32Array(h.buffers.grads), state: new Float32Array(h.buffers.state), loss: result[0], correct: result[1] };
       });
+    },
+    evaluate(split, shares, own) {
+      shareWeights();
+      seq++;
+      const active = helpers.slice(0, shares.length - 1);
+      let batch = shares[0];
+      active.forEach((h, i) => {
+        const from = Math.min(batch * EVAL_BATCH, split.count);
+        batch += shares[i + 1];
+        const to = Math.min(batch * EVAL_BATCH, split.count);
+        let buffers = evaluation.get(h);
+        if (!buffers || buffers.labels.byteLength < 4 * (to - from)) {
+          buffers = { images: new SharedArrayBuffer(4 * (to - from) * input), labels: new SharedArrayBuffer(4 * (to - from)), losses: new SharedArrayBuffer(8 * shares[i + 1]) };
+          evaluation.set(h, buffers);
+          h.worker.postMessage(buffers);
+        }
+        new Float32Array(buffers.images).set(split.images.subarray(from * input, to * input));
+        new Int32Array(buffers.labels).set(split.labels.subarray(from, to));
+        Atomics.store(h.ctrl, CTRL.n, to - from);
+        start(h, TASK.evaluate);
+      });
+      const parts = [own()];
+      active.forEach((h, i) => {
+        waitFor(h, CTRL.done, seq);
+        parts.push({ losses: Array.from(new Float64Array(evaluation.get(h)!.losses, 0, shares[i + 1])), correct: new Float64Array(h.buffers.result)[1] });
+      });
+      return parts;
     },
     dispose() {
       for (const h of helpers) {

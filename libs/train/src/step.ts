@@ -6,6 +6,8 @@ import { makeAugment } from './augment';
 import { buildModel, type TrainableModel } from './model';
 import { makeOptimizer } from './optimizer';
 import { layout, sliceGradients, sliceSeed, slices, startHelpers, type Helpers } from './parallel';
+import type { Split } from './trainer';
+import { batchCount, evaluateBatches, summarize } from './validation';
 
 /** The hot path of training, shared by the trainer and the benchmark so the benchmark measures what runs. */
 export interface TrainStep {
@@ -17,6 +19,8 @@ export interface TrainStep {
    */
   run(images: Float32Array, labels: Int32Array, step: number): { loss: number; correct: number };
   setLearningRate(lr: number): void;
+  /** Mean cross-entropy and accuracy in inference mode at the current weights, the batches shared out over the threads. */
+  evaluate(split: Split): { loss: number; accuracy: number };
   /** Threads a step runs on: this one and threads - 1 workers. */
   threads: number;
   dispose(): void;
@@ -96,6 +100,13 @@ export function makeTrainStep(spec: ModelSpec, t: ResolvedTraining, classes: num
       return { loss, correct };
     },
     setLearningRate: (lr) => optimizer.setLearningRate(lr),
+    evaluate(split) {
+      const total = batchCount(split.count);
+      // Whole batches per thread, the larger shares first: the same batches and sums as on one thread.
+      const shares = helpers ? slices(total, count).filter((k, i) => i === 0 || k > 0) : [total];
+      const own = () => evaluateBatches(model.forward, split.images, split.labels, split.count, size, classes, 0, shares[0]);
+      return summarize(helpers && shares.length > 1 ? helpers.evaluate(split, shares, own) : [own()], split.count);
+    },
     dispose() {
       helpers?.dispose();
       model.dispose();

@@ -4,9 +4,9 @@ import type { EpochRecord, ProbeFile, RunStatus, Weights } from '../../artifacts
 import { shuffled } from '../../data';
 import { size as shapeSize, type ModelSpec, type ModelSummary } from '../../graph';
 import type { ResolvedTraining } from '../../pipeline-schema';
-import { crossEntropy } from '../../kernels';
 import { learningRateAt } from './schedule';
 import { makeTrainStep } from './step';
+import { batchCount, evaluateBatches, summarize, type Forward } from './validation';
 import type { Progress } from './progress';
 
 /** Images in NHWC order, flattened; labels as class indices. */
@@ -69,13 +69,9 @@ export interface TrainResult {
   threads: number;
 }
 
-const EVAL_BATCH = 1000;
-
-
-/** Rows `from..to` of a split (in `order`, or as stored); a subarray view copies once, far cheaper than slicing a big tensor. */
-function batchOf(split: Split, order: Uint32Array | null, from: number, to: number, size: number): { images: Float32Array; labels: Int32Array } {
+/** Rows `from..to` of a split in `order`, copied: far cheaper than gathering from a big tensor. */
+function batchOf(split: Split, order: Uint32Array, from: number, to: number, size: number): { images: Float32Array; labels: Int32Array } {
   const n = to - from;
-  if (order === null) return { images: split.images.subarray(from * size, to * size), labels: Int32Array.from(split.labels.subarray(from, to)) };
   const images = new Float32Array(n * size);
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -135,8 +131,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           await yieldToEventLoop();
           nextYield = Date.now() + YIELD_EVERY_MS;
         }
-        // With training.augment the step augments `images` in place: with an order, batchOf copies the rows, so
-        // the split stays as the data stage wrote it.
+        // With training.augment the step augments `images` in place: batchOf copies the rows, so the split stays
+        // as the data stage wrote it.
         const { loss: lossValue, correct: right } = stepper.run(images, labels, step);
         correct += right;
         step++;
@@ -169,7 +165,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         break;
       }
       const trainSeconds = (Date.now() - epochStart) / 1000;
-      const val = evaluate(model.forward, opts.validation, size, classes);
+      const val = stepper.evaluate(opts.validation);
       // The epoch's last update can break the weights without a batch loss showing it: the validation loss does.
       if (opts.validation.count > 0 && !Number.isFinite(val.loss)) {
         status = 'diverged';
@@ -260,28 +256,9 @@ function pct(x: number): string {
   return `${(100 * x).toFixed(2)}%`;
 }
 
-type Forward = (x: tf.Tensor, training: boolean) => tf.Tensor2D;
-
-/** Mean cross-entropy and accuracy in inference mode. */
+/** Mean cross-entropy and accuracy in inference mode, on this thread. */
 export function evaluate(forward: Forward, split: Split, size: number, classes: number): { loss: number; accuracy: number } {
-  if (split.count === 0) return { loss: NaN, accuracy: NaN };
-  let loss = 0;
-  let correct = 0;
-  for (let from = 0; from < split.count; from += EVAL_BATCH) {
-    const to = Math.min(from + EVAL_BATCH, split.count);
-    const { images, labels } = batchOf(split, null, from, to, size);
-    const x = tf.tensor2d(images, [to - from, size]);
-    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classes));
-    const [l, p] = tf.tidy(() => {
-      const logits = forward(x, false);
-      return [crossEntropy(y, logits, to - from), tf.argMax(logits, 1)];
-    });
-    loss += l.dataSync()[0];
-    const pred = p.dataSync();
-    for (let i = 0; i < labels.length; i++) if (pred[i] === labels[i]) correct++;
-    tf.dispose([x, y, l, p]);
-  }
-  return { loss: loss / split.count, accuracy: correct / split.count };
+  return summarize([evaluateBatches(forward, split.images, split.labels, split.count, size, classes, 0, batchCount(split.count))], split.count);
 }
 
 function probeLogits(forward: Forward, split: Split, size: number): ProbeFile {

@@ -5,7 +5,7 @@ import { multiplyAdds, type ModelSpec } from '../graph';
 import { loadPipeline } from '../pipeline-file';
 import { withDefaults, type ResolvedTraining, type Training } from '../pipeline-schema';
 import { resolveThreads } from '../backend-choice';
-import { evaluate, makeTrainStep, train, useBackend } from './index';
+import { evaluate, makeTrainStep, startWorkers, train, useBackend } from './index';
 import { quiet, synthetic } from './testing';
 
 const layers: ModelSpec['layers'] = [
@@ -78,6 +78,15 @@ test('a validation pass shared out over the threads gives one thread\'s loss and
       stepper.dispose();
     }
   }
+});
+
+test('workers started ahead, while the data loads, are the ones a training takes, with the same result', async () => {
+  const now = await run(plain, 2);
+  assert.equal(startWorkers(2, 'wasm'), 1);
+  const ahead = await run(plain, 2);
+  assert.equal(startWorkers(1, 'wasm'), 0, 'the worker started ahead was taken');
+  assert.deepEqual(ahead.weights, now.weights);
+  assert.deepEqual(ahead.history, now.history.map((h, i) => ({ ...h, seconds: ahead.history[i].seconds, samplesPerSecond: ahead.history[i].samplesPerSecond })));
 });
 
 test('more threads than a batch has images: the extra threads idle', async () => {

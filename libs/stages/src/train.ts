@@ -11,9 +11,13 @@ const LONG_SECONDS = 300;
 
 export async function runTrain(ctx: StageContext): Promise<void> {
   // Loaded here only: the other stages must not pay for loading TensorFlow.js.
-  const { useBackend, train, makeProgress, duration } = require('../../train') as typeof import('../../train');
-  const { loaded } = await loadCheckedData(ctx);
+  const { useBackend, train, makeProgress, duration, startWorkers } = require('../../train') as typeof import('../../train');
   const training = ctx.config.training;
+  const backend = await useBackend(requestedBackend(training.backend), ctx.log);
+  const threads = runThreads(training, ctx.config.model);
+  // The other threads load TensorFlow.js while this one loads the data.
+  if (threads > 1) startWorkers(Math.min(threads, training['batch-size']), backend);
+  const { loaded } = await loadCheckedData(ctx);
   const modelName = ctx.config.model.name ?? ctx.plan.pipeline;
   const { matched } = ctx;
   const several = ctx.stage.run !== undefined && ctx.stage.run.id !== 'default';
@@ -28,8 +32,6 @@ export async function runTrain(ctx: StageContext): Promise<void> {
     throw new Error(`the model outputs [${output.join(', ')}] but the dataset has ${loaded.classes.length} classes (${loaded.classes.slice(0, 5).join(', ')}${loaded.classes.length > 5 ? ', ...' : ''}): its last layer must output ${loaded.classes.length} logits`);
   }
 
-  const backend = await useBackend(requestedBackend(training.backend), ctx.log);
-  const threads = runThreads(training, ctx.config.model);
   const parallel = Number(process.env.TRAINYARD_NX_PARALLEL ?? 1);
   const cores = availableParallelism();
   if (threads > 1 && threads * parallel > cores) {

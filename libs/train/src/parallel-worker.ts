@@ -7,15 +7,15 @@ import type { BackendName } from '../../backend-choice';
 import { readData } from '../../kernels';
 import { makeAugment } from './augment';
 import { buildModel } from './model';
-import { CTRL, ERROR_BYTES, layout, sliceGradients, sliceSeed, spinWhileEqual, STATUS, STOP, TASK, type EvaluateBuffers, type WorkerData } from './parallel';
+import { CTRL, ERROR_BYTES, layout, sliceGradients, sliceSeed, spinWhileEqual, STATUS, STOP, TASK, type EvaluateBuffers, type WorkerData, type WorkerSetup } from './parallel';
 import { batchCount, evaluateBatches } from './validation';
 
-const { spec, training: t, classes, backend, slice, buffers } = workerData as WorkerData;
-const ctrl = new Int32Array(buffers.ctrl);
+const { backend, ctrl: ctrlBuffer, error } = workerData as WorkerData;
+const ctrl = new Int32Array(ctrlBuffer);
 
 function fail(e: unknown): void {
   const bytes = new TextEncoder().encode(((e as Error)?.message ?? String(e)).slice(0, ERROR_BYTES / 4));
-  new Uint8Array(buffers.error).set(bytes);
+  new Uint8Array(error).set(bytes);
   Atomics.store(ctrl, CTRL.error, bytes.length);
   Atomics.store(ctrl, CTRL.status, STATUS.failed);
   Atomics.notify(ctrl, CTRL.status);
@@ -24,6 +24,8 @@ function fail(e: unknown): void {
 
 async function main(): Promise<void> {
   await useBackend(backend as BackendName);
+  // The model comes once the training starts: this worker may have been started while the data loaded.
+  const { spec, training: t, classes, slice, buffers } = await new Promise<WorkerSetup>((resolve) => parentPort!.once('message', resolve));
   const model = buildModel(spec, t.seed);
   const augment = t.augment && makeAugment(t.augment, spec.input, t.seed);
   const input = shapeSize(spec.input);

@@ -47,7 +47,6 @@ export function spinWhileEqual(ctrl: Int32Array, word: number, value: number): v
 }
 
 export interface WorkerBuffers {
-  ctrl: SharedArrayBuffer;
   images: SharedArrayBuffer;
   labels: SharedArrayBuffer;
   /** Every tensor of the model (parameters and state), as `params` orders them: the weights of the step. */
@@ -58,8 +57,6 @@ export interface WorkerBuffers {
   state: SharedArrayBuffer;
   /** Its share of the batch's loss and how many it got right. */
   result: SharedArrayBuffer;
-  /** What went wrong, as UTF-8 (its length in CTRL.error): the main thread is blocked and reads no messages. */
-  error: SharedArrayBuffer;
 }
 
 /**
@@ -73,14 +70,49 @@ export interface EvaluateBuffers {
   losses: SharedArrayBuffer;
 }
 
+/** What a worker starts with: enough to load TensorFlow.js and its backend before there is a model to train. */
 export interface WorkerData {
+  backend: string;
+  ctrl: SharedArrayBuffer;
+  /** What went wrong, as UTF-8 (its length in CTRL.error): the main thread is blocked and reads no messages. */
+  error: SharedArrayBuffer;
+}
+
+/** The model it trains, sent once the training starts. */
+export interface WorkerSetup {
   spec: ModelSpec;
   training: ResolvedTraining;
   classes: number;
-  backend: string;
   /** 1 for the first worker: this thread is slice 0. */
   slice: number;
   buffers: WorkerBuffers;
+}
+
+interface Started extends WorkerData {
+  worker: Worker;
+}
+
+/** Workers started ahead by startWorkers, for the next startHelpers on the same backend to take. */
+const started: Started[] = [];
+
+function startWorker(backend: string): Started {
+  const data: WorkerData = { backend, ctrl: new SharedArrayBuffer(4 * CTRL.words), error: new SharedArrayBuffer(ERROR_BYTES) };
+  // A worker does not inherit tsx's loader: register it first, as libs/nx-plugin/plugin.cjs does for Nx.
+  const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(join(__dirname, 'parallel-worker.ts'))});`;
+  const worker = new Worker(boot, { eval: true, workerData: data });
+  worker.unref();
+  return { ...data, worker };
+}
+
+/**
+ * Starts the workers of a training on `threads` threads now, so that they load TensorFlow.js and its backend
+ * (about a second and a half each) while this thread loads the data: startHelpers takes them. Returns how many
+ * wait on `backend`.
+ */
+export function startWorkers(threads: number, backend: string): number {
+  const waiting = () => started.filter((w) => w.backend === backend).length;
+  while (waiting() < threads - 1) started.push(startWorker(backend));
+  return waiting();
 }
 
 /** Offsets of each tensor in a flat buffer of the tensors `keep` selects. */
@@ -135,7 +167,7 @@ export interface Helpers {
   dispose(): void;
 }
 
-/** Starts threads - 1 workers for `model` and waits until each has its backend and model. */
+/** Sets up threads - 1 workers (started ahead by startWorkers, or now) for `model` and waits until each has its backend and model. */
 export function startHelpers(spec: ModelSpec, t: ResolvedTraining, classes: number, model: TrainableModel, threads: number): Helpers {
   const input = shapeSize(spec.input);
   const maxSlice = Math.ceil(t['batch-size'] / threads);
@@ -144,24 +176,22 @@ export function startHelpers(spec: ModelSpec, t: ResolvedTraining, classes: numb
   const state = layout(model.params, (p) => !p.trainable);
   const weights = new SharedArrayBuffer(4 * total(all));
   const weightView = new Float32Array(weights);
+  const backend = tf.getBackend();
   const helpers = Array.from({ length: threads - 1 }, (_, i) => {
+    const ahead = started.findIndex((w) => w.backend === backend);
+    const { worker, ctrl: ctrlBuffer, error: errorBuffer } = ahead >= 0 ? started.splice(ahead, 1)[0] : startWorker(backend);
     const buffers: WorkerBuffers = {
-      ctrl: new SharedArrayBuffer(4 * CTRL.words),
       images: new SharedArrayBuffer(4 * maxSlice * input),
       labels: new SharedArrayBuffer(4 * maxSlice),
       weights,
       grads: new SharedArrayBuffer(4 * Math.max(1, total(trainable))),
       state: new SharedArrayBuffer(4 * Math.max(1, total(state))),
       result: new SharedArrayBuffer(16),
-      error: new SharedArrayBuffer(ERROR_BYTES),
     };
-    const data: WorkerData = { spec, training: t, classes, backend: tf.getBackend(), slice: i + 1, buffers };
-    // A worker does not inherit tsx's loader: register it first, as libs/nx-plugin/plugin.cjs does for Nx.
-    const boot = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(join(__dirname, 'parallel-worker.ts'))});`;
-    const worker = new Worker(boot, { eval: true, workerData: data });
-    worker.unref();
-    const ctrl = new Int32Array(buffers.ctrl);
-    const error = () => new TextDecoder().decode(new Uint8Array(buffers.error, 0, Atomics.load(ctrl, CTRL.error)));
+    const setup: WorkerSetup = { spec, training: t, classes, slice: i + 1, buffers };
+    worker.postMessage(setup);
+    const ctrl = new Int32Array(ctrlBuffer);
+    const error = () => new TextDecoder().decode(new Uint8Array(errorBuffer, 0, Atomics.load(ctrl, CTRL.error)));
     return { worker, buffers, ctrl, error };
   });
   const waitFor = (h: (typeof helpers)[number], word: number, value: number) => {

@@ -106,7 +106,7 @@ function startWorker(backend: string): Started {
 
 /**
  * Starts the workers of a training on `threads` threads now, so that they load TensorFlow.js and its backend
- * (about a second and a half each) while this thread loads the data: startHelpers takes them. Returns how many
+ * (1.0-1.4 s each here) while this thread loads the data: startHelpers takes them. Returns how many
  * wait on `backend`.
  */
 export function startWorkers(threads: number, backend: string): number {

@@ -3,6 +3,7 @@
 export { registerWasmKernels } from './src/register';
 export { fusedMultiplyAdd } from './src/simd';
 export { scaledTanh } from './src/scaled-tanh';
+export { relu } from './src/relu';
 export { crossEntropy } from './src/cross-entropy';
 export { adamStep } from './src/adam';
 export { addInPlace, readData } from './src/in-place';

@@ -32,6 +32,7 @@ import { makeConv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { registerCrossEntropy } from './cross-entropy';
 import { makeIdentityConfig } from './identity';
 import { makeMaxPoolGradConfig } from './max-pool-grad';
+import { registerRelu } from './relu';
 import { registerScaledTanh } from './scaled-tanh';
 import { makeSumConfig } from './sum';
 import { makeTransposeConfig } from './transpose';
@@ -53,7 +54,7 @@ function mark(config: KernelConfig): KernelConfig {
  * Registers, for the 'wasm' backend only, a Conv2DBackpropFilter (which tfjs-backend-wasm lacks), faster
  * kernels for the cases training hits (Conv2D on grayscale input, Conv2DBackpropInput, BatchMatMul,
  * AvgPool, AvgPoolGrad and MaxPoolGrad, a bias's Add and Sum, a matrix's Transpose, an Identity and a same-dtype Cast that share their input's data; the
- * built-ins keep the other cases), the fused scaled tanh, the softmax cross-entropy, batch norm and Adam. Other
+ * built-ins keep the other cases), the fused scaled tanh, ReLU with a one-pass gradient, the softmax cross-entropy, batch norm and Adam. Other
  * backends ('cpu', tfjs-node's 'tensorflow') are untouched. Safe to call more than once.
  */
 export function registerWasmKernels(): void {
@@ -77,6 +78,7 @@ export function registerWasmKernels(): void {
   wrapBuiltin(Identity, makeIdentityConfig);
   wrapBuiltin(Cast, makeCastConfig);
   registerScaledTanh();
+  registerRelu();
   registerAdam();
   registerCrossEntropy();
   registerBatchNorm();

@@ -21,6 +21,7 @@ export interface WasmMemory {
 export interface SimdKernels {
   scaledTanh(x: number, y: number, n: number, s: number, a: number, pattern: number, patternBytes: number): void;
   scaledTanhGrad(y: number, dy: number, dx: number, n: number, s: number, a: number): void;
+  reluGrad(x: number, dy: number, dx: number, n: number): void;
   addPattern(x: number, pattern: number, p: number, y: number, n: number): void;
   sumPattern(x: number, n: number, acc: number, p: number): void;
   spreadWindows(src: number, dx: number, batch: number, outH: number, outW: number, inH: number, inW: number, c: number, sh: number, sw: number, fh: number, fw: number, scale: number, tap: number): void;

@@ -131,7 +131,36 @@
         (local.set $dx (i32.add (local.get $dx) (i32.const 4)))
         (br $tail))))
 
-  ;; Bias kernels. A bias b of c floats repeats along the rows of an [rows, c] array; b repeated to
+  ;; ReLU's gradient as tfjs takes it, dx = dy * step(x) (step: 1 where x > 0, NaN where x is NaN, else 0), in
+  ;; one pass where tfjs makes three (Step, Cast, Multiply): the same products, so dy * 0 keeps dy's sign.
+  (func (export "reluGrad") (param $x i32) (param $dy i32) (param $dx i32) (param $n i32)
+    (local $end i32) (local $v v128) (local $s v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v (v128.load (local.get $x)))
+        (local.set $s (v128.bitselect (v128.const f32x4 1 1 1 1) (v128.const f32x4 0 0 0 0) (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0))))
+        (local.set $s (v128.bitselect (v128.const f32x4 nan nan nan nan) (local.get $s) (f32x4.ne (local.get $v) (local.get $v))))
+        (v128.store (local.get $dx) (f32x4.mul (v128.load (local.get $dy)) (local.get $s)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+        (br $quads)))
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v (v128.load32_zero (local.get $x)))
+        (local.set $s (v128.bitselect (v128.const f32x4 1 1 1 1) (v128.const f32x4 0 0 0 0) (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0))))
+        (local.set $s (v128.bitselect (v128.const f32x4 nan nan nan nan) (local.get $s) (f32x4.ne (local.get $v) (local.get $v))))
+        (v128.store32_lane 0 (local.get $dx) (f32x4.mul (v128.load32_zero (local.get $dy)) (local.get $s)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 4)))
+        (br $tail))))
+
+    ;; Bias kernels. A bias b of c floats repeats along the rows of an [rows, c] array; b repeated to
   ;; p = lcm(c, 4) floats (the pattern, at $pat) lines up with four-float vectors, so the whole array
   ;; is one flat pass whatever c is. n = rows * c.
 

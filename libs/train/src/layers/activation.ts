@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SCALED_TANH, type ActivationName } from '../../../graph';
-import { scaledTanh } from '../../../kernels';
+import { relu, scaledTanh } from '../../../kernels';
 
 /** The activation of x + bias (a per-channel bias, when the layer has one): the tanhs take the bias in their own pass. */
 export function activate(x: tf.Tensor, name: ActivationName | undefined, bias?: tf.Tensor): tf.Tensor {
@@ -10,7 +10,7 @@ export function activate(x: tf.Tensor, name: ActivationName | undefined, bias?: 
   const y = bias ? tf.add(x, bias) : x;
   switch (activation) {
     case 'relu':
-      return tf.relu(y);
+      return relu(y);
     case 'sigmoid':
       return tf.sigmoid(y);
     case 'linear':

@@ -5,7 +5,8 @@ import { callsOf, randomValues, relativeError, runKernelOn, seededRandom, setUpB
 before(setUpBackends);
 
 const cases: Array<{ x: number[]; size: [number, number]; strides: [number, number]; pad: 'valid' | 'same' }> = [
-  { x: [2, 28, 28, 16], size: [2, 2], strides: [2, 2], pad: 'valid' }, // fashion-small-convnet's pool1
+  { x: [2, 28, 28, 16], size: [2, 2], strides: [2, 2], pad: 'valid' }, // fashion-small-convnet's pool1: tiles, each position written once
+  { x: [3, 6, 6, 8], size: [3, 2], strides: [3, 2], pad: 'valid' }, // 3x2 tiles
   { x: [2, 7, 7, 64], size: [3, 3], strides: [2, 2], pad: 'valid' }, // its pool3: overlapping windows
   { x: [1, 7, 9, 8], size: [3, 2], strides: [2, 1], pad: 'valid' }, // odd sizes, last row unused
   { x: [1, 6, 6, 3], size: [2, 2], strides: [2, 2], pad: 'valid' }, // channels one at a time

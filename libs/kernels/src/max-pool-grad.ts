@@ -1,6 +1,6 @@
 import { backend_util, MaxPoolGrad, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { offset, simd, type MemoryBackend } from './simd';
-import { WASM } from './wasm-ops';
+import { isUnpadded, WASM } from './wasm-ops';
 
 /**
  * MaxPoolGrad for wasm as one SIMD pass (simd.wat maxPoolGrad). The built-in of tfjs-backend-wasm 4.22 loses
@@ -21,7 +21,9 @@ export function makeMaxPoolGradConfig(builtin: KernelConfig): KernelConfig {
     const b = backend as unknown as MemoryBackend;
     const dx = b.makeOutput(input.shape, 'float32');
     const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
-    simd(b).maxPoolGrad(offset(b, input), offset(b, output), offset(b, dy), offset(b, dx), batchSize, outHeight, outWidth, inHeight, inWidth, inChannels, strideHeight, strideWidth, filterHeight, filterWidth, padInfo.top, padInfo.left);
+    // Windows that tile the input (fashion-small-convnet's 2x2 pools) write each dx position once.
+    const tiles = filterHeight === strideHeight && filterWidth === strideWidth && outHeight * strideHeight === inHeight && outWidth * strideWidth === inWidth && inChannels % 4 === 0 && isUnpadded(padInfo);
+    simd(b).maxPoolGrad(offset(b, input), offset(b, output), offset(b, dy), offset(b, dx), batchSize, outHeight, outWidth, inHeight, inWidth, inChannels, strideHeight, strideWidth, filterHeight, filterWidth, padInfo.top, padInfo.left, tiles ? 1 : 0);
     return dx;
   };
   return { kernelName: MaxPoolGrad, backendName: WASM, kernelFunc, setupFunc: builtin.setupFunc };

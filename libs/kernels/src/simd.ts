@@ -30,7 +30,7 @@ export interface SimdKernels {
   avgPool(x: number, y: number, batch: number, outH: number, outW: number, inH: number, inW: number, c: number, sh: number, sw: number, fh: number, fw: number, scale: number): void;
   avgPoolGradTiles(dy: number, dx: number, batch: number, outH: number, outW: number, inH: number, inW: number, c: number, fh: number, fw: number, scale: number): void;
   convInputGrad(dy: number, w: number, dx: number, batch: number, h: number, wd: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number): void;
-  maxPoolGrad(x: number, y: number, dy: number, dx: number, batch: number, outH: number, outW: number, inH: number, inW: number, c: number, sh: number, sw: number, fh: number, fw: number, padTop: number, padLeft: number): void;
+  maxPoolGrad(x: number, y: number, dy: number, dx: number, batch: number, outH: number, outW: number, inH: number, inW: number, c: number, sh: number, sw: number, fh: number, fw: number, padTop: number, padLeft: number, tiles: number): void;
   sumProductsPattern(u: number, mu: number, v: number, mv: number, n: number, acc: number, p: number): void;
   affinePattern(a: number, pa: number, b: number, pb: number, pc: number, y: number, n: number, p: number): void;
   convFilterGradNhwc(x: number, dy: number, dw: number, batch: number, h: number, w: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number, imagesPerBlock: number): void;

@@ -1084,10 +1084,12 @@
   ;; The gradient of max pooling: each window's dy goes to the first position (in row-major order) where x
   ;; equals the window's max y, as TensorFlow's first-max rule does; a mask of windows already served keeps
   ;; ties (ReLU's zeros) from taking it twice. Overlapping windows add up; positions in the padding are
-  ;; skipped. Channels four at a time, the last C mod 4 one at a time. Sizes count floats; pointers are bytes.
+  ;; skipped. Channels four at a time, the last C mod 4 one at a time. With $tiles (windows that cover the
+  ;; input exactly, without overlap or padding, C a multiple of 4) each position is written once instead of
+  ;; zeroed first and added to. Sizes count floats; pointers are bytes.
   (func (export "maxPoolGrad") (param $x i32) (param $y i32) (param $dy i32) (param $dx i32)
     (param $batch i32) (param $outH i32) (param $outW i32) (param $inH i32) (param $inW i32) (param $c i32)
-    (param $sh i32) (param $sw i32) (param $fh i32) (param $fw i32) (param $padT i32) (param $padL i32)
+    (param $sh i32) (param $sw i32) (param $fh i32) (param $fw i32) (param $padT i32) (param $padL i32) (param $tiles i32)
     (local $n i32) (local $oy i32) (local $ox i32) (local $cv i32) (local $fy i32) (local $fx i32)
     (local $y0 i32) (local $x0 i32) (local $fy0 i32) (local $fy1 i32) (local $fx0 i32) (local $fx1 i32)
     (local $out i32) (local $base i32) (local $at i32) (local $pix i32) (local $row i32) (local $quads i32)
@@ -1096,7 +1098,8 @@
     (local.set $pix (i32.shl (local.get $c) (i32.const 2)))
     (local.set $quads (i32.shl (i32.and (local.get $c) (i32.const -4)) (i32.const 2)))
     (local.set $row (i32.mul (local.get $inW) (local.get $pix)))
-    (memory.fill (local.get $dx) (i32.const 0) (i32.mul (i32.mul (local.get $batch) (local.get $inH)) (local.get $row)))
+    (if (i32.eqz (local.get $tiles))
+      (then (memory.fill (local.get $dx) (i32.const 0) (i32.mul (i32.mul (local.get $batch) (local.get $inH)) (local.get $row)))))
     (block $n_done (loop $n_loop
       (br_if $n_done (i32.ge_u (local.get $n) (local.get $batch)))
       (local.set $oy (i32.const 0))
@@ -1133,8 +1136,11 @@
               (block $fx_done (loop $fx_loop
                 (br_if $fx_done (i32.ge_s (local.get $fx) (local.get $fx1)))
                 (local.set $m (v128.andnot (f32x4.eq (v128.load (i32.add (local.get $x) (local.get $at))) (local.get $yv)) (local.get $taken)))
+                ;; tiles: this window alone reaches the position, so 0 stands for the zeroed dx (the same additions)
                 (v128.store (i32.add (local.get $dx) (local.get $at))
-                  (f32x4.add (v128.load (i32.add (local.get $dx) (local.get $at))) (v128.and (local.get $g) (local.get $m))))
+                  (f32x4.add
+                    (if (result v128) (local.get $tiles) (then (v128.const f32x4 0 0 0 0)) (else (v128.load (i32.add (local.get $dx) (local.get $at)))))
+                    (v128.and (local.get $g) (local.get $m))))
                 (local.set $taken (v128.or (local.get $taken) (local.get $m)))
                 (local.set $at (i32.add (local.get $at) (local.get $pix)))
                 (local.set $fx (i32.add (local.get $fx) (i32.const 1)))

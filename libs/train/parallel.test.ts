@@ -80,6 +80,27 @@ test('a validation pass shared out over the threads gives one thread\'s loss and
   }
 });
 
+test('weights assigned between steps reach the workers: the next pass and step see them as a fresh model does', async () => {
+  const t = withDefaults('Training', { 'batch-size': 32, seed: 5 }) as ResolvedTraining;
+  const train = synthetic(96, 4);
+  const split = synthetic(2500, 9);
+  const batch = (k: number) => [train.images.slice(k * 32 * 64, (k + 1) * 32 * 64), Int32Array.from(train.labels.subarray(k * 32, (k + 1) * 32))] as const;
+  const fresh = makeTrainStep(plain, t, 3, 2);
+  const initial = fresh.model.weights();
+  const expected = { evaluation: fresh.evaluate(split), loss: fresh.run(...batch(2), 2).loss };
+  fresh.dispose();
+  const moved = makeTrainStep(plain, t, 3, 2);
+  try {
+    moved.run(...batch(0), 0);
+    moved.run(...batch(1), 1);
+    moved.model.assign(initial);
+    assert.deepEqual(moved.evaluate(split), expected.evaluation);
+    assert.equal(moved.run(...batch(2), 2).loss, expected.loss);
+  } finally {
+    moved.dispose();
+  }
+});
+
 test('workers started ahead, while the data loads, are the ones a training takes, with the same result', async () => {
   const now = await run(plain, 2);
   assert.equal(startWorkers(2, 'wasm'), 1);

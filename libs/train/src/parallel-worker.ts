@@ -42,23 +42,35 @@ async function main(): Promise<void> {
   Atomics.store(ctrl, CTRL.status, STATUS.ready);
   Atomics.notify(ctrl, CTRL.status);
 
+  let uploaded = 0;
   for (let seen = 0; ; ) {
     spinWhileEqual(ctrl, CTRL.seq, seen);
     Atomics.wait(ctrl, CTRL.seq, seen);
+    // The latest task and its number in one read: a worker that woke late may find a step after the weights it
+    // was woken for, and takes them both.
     seen = Atomics.load(ctrl, CTRL.seq);
     if (seen === STOP) return;
+    const task = seen & 3;
+    const number = seen >> 2;
+    const version = Atomics.load(ctrl, CTRL.weights);
+    if (version !== uploaded) {
+      // New tensors, never writes into the old ones: XNNPACK keeps filters packed by tensor (see ownData in libs/kernels).
+      tf.tidy(() => {
+        for (const { param, offset, length } of all) model.variables.get(param.name)!.assign(tf.tensor(weights.subarray(offset, offset + length), param.shape));
+      });
+      uploaded = version;
+      Atomics.store(ctrl, CTRL.uploaded, version);
+      Atomics.notify(ctrl, CTRL.uploaded);
+    }
+    if (task === TASK.weights) continue;
     const n = Atomics.load(ctrl, CTRL.n);
-    // New tensors, never writes into the old ones: XNNPACK keeps filters packed by tensor (see ownData in libs/kernels).
-    tf.tidy(() => {
-      for (const { param, offset, length } of all) model.variables.get(param.name)!.assign(tf.tensor(weights.subarray(offset, offset + length), param.shape));
-    });
-    if (Atomics.load(ctrl, CTRL.task) === TASK.evaluate) {
+    if (task === TASK.evaluate) {
       // The newest buffers sent: a pass that needs more room than the last sends new ones first.
       for (let m = receiveMessageOnPort(parentPort!); m; m = receiveMessageOnPort(parentPort!)) evaluation = m.message as EvaluateBuffers;
       const { losses, correct } = evaluateBatches(model.forward, new Float32Array(evaluation!.images), new Int32Array(evaluation!.labels), n, input, classes, 0, batchCount(n));
       new Float64Array(evaluation!.losses).set(losses);
       result[1] = correct;
-      Atomics.store(ctrl, CTRL.done, seen);
+      Atomics.store(ctrl, CTRL.done, number);
       Atomics.notify(ctrl, CTRL.done);
       continue;
     }
@@ -75,7 +87,7 @@ async function main(): Promise<void> {
     result[0] = mine.loss;
     result[1] = mine.correct;
     tf.dispose([x, y, ...Object.values(mine.grads)]);
-    Atomics.store(ctrl, CTRL.done, seen);
+    Atomics.store(ctrl, CTRL.done, number);
     Atomics.notify(ctrl, CTRL.done);
   }
 }

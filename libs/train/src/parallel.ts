@@ -7,7 +7,9 @@
  * way, at the weights of the moment, and sums their losses in batch order: the figures one thread gets.
  *
  * Threads share memory and block on Atomics, which keeps a step synchronous: the worker reads its slice
- * and the weights from shared buffers and writes back its gradient, its loss and its batch norm state.
+ * and the weights from shared buffers and writes back its gradient, its loss and its batch norm state. The
+ * weights go out right after each update, so the workers take them while this thread returns and prepares
+ * the next batch.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
@@ -20,12 +22,15 @@ import type { Split } from './trainer';
 import { EVAL_BATCH, type BatchResults } from './validation';
 
 /**
- * Control words of one worker, in a shared Int32Array: `task` a TASK, `batch` the whole batch's size, `n` the
- * worker's slice (its images of the validation split when evaluating), `first` the batch index of the slice's
- * first image.
+ * Control words of one worker, in a shared Int32Array. `seq` holds the latest task and its number in one word
+ * (number * 4 + TASK), so that a worker that wakes late reads both at once and takes the latest task; `done` the
+ * number of the last task done. `weights` is the version of the shared weights, `uploaded` the version the
+ * worker has taken. `batch` the whole batch's size, `n` the worker's slice (its images of the validation split
+ * when evaluating), `first` the batch index of the slice's first image.
  */
-export const CTRL = { seq: 0, done: 1, n: 2, step: 3, status: 4, error: 5, batch: 6, first: 7, task: 8, words: 9 } as const;
-export const TASK = { step: 0, evaluate: 1 } as const;
+export const CTRL = { seq: 0, done: 1, n: 2, step: 3, status: 4, error: 5, batch: 6, first: 7, weights: 8, uploaded: 9, words: 10 } as const;
+/** `weights`: take the new weights now, while this thread prepares the next step. */
+export const TASK = { step: 0, evaluate: 1, weights: 2 } as const;
 export const ERROR_BYTES = 2048;
 export const STATUS = { ready: 1, failed: 2 } as const;
 export const STOP = -1;
@@ -164,6 +169,8 @@ export interface Helpers {
    * this thread's (the first) while the workers compute theirs. Every part, in batch order.
    */
   evaluate(split: Split, shares: number[], own: () => BatchResults): BatchResults[];
+  /** Hands this thread's weights to the workers now (after an update), so they take them before the next task. */
+  publish(): void;
   dispose(): void;
 }
 
@@ -211,14 +218,29 @@ export function startHelpers(spec: ModelSpec, t: ResolvedTraining, classes: numb
     throw e;
   }
   let seq = 0;
-  const shareWeights = () => {
+  let version = 0;
+  // The variables' data at the last publish: an update gives every variable new data (weights never change in place).
+  let published: object[] = [];
+  const start = (h: (typeof helpers)[number], task: number) => {
+    Atomics.store(h.ctrl, CTRL.seq, seq * 4 + task);
+    Atomics.notify(h.ctrl, CTRL.seq);
+  };
+  const publish = () => {
+    // Not over weights a worker is still reading.
+    for (const h of helpers) waitFor(h, CTRL.uploaded, version);
     // The weights every thread computes at: this thread's, as they are now.
     for (const { param, offset } of all) weightView.set(readData(model.variables.get(param.name)!), offset);
+    published = all.map(({ param }) => model.variables.get(param.name)!.dataId);
+    version++;
+    seq++;
+    for (const h of helpers) {
+      Atomics.store(h.ctrl, CTRL.weights, version);
+      start(h, TASK.weights);
+    }
   };
-  const start = (h: (typeof helpers)[number], task: number) => {
-    Atomics.store(h.ctrl, CTRL.task, task);
-    Atomics.store(h.ctrl, CTRL.seq, seq);
-    Atomics.notify(h.ctrl, CTRL.seq);
+  // Published already, unless the weights changed since (the first task, or weights assigned between steps).
+  const shareWeights = () => {
+    if (published.length !== all.length || all.some(({ param }, i) => model.variables.get(param.name)!.dataId !== published[i])) publish();
   };
   const evaluation = new Map<(typeof helpers)[number], EvaluateBuffers>();
   return {
@@ -273,6 +295,7 @@ export function startHelpers(spec: ModelSpec, t: ResolvedTraining, classes: numb
       });
       return parts;
     },
+    publish,
     dispose() {
       for (const h of helpers) {
         Atomics.store(h.ctrl, CTRL.seq, STOP);

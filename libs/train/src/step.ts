@@ -96,6 +96,8 @@ export function makeTrainStep(spec: ModelSpec, t: ResolvedTraining, classes: num
           }
         });
       }
+      // The workers take the new weights while this thread returns and prepares the next batch.
+      helpers?.publish();
       tf.dispose([x, y]);
       return { loss, correct };
     },

@@ -103,9 +103,9 @@ test('weights assigned between steps reach the workers: the next pass and step s
 
 test('workers started ahead, while the data loads, are the ones a training takes, with the same result', async () => {
   const now = await run(plain, 2);
-  assert.equal(startWorkers(2, 'wasm'), 1);
+  assert.equal(startWorkers(2, 32, 'wasm'), 1);
   const ahead = await run(plain, 2);
-  assert.equal(startWorkers(1, 'wasm'), 0, 'the worker started ahead was taken');
+  assert.equal(startWorkers(1, 32, 'wasm'), 0, 'the worker started ahead was taken');
   assert.deepEqual(ahead.weights, now.weights);
   assert.deepEqual(ahead.history, now.history.map((h, i) => ({ ...h, seconds: ahead.history[i].seconds, samplesPerSecond: ahead.history[i].samplesPerSecond })));
 });

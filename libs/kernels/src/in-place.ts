@@ -8,7 +8,7 @@ import { WASM } from './wasm-ops';
  * share data, and XNNPACK's built-in convolutions and products keep their filters packed by tensor (so a weight
  * written in place would go unseen by them: weights always get new tensors). Undefined otherwise.
  */
-export function ownData(t: tf.Tensor): MemoryBackend | undefined {
+function ownData(t: tf.Tensor): MemoryBackend | undefined {
   if (t.isDisposed || t.dtype !== 'float32' || tf.getBackend() !== WASM) return undefined;
   const b = tf.backend() as unknown as MemoryBackend;
   return b.refCount(t.dataId) === 1 ? b : undefined;

@@ -16,7 +16,7 @@ export async function runTrain(ctx: StageContext): Promise<void> {
   const backend = await useBackend(requestedBackend(training.backend), ctx.log);
   const threads = runThreads(training, ctx.config.model);
   // The other threads load TensorFlow.js while this one loads the data.
-  if (threads > 1) startWorkers(Math.min(threads, training['batch-size']), backend);
+  startWorkers(threads, training['batch-size'], backend);
   const { loaded } = await loadCheckedData(ctx);
   const modelName = ctx.config.model.name ?? ctx.plan.pipeline;
   const { matched } = ctx;

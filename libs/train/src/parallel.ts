@@ -109,14 +109,17 @@ function startWorker(backend: string): Started {
   return { ...data, worker };
 }
 
+/** Threads a step of `batchSize` images runs on when `threads` are asked for: never more than it has images, so no slice is empty. */
+export const threadsFor = (threads: number, batchSize: number): number => (threads > 1 ? Math.min(threads, batchSize) : 1);
+
 /**
- * Starts the workers of a training on `threads` threads now, so that they load TensorFlow.js and its backend
- * (1.0-1.4 s each here) while this thread loads the data: startHelpers takes them. Returns how many
- * wait on `backend`.
+ * Starts the workers of a training on `threads` threads at batches of `batchSize` now, so that they load
+ * TensorFlow.js and its backend (1.0-1.4 s each here) while this thread loads the data: startHelpers takes
+ * them. Returns how many wait on `backend`.
  */
-export function startWorkers(threads: number, backend: string): number {
+export function startWorkers(threads: number, batchSize: number, backend: string): number {
   const waiting = () => started.filter((w) => w.backend === backend).length;
-  while (waiting() < threads - 1) started.push(startWorker(backend));
+  while (waiting() < threadsFor(threads, batchSize) - 1) started.push(startWorker(backend));
   return waiting();
 }
 

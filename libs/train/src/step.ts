@@ -5,7 +5,7 @@ import { addInPlace } from '../../kernels';
 import { makeAugment } from './augment';
 import { buildModel, type TrainableModel } from './model';
 import { makeOptimizer } from './optimizer';
-import { layout, sliceGradients, sliceSeed, slices, startHelpers, type Helpers } from './parallel';
+import { layout, sliceGradients, sliceSeed, slices, startHelpers, threadsFor, type Helpers } from './parallel';
 import type { Split } from './trainer';
 import { batchCount, evaluateBatches, summarize } from './validation';
 
@@ -34,8 +34,7 @@ export function makeTrainStep(spec: ModelSpec, t: ResolvedTraining, classes: num
   const optimizer = makeOptimizer(t);
   const size = shapeSize(spec.input);
   const kernels = new Set(model.params.filter((p) => p.role === 'kernel').map((p) => model.variables.get(p.name)!));
-  // Never more threads than a batch has images: slices would be empty.
-  const count = threads > 1 ? Math.min(threads, t['batch-size']) : 1;
+  const count = threadsFor(threads, t['batch-size']);
   const helpers: Helpers | undefined = count > 1 ? startHelpers(spec, t, classes, model, count) : undefined;
   const trainable = layout(model.params, (p) => p.trainable);
   const state = layout(model.params, (p) => !p.trainable);

@@ -154,7 +154,7 @@ export function withoutFusedMultiplyAdd(wat: string): string {
 async function generateSimdBinary(): Promise<string> {
   const wabt = await (require('wabt') as () => Promise<{ parseWat(name: string, text: string, features: object): WatModule }>)();
   const compile = (text: string, features: object): string => {
-    const module = wabt.parseWat('simd.wat', text, { simd: true, ...features });
+    const module = wabt.parseWat('simd.wat', text, { simd: true, bulk_memory: true, ...features });
     try {
       module.validate();
       return Buffer.from(module.toBinary({}).buffer).toString('base64');

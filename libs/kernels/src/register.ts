@@ -12,6 +12,7 @@ import {
   Conv2DBackpropInput,
   Identity,
   MaxPoolGrad,
+  PadV2,
   Sum,
   Transpose,
   getKernel,
@@ -32,6 +33,7 @@ import { makeConv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { registerCrossEntropy } from './cross-entropy';
 import { makeIdentityConfig } from './identity';
 import { makeMaxPoolGradConfig } from './max-pool-grad';
+import { makePadV2Config } from './pad-v2';
 import { registerRelu } from './relu';
 import { registerScaledTanh } from './scaled-tanh';
 import { makeSumConfig } from './sum';
@@ -53,7 +55,7 @@ function mark(config: KernelConfig): KernelConfig {
 /**
  * Registers, for the 'wasm' backend only, a Conv2DBackpropFilter (which tfjs-backend-wasm lacks), faster
  * kernels for the cases training hits (Conv2D on grayscale input, Conv2DBackpropInput, BatchMatMul,
- * AvgPool, AvgPoolGrad and MaxPoolGrad, a bias's Add and Sum, a matrix's Transpose, an Identity and a same-dtype Cast that share their input's data; the
+ * AvgPool, AvgPoolGrad and MaxPoolGrad, the zero padding of images, a bias's Add and Sum, a matrix's Transpose, an Identity and a same-dtype Cast that share their input's data; the
  * built-ins keep the other cases), the fused scaled tanh, ReLU with a one-pass gradient, the softmax cross-entropy, batch norm and Adam. Other
  * backends ('cpu', tfjs-node's 'tensorflow') are untouched. Safe to call more than once.
  */
@@ -72,6 +74,7 @@ export function registerWasmKernels(): void {
   wrapBuiltin(AvgPool, makeAvgPoolConfig);
   wrapBuiltin(AvgPoolGrad, makeAvgPoolGradConfig);
   wrapBuiltin(MaxPoolGrad, makeMaxPoolGradConfig);
+  wrapBuiltin(PadV2, makePadV2Config);
   wrapBuiltin(Add, makeAddConfig);
   wrapBuiltin(Sum, makeSumConfig);
   wrapBuiltin(Transpose, makeTransposeConfig);

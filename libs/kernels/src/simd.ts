@@ -35,6 +35,7 @@ export interface SimdKernels {
   affinePattern(a: number, pa: number, b: number, pb: number, pc: number, y: number, n: number, p: number): void;
   convFilterGradNhwc(x: number, dy: number, dw: number, batch: number, h: number, w: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number, imagesPerBlock: number): void;
   transpose2d(x: number, y: number, batch: number, rows: number, cols: number): void;
+  padImages(x: number, y: number, batch: number, h: number, w: number, c: number, top: number, bottom: number, left: number, right: number): void;
   addNormalImages(values: number, count: number, n: number, std: number, states: number, k: number): void;
   resample(src: number, dst: number, height: number, width: number, channels: number, tables: number, nms: number, cos: number, dy: number): void;
   adam(w: number, g: number, m: number, v: number, wOut: number, mOut: number, vOut: number, n: number, l2: number, keep: number, b1: number, ob1: number, b2: number, ob2: number, d1: number, d2: number, eps: number, lr: number): void;

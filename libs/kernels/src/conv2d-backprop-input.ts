@@ -15,11 +15,11 @@ import {
   matMul,
   padConstant,
   reshapeView,
-  reverse,
   slice,
   sumLastAxis,
   transpose,
   WASM,
+  type HeapBackend,
   type Pad4,
   type RefCountedBackend,
 } from './wasm-ops';
@@ -178,18 +178,35 @@ export function conv2DBackpropInputViaConv(args: Args): TensorInfo | null {
       dyd = tmp.track(reshapeView(backend, spread, [batch, outHeight * sh, outWidth * sw, outChannels]));
     }
     if (plan.crop !== null) dyd = tmp.track(slice(backend, dyd, plan.crop.begin, plan.crop.size));
-    const flipped = tmp.track(reverse(backend, filter, [0, 1]));
+    const swapped = tmp.track(flipAndSwap(backend as unknown as HeapBackend, filter));
     if (plan.method === 'depthwise') {
-      // [kh, kw, 1, Cout] is already laid out as a depthwise filter [kh, kw, Cout, 1].
-      const dwFilter = tmp.track(reshapeView(backend, flipped, [filterHeight, filterWidth, outChannels, 1]));
-      if (outChannels === 1) return depthwiseConv2d(backend, dyd, dwFilter, plan.pad);
-      return sumLastAxis(backend, tmp.track(depthwiseConv2d(backend, dyd, dwFilter, plan.pad)));
+      // [kh, kw, Cout, 1] is laid out as a depthwise filter.
+      if (outChannels === 1) return depthwiseConv2d(backend, dyd, swapped, plan.pad);
+      return sumLastAxis(backend, tmp.track(depthwiseConv2d(backend, dyd, swapped, plan.pad)));
     }
-    const swapped = tmp.track(transpose(backend, flipped, [0, 1, 3, 2]));
     return conv2d(backend, dyd, swapped, plan.pad, [1, 1]);
   } finally {
     tmp.disposeAll();
   }
+}
+
+/**
+ * The filter [kh, kw, Cin, Cout] flipped in both spatial axes, with its channels swapped: [kh, kw, Cout, Cin]. One
+ * loop where the built-in Reverse and a Transpose took 1.2 ms and 0.05 on fashion-small-convnet's conv3 filter.
+ */
+function flipAndSwap(backend: HeapBackend, filter: TensorInfo): TensorInfo {
+  const [kh, kw, cin, cout] = filter.shape;
+  const out = backend.makeOutput([kh, kw, cout, cin], 'float32');
+  // Views taken after the allocation, which may move wasm memory.
+  const w = backend.typedArrayFromHeap(filter);
+  const y = backend.typedArrayFromHeap(out);
+  const taps = kh * kw;
+  for (let t = 0; t < taps; t++) {
+    const from = (taps - 1 - t) * cin * cout;
+    const to = t * cout * cin;
+    for (let ci = 0; ci < cin; ci++) for (let co = 0; co < cout; co++) y[to + co * cin + ci] = w[from + ci * cout + co];
+  }
+  return out;
 }
 
 let builtin: KernelConfig | undefined;

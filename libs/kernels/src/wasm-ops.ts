@@ -129,10 +129,6 @@ export function padConstant(backend: RefCountedBackend, x: TensorInfo, paddings:
   return runWasmKernel('PadV2', backend, { x }, { paddings, constantValue: 0 });
 }
 
-export function reverse(backend: RefCountedBackend, x: TensorInfo, dims: number[]): TensorInfo {
-  return runWasmKernel('Reverse', backend, { x }, { dims });
-}
-
 export function slice(backend: RefCountedBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
   return runWasmKernel('Slice', backend, { x }, { begin, size });
 }

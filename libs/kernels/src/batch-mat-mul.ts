@@ -28,7 +28,7 @@ export function makeBatchMatMulConfig(builtin: KernelConfig): KernelConfig {
         const panels = held.track(mb.makeOutput([Math.ceil(n / 12) * k * 12], 'float32'));
         const y = mb.makeOutput(rank === 2 ? [m, n] : [1, m, n], 'float32');
         const kernels = simd(mb);
-        kernels.packPanels(offset(mb, bb), offset(mb, panels), k, n, transposeB ? 1 : 0);
+        kernels.packPanels(offset(mb, bb), offset(mb, panels), k, n, transposeB ? 1 : 0, 12);
         kernels.matmul(offset(mb, a), offset(mb, panels), offset(mb, y), m, k, n, transposeA ? 1 : 0);
         return y;
       }

@@ -1,12 +1,12 @@
 import { backend_util, Conv2D, type Conv2DAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { offset, simd, type MemoryBackend } from './simd';
-import { Intermediates, isUnpadded, padSpatially, padsNoneNegative, WASM, type RefCountedBackend } from './wasm-ops';
+import { Intermediates, isFullWindow, isUnpadded, padSpatially, padsNoneNegative, WASM, type RefCountedBackend } from './wasm-ops';
 
 /**
  * Conv2D for wasm at stride 1, with at least four output channels and four output pixels (LeNet-5's C1, C3 and
- * C5, and 'same' convs after a copy of x with its padding): one SIMD pass (simd.wat conv) with fused
- * multiply-adds where the engine has them, which the built-in (XNNPACK, compiled without them) cannot use.
- * Everything else goes to the built-in.
+ * C5, and 'same' convs after a copy of x with its padding): one SIMD pass (simd.wat conv, or matmul where the
+ * filter covers the input) over the filter packed in panels, with fused multiply-adds where the engine has them,
+ * which the built-in (XNNPACK, compiled without them) cannot use. Everything else goes to the built-in.
  */
 export function makeConv2DConfig(builtin: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
@@ -24,9 +24,21 @@ export function makeConv2DConfig(builtin: KernelConfig): KernelConfig {
     const b = args.backend as unknown as MemoryBackend;
     const tmp = new Intermediates(args.backend as unknown as RefCountedBackend);
     try {
-      const padded = isUnpadded(info.padInfo) ? x : tmp.track(padSpatially(args.backend as unknown as RefCountedBackend, x, info.padInfo));
+      const kernels = simd(b);
+      const k = info.filterHeight * info.filterWidth * info.inChannels;
       const y = b.makeOutput(info.outShape, 'float32');
-      simd(b).conv(offset(b, padded), offset(b, filter), offset(b, y), info.batchSize, info.inHeight + top + bottom, info.inWidth + left + right, info.inChannels, info.outHeight, info.outWidth, info.outChannels, info.filterHeight, info.filterWidth);
+      if (isFullWindow(info) && info.batchSize >= 3) {
+        // One output pixel an image (LeNet-5's C5): the product of x [N, kh kw Cin] and the filter [kh kw Cin, Cout],
+        // the same sums in the same order.
+        const panels = tmp.track(b.makeOutput([Math.ceil(info.outChannels / 12) * k * 12], 'float32'));
+        kernels.packPanels(offset(b, filter), offset(b, panels), k, info.outChannels, 0, 12);
+        kernels.matmul(offset(b, x), offset(b, panels), offset(b, y), info.batchSize, k, info.outChannels, 0);
+        return y;
+      }
+      const padded = isUnpadded(info.padInfo) ? x : tmp.track(padSpatially(args.backend as unknown as RefCountedBackend, x, info.padInfo));
+      const panels = tmp.track(b.makeOutput([Math.ceil(info.outChannels / 8) * k * 8], 'float32'));
+      kernels.packPanels(offset(b, filter), offset(b, panels), k, info.outChannels, 0, 8);
+      kernels.conv(offset(b, padded), offset(b, panels), offset(b, y), info.batchSize, info.inHeight + top + bottom, info.inWidth + left + right, info.inChannels, info.outHeight, info.outWidth, info.outChannels, info.filterHeight, info.filterWidth);
       return y;
     } finally {
       tmp.disposeAll();

@@ -36,9 +36,11 @@ test('simd.wat with and without fused multiply-adds: the same exports, and conv 
           for (let p = 0; p < k; p++) for (let q = 0; q < k; q++) sum += x[(b * h + i + p) * w + j + q] * filter[(p * k + q) * cout + c];
           expected[((b * ho + i) * wo + j) * cout + c] = sum;
         }
+  const panelsAt = 12288;
   for (const [name, kernels] of [['plain', plain], ['fused', fused]] as const) {
     f32.fill(0, yAt / 4, yAt / 4 + expected.length);
-    kernels.conv(xAt, wAt, yAt, n, h, w, 1, ho, wo, cout, k, k);
+    kernels.packPanels(wAt, panelsAt, k * k, cout, 0, 8);
+    kernels.conv(xAt, panelsAt, yAt, n, h, w, 1, ho, wo, cout, k, k);
     const y = f32.subarray(yAt / 4, yAt / 4 + expected.length);
     const worst = Math.max(...expected.map((e, i) => Math.abs(e - y[i])));
     assert.ok(worst < 1e-5, `${name}: worst difference ${worst}`);

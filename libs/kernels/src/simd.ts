@@ -26,7 +26,7 @@ export interface SimdKernels {
   sumPattern(x: number, n: number, acc: number, p: number): void;
   spreadWindows(src: number, dx: number, batch: number, outH: number, outW: number, inH: number, inW: number, c: number, sh: number, sw: number, fh: number, fw: number, scale: number, tap: number): void;
   convFilterGradGray(x: number, dy: number, dw: number, batch: number, h: number, w: number, cout: number, ho: number, wo: number, kh: number, kw: number, imagesPerBlock: number, sums: number): void;
-  packPanels(b: number, pb: number, k: number, n: number, tb: number): void;
+  packPanels(b: number, pb: number, k: number, n: number, tb: number, width: number): void;
   matmul(a: number, pb: number, y: number, m: number, k: number, n: number, ta: number): void;
   conv(x: number, w: number, y: number, batch: number, h: number, wd: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number): void;
   avgPool(x: number, y: number, batch: number, outH: number, outW: number, inH: number, inW: number, c: number, sh: number, sw: number, fh: number, fw: number, scale: number): void;

@@ -100,10 +100,9 @@ export function conv2DBackpropFilterWasm(args: {
     }
     if (isFullWindow(info)) {
       const k = filterHeight * filterWidth * inChannels;
-      const x2 = tmp.track(reshapeView(backend, x, [batchSize, k]));
-      const xT = tmp.track(reshapeView(backend, tmp.track(transpose(backend, x2, [1, 0])), [1, k, batchSize]));
+      const x2 = tmp.track(reshapeView(backend, x, [1, batchSize, k]));
       const dy2 = tmp.track(reshapeView(backend, dy, [1, batchSize, outChannels]));
-      return reshapeView(backend, tmp.track(matMul(backend, xT, dy2)), filterShape);
+      return reshapeView(backend, tmp.track(matMul(backend, x2, dy2, true, false)), filterShape);
     }
     const xT = tmp.track(transpose(backend, x, [3, 1, 2, 0]));
     const dyT = tmp.track(transpose(backend, dy, [1, 2, 0, 3]));

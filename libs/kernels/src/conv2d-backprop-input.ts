@@ -17,7 +17,6 @@ import {
   reshapeView,
   slice,
   sumLastAxis,
-  transpose,
   WASM,
   type HeapBackend,
   type Pad4,
@@ -143,18 +142,17 @@ export function conv2DBackpropInputViaConv(args: Args): TensorInfo | null {
     }
     if (plan.method === 'matmul') {
       const k = filterHeight * filterWidth * inChannels;
-      const w = tmp.track(reshapeView(backend, filter, [k, outChannels]));
-      const wT = tmp.track(transpose(backend, w, [1, 0]));
+      const w = tmp.track(reshapeView(backend, filter, [1, k, outChannels]));
       const dy2 = tmp.track(reshapeView(backend, dy, [1, batch, outChannels]));
-      const dx = tmp.track(matMul(backend, dy2, tmp.track(reshapeView(backend, wT, [1, outChannels, k]))));
+      const dx = tmp.track(matMul(backend, dy2, w, false, true));
       return reshapeView(backend, dx, [batch, filterHeight, filterWidth, inChannels]);
     }
     if (plan.method === 'col2im') {
       const k = filterHeight * filterWidth * inChannels;
-      const wT = tmp.track(transpose(backend, tmp.track(reshapeView(backend, filter, [k, outChannels])), [1, 0]));
+      const w = tmp.track(reshapeView(backend, filter, [1, k, outChannels]));
       const rows = batch * outHeight * outWidth;
       const dy2 = tmp.track(reshapeView(backend, dy, [1, rows, outChannels]));
-      const cols = tmp.track(matMul(backend, dy2, tmp.track(reshapeView(backend, wT, [1, outChannels, k]))));
+      const cols = tmp.track(matMul(backend, dy2, w, false, true));
       const b = backend as unknown as MemoryBackend;
       const { inputShape } = attrs;
       const dx = b.makeOutput([...inputShape], 'float32');

@@ -142,9 +142,9 @@ export function depthwiseConv2d(backend: RefCountedBackend, x: TensorInfo, filte
   );
 }
 
-/** a [batch, m, k] times b [batch, k, n]; untransposed operands are the fast case on wasm. */
-export function matMul(backend: RefCountedBackend, a: TensorInfo, b: TensorInfo): TensorInfo {
-  return runWasmKernel('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });
+/** a [batch, m, k] times b [batch, k, n] (either given transposed): one product reads them as they are (batch-mat-mul.ts). */
+export function matMul(backend: RefCountedBackend, a: TensorInfo, b: TensorInfo, transposeA = false, transposeB = false): TensorInfo {
+  return runWasmKernel('BatchMatMul', backend, { a, b }, { transposeA, transposeB });
 }
 
 export function sumLastAxis(backend: RefCountedBackend, x: TensorInfo): TensorInfo {

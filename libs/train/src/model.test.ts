@@ -134,3 +134,45 @@ test('weights() holds the state with the parameters; a model rebuilt from them i
   x.dispose();
   assert.deepEqual(got, want);
 });
+
+test('a ReLU before a max pool runs after it: the same logits and gradients as in the written order, on cpu and wasm', async () => {
+  // An overlapping 3x3 pool at stride 2, and a 2x2 one; whole windows of negatives and ties of equal maxima.
+  const layers = (between: boolean): ModelSpec['layers'] => [
+    { id: 'C1', type: 'conv', filters: 4, kernel: 3, padding: 'same' },
+    { id: 'BN', type: 'batchnorm' },
+    { type: 'activation', activation: 'relu' },
+    ...(between ? [{ type: 'activation', activation: 'linear' } as const] : []),
+    { type: 'maxpool', size: 3, stride: 2 },
+    { type: 'activation', activation: 'relu' },
+    ...(between ? [{ type: 'activation', activation: 'linear' } as const] : []),
+    { type: 'maxpool', size: 2 },
+    { type: 'flatten' },
+    { id: 'OUT', type: 'dense', units: 3 },
+  ];
+  const x = tf.tidy(() => tf.round(tf.mul(inputs(3, 2 * 9 * 9, 5), 2))); // integers: ties
+  const y = tf.oneHot(tf.tensor1d([0, 1, 2], 'int32'), 3);
+  const run = (between: boolean) => {
+    const model = buildModel({ input: [2, 9, 9], layers: layers(between) }, 7);
+    try {
+      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.forward(x, true)) as tf.Scalar, model.trainableVariables);
+      const out = { loss: value.dataSync()[0], grads: Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, Array.from(g.dataSync())])) };
+      tf.dispose([value, ...Object.values(grads)]);
+      model.applyStateUpdates();
+      return out;
+    } finally {
+      model.dispose();
+    }
+  };
+  for (const backend of ['cpu', 'wasm'] as const) {
+    await useBackend(backend);
+    // The ReLUs' inputs: the pooled values, [3, 4, 4, 4] and [3, 2, 2, 4], not the conv's [3, 9, 9, 4].
+    const profile = await tf.profile(() => tf.dispose(run(false) && []));
+    const reluShapes = profile.kernels.filter((k) => /Relu$/.test(k.name)).map((k) => k.inputShapes[0]);
+    assert.deepEqual(reluShapes, [[3, 4, 4, 4], [3, 2, 2, 4]], backend);
+    const [pooledFirst, written] = [run(false), run(true)];
+    assert.equal(pooledFirst.loss, written.loss, backend);
+    assert.deepEqual(pooledFirst.grads, written.grads, backend);
+    assert.ok(Object.values(written.grads).every((g) => g.some((v) => v !== 0)), `${backend}: every parameter gets a gradient`);
+  }
+  tf.dispose([x, y]);
+});

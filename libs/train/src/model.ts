@@ -75,9 +75,18 @@ export function buildModel(spec: ModelSpec, seed: number, weights?: Weights): Tr
     forward(x, training, stepSeed = 0) {
       const ctx: ForwardContext = { ...ctxBase, training, seed: stepSeed };
       let y = spec.input.length === 3 ? tf.reshape(x, [-1, h, w, c]) : tf.reshape(x, [-1, spec.input[0]]);
-      summary.layers.forEach((layer, i) => {
-        y = forwardLayer(y, layer, i, ctx);
-      });
+      const layers = summary.layers;
+      for (let i = 0; i < layers.length; i++) {
+        const [layer, next] = [layers[i], layers[i + 1]];
+        if (layer.layer.type === 'activation' && layer.layer.activation === 'relu' && next?.layer.type === 'maxpool') {
+          // A max commutes with ReLU, so the pool runs first and the ReLU and its gradient on the pooled values (a
+          // quarter of them after a 2x2 pool): the same values and gradients, the gradient routed to the same maxima.
+          y = forwardLayer(forwardLayer(y, next, i + 1, ctx), layer, i, ctx);
+          i++;
+        } else {
+          y = forwardLayer(y, layer, i, ctx);
+        }
+      }
       return y as tf.Tensor2D;
     },
     applyStateUpdates() {

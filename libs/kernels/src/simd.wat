@@ -1213,7 +1213,6 @@
       (local.set $n0 (i32.add (local.get $n0) (i32.const 4)))
       (br $n_loop))))
 
-  ;; The sum of a vector's four lanes, pairwise: (l0 + l2) + (l1 + l3).
   ;; The gradient of max pooling: each window's dy goes to the first position (in row-major order) where x
   ;; equals the window's max y, as TensorFlow's first-max rule does; a mask of windows already served keeps
   ;; ties (ReLU's zeros) from taking it twice. Overlapping windows add up; positions in the padding are

@@ -176,3 +176,20 @@ test('a ReLU before a max pool runs after it: the same logits and gradients as i
   }
   tf.dispose([x, y]);
 });
+
+test('an input that comes flattened goes straight into a leading flatten: no Reshape, the same logits as the NHWC batch', async () => {
+  await useBackend('wasm');
+  const mlp: ModelSpec = { input: [2, 4, 4], layers: [{ type: 'flatten' }, { id: 'H', type: 'dense', units: 5, activation: 'tanh' }, { id: 'OUT', type: 'dense', units: 3 }] };
+  const model = buildModel(mlp, 3);
+  try {
+    const x = inputs(4, 32, 2);
+    const profile = await tf.profile(() => tf.dispose(model.forward(x, true)));
+    assert.deepEqual(profile.kernels.filter((k) => k.name === 'Reshape'), []);
+    const flat = tf.tidy(() => Array.from(model.forward(x, false).dataSync()));
+    const nhwc = tf.tidy(() => Array.from(model.forward(tf.reshape(x, [4, 4, 4, 2]), false).dataSync()));
+    assert.deepEqual(flat, nhwc);
+    x.dispose();
+  } finally {
+    model.dispose();
+  }
+});

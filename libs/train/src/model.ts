@@ -74,9 +74,13 @@ export function buildModel(spec: ModelSpec, seed: number, weights?: Weights): Tr
     trainableVariables,
     forward(x, training, stepSeed = 0) {
       const ctx: ForwardContext = { ...ctxBase, training, seed: stepSeed };
-      let y = spec.input.length === 3 ? tf.reshape(x, [-1, h, w, c]) : tf.reshape(x, [-1, spec.input[0]]);
       const layers = summary.layers;
-      for (let i = 0; i < layers.length; i++) {
+      // x comes flattened (NHWC): a leading flatten's output already, and a dense input's too. Reshaping it to NHWC
+      // and back costs four kernel calls a step (two forward, two backward).
+      const flat = x.shape.length === 2 && x.shape[1] === h * w * c;
+      const skip = flat && spec.input.length === 3 && layers[0]?.layer.type === 'flatten' ? 1 : 0;
+      let y = flat && (skip || spec.input.length === 1) ? x : spec.input.length === 3 ? tf.reshape(x, [-1, h, w, c]) : tf.reshape(x, [-1, spec.input[0]]);
+      for (let i = skip; i < layers.length; i++) {
         const [layer, next] = [layers[i], layers[i + 1]];
         if (layer.layer.type === 'activation' && layer.layer.activation === 'relu' && next?.layer.type === 'maxpool') {
           // A max commutes with ReLU, so the pool runs first and the ReLU and its gradient on the pooled values (a

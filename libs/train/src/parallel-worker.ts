@@ -6,6 +6,7 @@ import { useBackend } from './backend';
 import type { BackendName } from '../../backend-choice';
 import { readData } from '../../kernels';
 import { makeAugment } from './augment';
+import { oneHot } from './labels';
 import { buildModel } from './model';
 import { CTRL, ERROR_BYTES, layout, sliceGradients, sliceSeed, spinWhileEqual, STATUS, STOP, TASK, type EvaluateBuffers, type WorkerData, type WorkerSetup } from './parallel';
 import { batchCount, evaluateBatches } from './validation';
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     const share = n / Atomics.load(ctrl, CTRL.batch);
     augment?.(images.subarray(0, n * input), Atomics.load(ctrl, CTRL.first), n, step);
     const x = tf.tensor2d(images.subarray(0, n * input), [n, input]);
-    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels.subarray(0, n), 'int32'), classes));
+    const y = oneHot(labels.subarray(0, n), classes);
     const mine = sliceGradients(model, x, y, labels.subarray(0, n), share, sliceSeed(t.seed * 1_000_003 + step, slice));
     for (const { param, offset } of trainable) grads.set(readData(mine.grads[param.name]), offset);
     model.applyStateUpdates();

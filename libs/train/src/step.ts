@@ -3,6 +3,7 @@ import { size as shapeSize, type ModelSpec } from '../../graph';
 import type { ResolvedTraining } from '../../pipeline-schema';
 import { addInPlace } from '../../kernels';
 import { makeAugment } from './augment';
+import { oneHot } from './labels';
 import { buildModel, type TrainableModel } from './model';
 import { makeOptimizer } from './optimizer';
 import { layout, sliceGradients, sliceSeed, slices, startHelpers, threadsFor, type Helpers } from './parallel';
@@ -47,7 +48,7 @@ export function makeTrainStep(spec: ModelSpec, t: ResolvedTraining, classes: num
       // A last batch smaller than the thread count leaves the last workers out.
       const sizes = helpers ? slices(n, count).filter((k, i) => i === 0 || k > 0) : [n];
       const own = sizes[0];
-      const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels.subarray(0, own), 'int32'), classes));
+      const y = oneHot(labels.subarray(0, own), classes);
       const seed = sliceSeed(t.seed * 1_000_003 + step, 0);
       let x!: tf.Tensor2D;
       let mine!: ReturnType<typeof sliceGradients>;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy } from '../../kernels';
+import { countCorrect, oneHot } from './labels';
 
 /** Images a validation batch holds: whole batches are what threads share out, so the sums do not depend on the thread count. */
 export const EVAL_BATCH = 1000;
@@ -21,15 +22,14 @@ export function evaluateBatches(forward: Forward, images: Float32Array, labels: 
     const to = Math.min(from + EVAL_BATCH, count);
     const batchLabels = Int32Array.from({ length: to - from }, (_, i) => labels[from + i]);
     const x = tf.tensor2d(images.subarray(from * size, to * size), [to - from, size]);
-    const y = tf.tidy(() => tf.oneHot(tf.tensor1d(batchLabels, 'int32'), classes));
-    const [l, p] = tf.tidy(() => {
-      const logits = forward(x, false);
-      return [crossEntropy(y, logits, to - from), tf.argMax(logits, 1)];
+    const y = oneHot(batchLabels, classes);
+    const [l, logits] = tf.tidy(() => {
+      const out = forward(x, false);
+      return [crossEntropy(y, out, to - from), out];
     });
     losses.push(l.dataSync()[0]);
-    const pred = p.dataSync();
-    for (let i = 0; i < batchLabels.length; i++) if (pred[i] === batchLabels[i]) correct++;
-    tf.dispose([x, y, l, p]);
+    correct += countCorrect(logits.dataSync(), batchLabels, classes);
+    tf.dispose([x, y, l, logits]);
   }
   return { losses, correct };
 }

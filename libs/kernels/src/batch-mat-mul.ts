@@ -25,11 +25,8 @@ export function makeBatchMatMulConfig(builtin: KernelConfig): KernelConfig {
       const single = bb.shape.length === rank && (rank === 2 || (rank === 3 && a.shape[0] === 1 && bb.shape[0] === 1));
       if (single && m >= 3 && n >= 4 && k > 0 && a.dtype === 'float32' && bb.dtype === 'float32') {
         const mb = backend as unknown as MemoryBackend;
-        const panels = held.track(mb.makeOutput([Math.ceil(n / 12) * k * 12], 'float32'));
         const y = mb.makeOutput(rank === 2 ? [m, n] : [1, m, n], 'float32');
-        const kernels = simd(mb);
-        kernels.packPanels(offset(mb, bb), offset(mb, panels), k, n, transposeB ? 1 : 0, 12);
-        kernels.matmul(offset(mb, a), offset(mb, panels), offset(mb, y), m, k, n, transposeA ? 1 : 0);
+        productInto(mb, held, a, bb, y, m, k, n, transposeA, transposeB);
         return y;
       }
       const swapLast = (x: TensorInfo) => {
@@ -45,4 +42,12 @@ export function makeBatchMatMulConfig(builtin: KernelConfig): KernelConfig {
     }
   };
   return { kernelName: BatchMatMul, backendName: WASM, kernelFunc, setupFunc: builtin.setupFunc };
+}
+
+/** y [m, n] = a · b (either read transposed, as given) by simd.wat's matmul, b's columns packed first: m >= 3, n >= 4. */
+export function productInto(b: MemoryBackend, held: Intermediates, a: TensorInfo, bb: TensorInfo, y: TensorInfo, m: number, k: number, n: number, transposeA = false, transposeB = false): void {
+  const panels = held.track(b.makeOutput([Math.ceil(n / 12) * k * 12], 'float32'));
+  const kernels = simd(b);
+  kernels.packPanels(offset(b, bb), offset(b, panels), k, n, transposeB ? 1 : 0, 12);
+  kernels.matmul(offset(b, a), offset(b, panels), offset(b, y), m, k, n, transposeA ? 1 : 0);
 }

@@ -1,4 +1,5 @@
 import { backend_util, Conv2D, type Conv2DAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { productInto } from './batch-mat-mul';
 import { offset, simd, type MemoryBackend } from './simd';
 import { Intermediates, isFullWindow, isUnpadded, padSpatially, padsNoneNegative, WASM, type RefCountedBackend } from './wasm-ops';
 
@@ -24,19 +25,17 @@ export function makeConv2DConfig(builtin: KernelConfig): KernelConfig {
     const b = args.backend as unknown as MemoryBackend;
     const tmp = new Intermediates(args.backend as unknown as RefCountedBackend);
     try {
-      const kernels = simd(b);
       const k = info.filterHeight * info.filterWidth * info.inChannels;
       const y = b.makeOutput(info.outShape, 'float32');
       if (isFullWindow(info) && info.batchSize >= 3) {
         // One output pixel an image (LeNet-5's C5): the product of x [N, kh kw Cin] and the filter [kh kw Cin, Cout],
         // the same sums in the same order.
-        const panels = tmp.track(b.makeOutput([Math.ceil(info.outChannels / 12) * k * 12], 'float32'));
-        kernels.packPanels(offset(b, filter), offset(b, panels), k, info.outChannels, 0, 12);
-        kernels.matmul(offset(b, x), offset(b, panels), offset(b, y), info.batchSize, k, info.outChannels, 0);
+        productInto(b, tmp, x, filter, y, info.batchSize, k, info.outChannels);
         return y;
       }
       const padded = isUnpadded(info.padInfo) ? x : tmp.track(padSpatially(args.backend as unknown as RefCountedBackend, x, info.padInfo));
       const panels = tmp.track(b.makeOutput([Math.ceil(info.outChannels / 8) * k * 8], 'float32'));
+      const kernels = simd(b);
       kernels.packPanels(offset(b, filter), offset(b, panels), k, info.outChannels, 0, 8);
       kernels.conv(offset(b, padded), offset(b, panels), offset(b, y), info.batchSize, info.inHeight + top + bottom, info.inWidth + left + right, info.inChannels, info.outHeight, info.outWidth, info.outChannels, info.filterHeight, info.filterWidth);
       return y;

@@ -79,7 +79,7 @@ export function buildModel(spec: ModelSpec, seed: number, weights?: Weights): Tr
       // and back costs four kernel calls a step (two forward, two backward).
       const flat = x.shape.length === 2 && x.shape[1] === h * w * c;
       const skip = flat && spec.input.length === 3 && layers[0]?.layer.type === 'flatten' ? 1 : 0;
-      let y = flat && (skip || spec.input.length === 1) ? x : spec.input.length === 3 ? tf.reshape(x, [-1, h, w, c]) : tf.reshape(x, [-1, spec.input[0]]);
+      let y = flat && (skip === 1 || spec.input.length === 1) ? x : tf.reshape(x, spec.input.length === 3 ? [-1, h, w, c] : [-1, spec.input[0]]);
       for (let i = skip; i < layers.length; i++) {
         const [layer, next] = [layers[i], layers[i + 1]];
         if (layer.layer.type === 'activation' && layer.layer.activation === 'relu' && next?.layer.type === 'maxpool') {

@@ -1107,9 +1107,12 @@
     (local $plo i32) (local $phi i32) (local $qlo i32) (local $qhi i32)
     (local $o1 i32) (local $o2 i32) (local $o3 i32) (local $wb i32) (local $img i32) (local $pixo i32) (local $vend i32)
     (local $dp i32) (local $wp i32) (local $out i32) (local $t i32) (local $e1 i32) (local $e2 i32) (local $e3 i32) (local $cb i32) (local $dimg i32)
+    (local $rdp i32) (local $rwp i32) (local $tap i32)
     (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128) (local $wa v128) (local $wv v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $hv v128)
     (local.set $pixo (i32.shl (local.get $cout) (i32.const 2)))
+    ;; bytes from w[p, q, c, 0] to w[p, q + 1, c, 0]
+    (local.set $tap (i32.mul (local.get $cin) (local.get $pixo)))
     (local.set $img (i32.mul (i32.mul (local.get $ho) (local.get $wo)) (local.get $pixo)))
     (local.set $vend (local.get $pixo))
     (local.set $dimg (i32.shl (i32.mul (i32.mul (local.get $h) (local.get $wd)) (local.get $cin)) (i32.const 2)))
@@ -1152,16 +1155,20 @@
             (local.set $p (local.get $plo))
             (block $p_done (loop $p_loop
               (br_if $p_done (i32.gt_s (local.get $p) (local.get $phi)))
+              ;; dy[n0, y - p, x - qlo, 0] and w[p, qlo, c0, 0], then one pixel back in dy and one tap on in w a step
+              (local.set $rdp (i32.add (local.get $dy) (i32.mul
+                (i32.add (i32.mul (i32.add (i32.mul (local.get $n0) (local.get $ho)) (i32.sub (local.get $y) (local.get $p))) (local.get $wo)) (i32.sub (local.get $x) (local.get $qlo)))
+                (local.get $pixo))))
+              (local.set $rwp (i32.add (local.get $w) (i32.mul
+                (i32.add (i32.mul (i32.add (i32.mul (local.get $p) (local.get $kw)) (local.get $qlo)) (local.get $cin)) (local.get $c0))
+                (local.get $pixo))))
               (local.set $q (local.get $qlo))
               (block $q_done (loop $q_loop
                 (br_if $q_done (i32.gt_s (local.get $q) (local.get $qhi)))
-                ;; dy[n0, y - p, x - q, 0] and w[p, q, c0, 0]
-                (local.set $dp (i32.add (local.get $dy) (i32.mul
-                  (i32.add (i32.mul (i32.add (i32.mul (local.get $n0) (local.get $ho)) (i32.sub (local.get $y) (local.get $p))) (local.get $wo)) (i32.sub (local.get $x) (local.get $q)))
-                  (local.get $pixo))))
-                (local.set $wp (i32.add (local.get $w) (i32.mul
-                  (i32.add (i32.mul (i32.add (i32.mul (local.get $p) (local.get $kw)) (local.get $q)) (local.get $cin)) (local.get $c0))
-                  (local.get $pixo))))
+                (local.set $dp (local.get $rdp))
+                (local.set $wp (local.get $rwp))
+                (local.set $rdp (i32.sub (local.get $rdp) (local.get $pixo)))
+                (local.set $rwp (i32.add (local.get $rwp) (local.get $tap)))
                 (local.set $v (i32.const 0))
                 (block $v_done (loop $v_loop
                   (br_if $v_done (i32.ge_u (local.get $v) (local.get $vend)))

@@ -1007,10 +1007,14 @@
     (param $kh i32) (param $kw i32) (param $nb i32)
     (local $n0 i32) (local $n1 i32) (local $p i32) (local $q i32) (local $ci i32) (local $co i32) (local $n i32) (local $i i32) (local $j i32)
     (local $xp i32) (local $dp i32) (local $out i32) (local $pixi i32) (local $pixo i32)
+    (local $xrow i32) (local $drow i32) (local $rowi i32) (local $rowo i32)
     (local $xa v128) (local $xb v128) (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (local.set $pixi (i32.shl (local.get $cin) (i32.const 2)))
     (local.set $pixo (i32.shl (local.get $cout) (i32.const 2)))
+    ;; bytes of a row of x and of dy
+    (local.set $rowi (i32.mul (local.get $w) (local.get $pixi)))
+    (local.set $rowo (i32.mul (local.get $wo) (local.get $pixo)))
     (memory.fill (local.get $dw) (i32.const 0) (i32.mul (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $cin)) (local.get $pixo)))
     (block $b_done (loop $b_loop
     (br_if $b_done (i32.ge_u (local.get $n0) (local.get $batch)))
@@ -1035,16 +1039,20 @@
             (local.set $n (local.get $n0))
             (block $n_done (loop $n_loop
               (br_if $n_done (i32.ge_u (local.get $n) (local.get $n1)))
+              ;; x[n, p, q, ci] and dy[n, 0, 0, co], then a row down in each
+              (local.set $xrow (i32.add (local.get $x) (i32.add
+                (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $h)) (local.get $p)) (local.get $w)) (local.get $q)) (local.get $pixi))
+                (i32.shl (local.get $ci) (i32.const 2)))))
+              (local.set $drow (i32.add (local.get $dy) (i32.add
+                (i32.mul (i32.mul (i32.mul (local.get $n) (local.get $ho)) (local.get $wo)) (local.get $pixo))
+                (i32.shl (local.get $co) (i32.const 2)))))
               (local.set $i (i32.const 0))
               (block $i_done (loop $i_loop
                 (br_if $i_done (i32.ge_u (local.get $i) (local.get $ho)))
-                ;; x[n, i + p, q, ci] and dy[n, i, 0, co]
-                (local.set $xp (i32.add (local.get $x) (i32.add
-                  (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $h)) (i32.add (local.get $i) (local.get $p))) (local.get $w)) (local.get $q)) (local.get $pixi))
-                  (i32.shl (local.get $ci) (i32.const 2)))))
-                (local.set $dp (i32.add (local.get $dy) (i32.add
-                  (i32.mul (i32.mul (i32.add (i32.mul (local.get $n) (local.get $ho)) (local.get $i)) (local.get $wo)) (local.get $pixo))
-                  (i32.shl (local.get $co) (i32.const 2)))))
+                (local.set $xp (local.get $xrow))
+                (local.set $dp (local.get $drow))
+                (local.set $xrow (i32.add (local.get $xrow) (local.get $rowi)))
+                (local.set $drow (i32.add (local.get $drow) (local.get $rowo)))
                 (local.set $j (i32.const 0))
                 (block $j_done (loop $j_loop
                   (br_if $j_done (i32.ge_u (local.get $j) (local.get $wo)))

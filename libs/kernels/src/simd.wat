@@ -386,11 +386,14 @@
     (param $batch i32) (param $h i32) (param $wd i32) (param $cout i32) (param $ho i32) (param $wo i32) (param $kh i32) (param $kw i32) (param $nb i32) (param $sum i32)
     (local $n0 i32) (local $n1 i32) (local $p i32) (local $q i32) (local $g i32) (local $ca i32) (local $cb i32) (local $n i32) (local $i i32) (local $j i32)
     (local $xp i32) (local $da i32) (local $db i32) (local $pix i32) (local $pix4 i32) (local $last i32) (local $out i32)
-    (local $s v128) (local $va v128) (local $vb v128) (local $qq i32)
+    (local $s v128) (local $va v128) (local $vb v128) (local $qq i32) (local $xrow i32) (local $drow i32) (local $rowi i32) (local $rowo i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $a4 v128) (local $b4 v128)
     (local.set $pix (i32.shl (local.get $cout) (i32.const 2)))
     (local.set $pix4 (i32.shl (local.get $pix) (i32.const 2)))
     (local.set $last (i32.sub (local.get $cout) (i32.const 4)))
+    ;; bytes of a row of x and of dy
+    (local.set $rowi (i32.shl (local.get $wd) (i32.const 2)))
+    (local.set $rowo (i32.mul (local.get $wo) (local.get $pix)))
     (memory.fill (local.get $dw) (i32.const 0) (i32.shl (i32.mul (i32.mul (local.get $kh) (local.get $kw)) (local.get $cout)) (i32.const 2)))
     (block $b_done (loop $b_loop
     (br_if $b_done (i32.ge_u (local.get $n0) (local.get $batch)))
@@ -423,16 +426,20 @@
           (local.set $n (local.get $n0))
           (block $n5_done (loop $n5_loop
             (br_if $n5_done (i32.ge_u (local.get $n) (local.get $n1)))
+            ;; x[n, p, qq] and dy[n, 0, 0, 0], then a row down in each
+            (local.set $xrow (i32.add (local.get $x) (i32.shl
+              (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $h)) (local.get $p)) (local.get $wd)) (local.get $qq))
+              (i32.const 2))))
+            (local.set $drow (i32.add (local.get $dy) (i32.mul (i32.mul (i32.mul (local.get $n) (local.get $ho)) (local.get $wo)) (local.get $pix))))
             (local.set $i (i32.const 0))
             (block $i5_done (loop $i5_loop
               (br_if $i5_done (i32.ge_u (local.get $i) (local.get $ho)))
               ;; x[n, i + p, qq], dy[n, i, 0, ca] and dy[n, i, 0, cb]
-              (local.set $xp (i32.add (local.get $x) (i32.shl
-                (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $h)) (i32.add (local.get $i) (local.get $p))) (local.get $wd)) (local.get $qq))
-                (i32.const 2))))
-              (local.set $da (i32.add (local.get $dy) (i32.mul (i32.mul (i32.add (i32.mul (local.get $n) (local.get $ho)) (local.get $i)) (local.get $wo)) (local.get $pix))))
-              (local.set $db (i32.add (local.get $da) (i32.shl (local.get $cb) (i32.const 2))))
-              (local.set $da (i32.add (local.get $da) (i32.shl (local.get $ca) (i32.const 2))))
+              (local.set $xp (local.get $xrow))
+              (local.set $db (i32.add (local.get $drow) (i32.shl (local.get $cb) (i32.const 2))))
+              (local.set $da (i32.add (local.get $drow) (i32.shl (local.get $ca) (i32.const 2))))
+              (local.set $xrow (i32.add (local.get $xrow) (local.get $rowi)))
+              (local.set $drow (i32.add (local.get $drow) (local.get $rowo)))
               (local.set $j (i32.const 0))
               (block $j5_done (loop $j5_loop
                 (br_if $j5_done (i32.ge_u (local.get $j) (local.get $wo)))
@@ -505,16 +512,20 @@
           (local.set $n (local.get $n0))
           (block $n_done (loop $n_loop
             (br_if $n_done (i32.ge_u (local.get $n) (local.get $n1)))
+            ;; x[n, p, q] and dy[n, 0, 0, 0], then a row down in each
+            (local.set $xrow (i32.add (local.get $x) (i32.shl
+              (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $h)) (local.get $p)) (local.get $wd)) (local.get $q))
+              (i32.const 2))))
+            (local.set $drow (i32.add (local.get $dy) (i32.mul (i32.mul (i32.mul (local.get $n) (local.get $ho)) (local.get $wo)) (local.get $pix))))
             (local.set $i (i32.const 0))
             (block $i_done (loop $i_loop
               (br_if $i_done (i32.ge_u (local.get $i) (local.get $ho)))
               ;; x[n, i + p, q], dy[n, i, 0, ca] and dy[n, i, 0, cb]
-              (local.set $xp (i32.add (local.get $x) (i32.shl
-                (i32.add (i32.mul (i32.add (i32.mul (local.get $n) (local.get $h)) (i32.add (local.get $i) (local.get $p))) (local.get $wd)) (local.get $q))
-                (i32.const 2))))
-              (local.set $da (i32.add (local.get $dy) (i32.mul (i32.mul (i32.add (i32.mul (local.get $n) (local.get $ho)) (local.get $i)) (local.get $wo)) (local.get $pix))))
-              (local.set $db (i32.add (local.get $da) (i32.shl (local.get $cb) (i32.const 2))))
-              (local.set $da (i32.add (local.get $da) (i32.shl (local.get $ca) (i32.const 2))))
+              (local.set $xp (local.get $xrow))
+              (local.set $db (i32.add (local.get $drow) (i32.shl (local.get $cb) (i32.const 2))))
+              (local.set $da (i32.add (local.get $drow) (i32.shl (local.get $ca) (i32.const 2))))
+              (local.set $xrow (i32.add (local.get $xrow) (local.get $rowi)))
+              (local.set $drow (i32.add (local.get $drow) (local.get $rowo)))
               (local.set $j (i32.const 0))
               (block $j_done (loop $j_loop
                 (br_if $j_done (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $wo)))

@@ -17,7 +17,7 @@ test('collapse drops axes of size 1 and merges axes that stay neighbours', () =>
 
 // ours: a matrix or a batch of them once collapsed, float32 or int32; every other permutation goes to the built-in.
 const cases: { shape: number[]; perm: number[]; dtype?: 'int32'; ours: boolean }[] = [
-  { shape: [64, 1024], perm: [1, 0], ours: true }, // a dense layer's input, for dW = xᵀ·dy
+  { shape: [64, 1024], perm: [1, 0], ours: true }, // a batch of 64 images as rows
   { shape: [7, 5], perm: [1, 0], ours: true }, // the last rows and columns, one at a time
   { shape: [3, 2], perm: [1, 0], ours: true }, // fewer than four of each
   { shape: [3, 6, 9], perm: [0, 2, 1], ours: true }, // a batch of matrices

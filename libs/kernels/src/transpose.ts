@@ -25,8 +25,9 @@ export function collapse(shape: readonly number[], perm: readonly number[]): { s
 
 /**
  * Transpose for wasm, where it swaps the last two axes of 32-bit values once collapsed (a matrix, or a batch
- * of them: the transposed operands of every dense layer's gradients): simd.wat's transpose2d, 4x4 blocks of
- * shuffles. The built-in moved a float at a time, 2.2 ns each. Every other permutation goes to the built-in.
+ * of them: the transposed operands of a batched product before the built-in product): simd.wat's transpose2d,
+ * 4x4 blocks of shuffles. The built-in moved a float at a time, 2.2 ns each. Every other permutation goes to
+ * the built-in.
  */
 export function makeTransposeConfig(builtin: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {

@@ -602,7 +602,7 @@
     (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $xp i32) (local $wa i32) (local $wb i32)
     (local $row i32) (local $pix i32) (local $last i32) (local $out i32) (local $plane i32)
     (local $cur i32) (local $ci i32) (local $cj i32) (local $step i32) (local $rowSkip i32) (local $imageSkip i32)
-    (local $panel i32) (local $wp i32) (local $end i32) (local $s v128) (local $va v128) (local $vb v128)
+    (local $wp i32) (local $end i32) (local $s v128) (local $va v128) (local $vb v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (local.set $row (i32.shl (i32.mul (local.get $wd) (local.get $cin)) (i32.const 2)))
     (local.set $pix (i32.shl (local.get $cout) (i32.const 2)))

@@ -5,7 +5,7 @@ export { fusedMultiplyAdd } from './src/simd';
 export { scaledTanh } from './src/scaled-tanh';
 export { relu } from './src/relu';
 export { crossEntropy } from './src/cross-entropy';
-export { adamStep } from './src/adam';
+export { adamInPlace, adamStep } from './src/adam';
 export { addInPlace, readData } from './src/in-place';
 export { batchNormalize, batchNormTraining } from './src/batch-norm';
 export { addNormal, Shr3 } from './src/normal';

@@ -1,4 +1,5 @@
 import { BatchMatMul, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { heldByBuiltin } from './in-place';
 import { offset, simd, type MemoryBackend } from './simd';
 import { Intermediates, transpose, WASM, type RefCountedBackend } from './wasm-ops';
 
@@ -36,6 +37,7 @@ export function makeBatchMatMulConfig(builtin: KernelConfig): KernelConfig {
       };
       const a2 = transposeA ? swapLast(a) : a;
       const b2 = transposeB ? swapLast(bb) : bb;
+      heldByBuiltin([a2, b2]);
       return builtin.kernelFunc({ inputs: { ...inputs, a: a2, b: b2 }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
     } finally {
       held.disposeAll();

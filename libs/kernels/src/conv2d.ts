@@ -1,5 +1,6 @@
 import { backend_util, Conv2D, type Conv2DAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { productInto } from './batch-mat-mul';
+import { heldByBuiltin } from './in-place';
 import { offset, simd, type MemoryBackend } from './simd';
 import { Intermediates, isFullWindow, isUnpadded, padSpatially, padsNoneNegative, WASM, type RefCountedBackend } from './wasm-ops';
 
@@ -13,15 +14,12 @@ export function makeConv2DConfig(builtin: KernelConfig): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
     const { strides, pad, dataFormat, dilations, dimRoundingMode } = args.attrs as unknown as Conv2DAttrs;
-    if (x.shape.length !== 4 || x.dtype !== 'float32' || (dataFormat !== undefined && dataFormat !== 'NHWC')) {
-      return builtin.kernelFunc(args);
-    }
+    const toBuiltin = () => (heldByBuiltin([x, filter]), builtin.kernelFunc(args));
+    if (x.shape.length !== 4 || x.dtype !== 'float32' || (dataFormat !== undefined && dataFormat !== 'NHWC')) return toBuiltin();
     const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, false, 'channelsLast');
     const { top, bottom, left, right } = info.padInfo;
     const plain = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1 && padsNoneNegative(info.padInfo);
-    if (!plain || info.outChannels < 4 || info.batchSize * info.outHeight * info.outWidth < 4) {
-      return builtin.kernelFunc(args);
-    }
+    if (!plain || info.outChannels < 4 || info.batchSize * info.outHeight * info.outWidth < 4) return toBuiltin();
     const b = args.backend as unknown as MemoryBackend;
     const tmp = new Intermediates(args.backend as unknown as RefCountedBackend);
     try {

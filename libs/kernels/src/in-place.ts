@@ -1,15 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { offset, simd, type MemoryBackend } from './simd';
 import { WASM } from './wasm-ops';
 
+/** Data a built-in (XNNPACK) convolution or product has read: it keeps its operands packed by data until they are freed. */
+const packedByBuiltin = new WeakSet<object>();
+
+/** Marks the inputs of a built-in kernel call that may keep them packed: their data must never change in place. */
+export function heldByBuiltin(inputs: TensorInfo[]): void {
+  for (const t of inputs) packedByBuiltin.add(t.dataId);
+}
+
 /**
- * The wasm backend of a tensor whose data may be written in place: float32, on wasm, and held by nothing else (a
- * reference count of 1). tfjs tensors do not change in place, and kernels lean on that: Reshape, Identity and Cast
- * share data, and XNNPACK's built-in convolutions and products keep their filters packed by tensor (so a weight
- * written in place would go unseen by them: weights always get new tensors). Undefined otherwise.
+ * The wasm backend of a tensor whose data may be written in place: float32, on wasm, held by nothing else (a
+ * reference count of 1), and never read by a built-in that packs its operands. tfjs tensors do not change in
+ * place, and kernels lean on that: Reshape, Identity and Cast share data, and XNNPACK's convolutions and
+ * products keep their filters packed (a weight written in place would go unseen by them). Undefined otherwise.
  */
-function ownData(t: tf.Tensor): MemoryBackend | undefined {
-  if (t.isDisposed || t.dtype !== 'float32' || tf.getBackend() !== WASM) return undefined;
+export function ownData(t: tf.Tensor): MemoryBackend | undefined {
+  if (t.isDisposed || t.dtype !== 'float32' || tf.getBackend() !== WASM || packedByBuiltin.has(t.dataId)) return undefined;
   const b = tf.backend() as unknown as MemoryBackend;
   return b.refCount(t.dataId) === 1 ? b : undefined;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedTraining } from '../../pipeline-schema';
-import { adamStep } from '../../kernels';
+import { adamInPlace, adamStep } from '../../kernels';
 
 export interface StepOptimizer {
   /**
@@ -16,8 +16,8 @@ export interface StepOptimizer {
 }
 
 /**
- * SGD (momentum, Nesterov) on tf.train; Adam and AdamW here, one fused step per tensor (adamStep: a single
- * SIMD pass on wasm, tf.train.adam's float32 operations elsewhere). L2 adds l2 * w to every kernel's gradient
+ * SGD (momentum, Nesterov) on tf.train; Adam and AdamW here, one fused step per tensor (on wasm a single
+ * SIMD pass over the weights and moments in place, adamInPlace; tf.train.adam's float32 operations elsewhere). L2 adds l2 * w to every kernel's gradient
  * (the gradient of l2/2 * |w|^2 in the loss); AdamW decays kernels by lr * weight-decay * w after the
  * gradient is taken, as PyTorch does.
  */
@@ -38,10 +38,15 @@ function adam(t: ResolvedTraining): StepOptimizer {
       const w = tf.engine().registeredVariables[name];
       const kernel = kernels.has(w);
       const [m, v] = moments.get(name) ?? [tf.zerosLike(w), tf.zerosLike(w)];
-      const [w2, m2, v2] = adamStep(w, g, m, v, { ...shared, l2: kernel ? t.l2 : 0, keep: kernel && decay > 0 ? 1 - lr * decay : 1 });
-      w.assign(w2);
-      tf.dispose([w2, m, v, g]);
-      moments.set(name, [m2, v2]);
+      const attrs = { ...shared, l2: kernel ? t.l2 : 0, keep: kernel && decay > 0 ? 1 - lr * decay : 1 };
+      if (adamInPlace(w, g, m, v, attrs)) moments.set(name, [m, v]);
+      else {
+        const [w2, m2, v2] = adamStep(w, g, m, v, attrs);
+        w.assign(w2);
+        tf.dispose([w2, m, v]);
+        moments.set(name, [m2, v2]);
+      }
+      g.dispose();
     }
     beta1t = Math.fround(beta1t * Math.fround(t.beta1));
     beta2t = Math.fround(beta2t * Math.fround(t.beta2));

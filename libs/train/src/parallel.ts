@@ -221,7 +221,8 @@ export function startHelpers(spec: ModelSpec, t: ResolvedTraining, classes: numb
   }
   let seq = 0;
   let version = 0;
-  // The variables' data at the last publish: an update gives every variable new data (weights never change in place).
+  // The variables' data at the last publish: weights assigned between steps get new data. (Adam writes weights in
+  // place, but only in a step, which publishes after it.)
   let published: object[] = [];
   const start = (h: (typeof helpers)[number], task: number) => {
     Atomics.store(h.ctrl, CTRL.seq, seq * 4 + task);

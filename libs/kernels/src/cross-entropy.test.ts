@@ -45,3 +45,20 @@ test('on wasm the loss is one kernel forward and one backward', async () => {
   // (Identity: tfjs saving the inputs for the backward pass, without a copy on wasm.)
   assert.deepEqual(profile.kernels.map((k) => k.name).filter((n) => n !== 'Identity'), ['TrainyardCrossEntropy', 'TrainyardCrossEntropyGrad']);
 });
+
+test("on wasm each backward pass takes its own logits' log-sum-exps, with two losses' forward passes before both", async () => {
+  const rand = seededRandom(5);
+  const [a, b] = [randomValues(12, rand), randomValues(12, rand).map((v) => v * 30)];
+  const labels = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 2, 1, 1], 'int32'), 3));
+  const grads = async (backend: 'cpu' | 'wasm') => {
+    await useBackend(backend);
+    return tf.tidy(() => {
+      const y = tf.tensor2d(labels.dataSync(), [4, 3]);
+      const f = (x1: tf.Tensor, x2: tf.Tensor) => tf.add(crossEntropy(y, x1), tf.mul(crossEntropy(y, x2), 2)) as tf.Scalar;
+      return tf.grads(f)([tf.tensor2d(a, [4, 3]), tf.tensor2d(b, [4, 3])]).map((g) => g.dataSync() as Float32Array);
+    });
+  };
+  const [expected, actual] = [await grads('cpu'), await grads('wasm')];
+  for (const i of [0, 1]) assert.ok(relativeError(actual[i], expected[i]) < 1e-5, `logits ${i + 1}: relative error ${relativeError(actual[i], expected[i])}`);
+  labels.dispose();
+});

@@ -27,6 +27,12 @@ function logSumExp(logits: Float32Array, n: number, c: number): Float64Array {
   return out;
 }
 
+/**
+ * The forward pass's log-sum-exps by its logits' data, for the backward pass of the same logits (the tape hands it
+ * a clone that shares the data): its exponentials then are half as many. Logits are never written in place.
+ */
+const forwardLse = new WeakMap<object, Float64Array>();
+
 const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as HeapBackend;
   const { logits, labels } = inputs as Record<'logits' | 'labels', TensorInfo>;
@@ -34,6 +40,7 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const x = b.typedArrayFromHeap(logits);
   const y = b.typedArrayFromHeap(labels);
   const lse = logSumExp(x, n, c);
+  forwardLse.set(logits.dataId, lse);
   let total = 0;
   for (let i = 0; i < n; i++) for (let k = 0; k < c; k++) total += y[i * c + k] * (lse[i] - x[i * c + k]);
   const out = b.makeOutput([], 'float32');
@@ -51,7 +58,7 @@ const backward: KernelFunc = ({ inputs, backend, attrs }) => {
   const y = b.typedArrayFromHeap(labels);
   const g = (b.typedArrayFromHeap(dy)[0] * (attrs as Attrs).scale) / n;
   const out = b.typedArrayFromHeap(dx);
-  const lse = logSumExp(x, n, c);
+  const lse = forwardLse.get(logits.dataId) ?? logSumExp(x, n, c);
   for (let i = 0; i < n; i++) {
     let mass = 0;
     for (let k = 0; k < c; k++) mass += y[i * c + k];

@@ -5,6 +5,7 @@ export { fusedMultiplyAdd } from './src/simd';
 export { scaledTanh } from './src/scaled-tanh';
 export { relu } from './src/relu';
 export { crossEntropy } from './src/cross-entropy';
+export { dense, type DenseActivation } from './src/dense';
 export { adamInPlace, adamStep } from './src/adam';
 export { addInPlace, readData } from './src/in-place';
 export { batchNormalize, batchNormTraining } from './src/batch-norm';

@@ -31,6 +31,7 @@ import { makeConv2DConfig } from './conv2d';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter';
 import { makeConv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { registerCrossEntropy } from './cross-entropy';
+import { registerDense } from './dense';
 import { makeIdentityConfig } from './identity';
 import { makeMaxPoolGradConfig } from './max-pool-grad';
 import { makePadV2Config } from './pad-v2';
@@ -84,6 +85,7 @@ export function registerWasmKernels(): void {
   registerRelu();
   registerAdam();
   registerCrossEntropy();
+  registerDense();
   registerBatchNorm();
 }
 

@@ -1,9 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { denseBias, type DenseLayer } from '../../../graph';
+import { denseBias, SCALED_TANH, type ActivationName, type DenseLayer } from '../../../graph';
+import { dense as fusedDense, type DenseActivation } from '../../../kernels';
 import { activate } from './activation';
 import type { LayerForward } from './forward';
 
+/** The activations the fused layer takes (the tanhs' and none); others compose the layer. */
+function fusable(name: ActivationName | undefined): DenseActivation | undefined {
+  if (name === undefined || name === 'linear') return 'linear';
+  if (name === 'tanh') return { scale: 1, amplitude: 1 };
+  if (name === 'scaled-tanh') return { scale: SCALED_TANH.S, amplitude: SCALED_TANH.A };
+  return undefined;
+}
+
 export const dense: LayerForward<DenseLayer> = (x, { id, layer }, _, ctx) => {
-  const y = tf.matMul(x as tf.Tensor2D, ctx.param(`${id}/kernel`) as tf.Tensor2D);
-  return activate(y, layer.activation, denseBias(layer) ? ctx.param(`${id}/bias`) : undefined);
+  const kernel = ctx.param(`${id}/kernel`);
+  const bias = denseBias(layer) ? ctx.param(`${id}/bias`) : undefined;
+  const activation = fusable(layer.activation);
+  const fused = bias && activation && fusedDense(x, kernel, bias, activation);
+  return fused || activate(tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D), layer.activation, bias);
 };

@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { getKernel, type GradConfig, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { productInto } from './batch-mat-mul';
+import { biasPattern, offset, simd, type MemoryBackend } from './simd';
+import { channelSums } from './sum';
+import { Intermediates, registerOnce, reshapeView, WASM, type RefCountedBackend } from './wasm-ops';
+
+/**
+ * A dense layer, act(x · w + bias), as one kernel forward and one backward (w's and the bias's gradients; x's,
+ * when the tape asks for it, is one product more) where tfjs makes two calls forward and four backward, each
+ * with its dispatch, tape entry and allocation. The same passes as the separate kernels (BatchMatMul's product,
+ * the tanh's or Add's bias pass, Sum's bias gradient), in the same order: the same bits.
+ */
+const DENSE = 'TrainyardDense';
+const DENSE_GRAD = 'TrainyardDenseGrad';
+
+/** a · tanh(s · z), or z itself (a linear layer). */
+export type DenseActivation = { scale: number; amplitude: number } | 'linear';
+
+interface Attrs extends NamedAttrMap {
+  tanh: boolean;
+  scale: number;
+  amplitude: number;
+}
+
+const forward: KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as unknown as MemoryBackend;
+  const { x, w, bias } = inputs as Record<'x' | 'w' | 'bias', TensorInfo>;
+  const { tanh, scale, amplitude } = attrs as Attrs;
+  const [m, k] = x.shape;
+  const n = w.shape[1];
+  const held = new Intermediates(b as unknown as RefCountedBackend);
+  try {
+    const y = b.makeOutput([m, n], 'float32');
+    productInto(b, held, x, w, y, m, k, n);
+    const pattern = biasPattern(b, held, bias);
+    // In place: both passes read each value before they write it.
+    if (tanh) simd(b).scaledTanh(offset(b, y), offset(b, y), m * n, scale, amplitude, offset(b, pattern.info), 4 * pattern.floats);
+    else simd(b).addPattern(offset(b, y), offset(b, pattern.info), pattern.floats, offset(b, y), m * n);
+    return y;
+  } finally {
+    held.disposeAll();
+  }
+};
+
+/** [dz, dw, dbias]: dz the gradient before the activation (for x's: dz · wᵀ), dw = xᵀ · dz, dbias dz's column sums. */
+const backward: KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as unknown as MemoryBackend;
+  const { x, y, dy } = inputs as Record<'x' | 'y' | 'dy', TensorInfo>;
+  const { tanh, scale, amplitude } = attrs as Attrs;
+  const [m, k] = x.shape;
+  const n = y.shape[1];
+  const held = new Intermediates(b as unknown as RefCountedBackend);
+  try {
+    let dz: TensorInfo;
+    if (tanh) {
+      dz = b.makeOutput([m, n], 'float32');
+      simd(b).scaledTanhGrad(offset(b, y), offset(b, dy), offset(b, dz), m * n, scale, amplitude);
+    } else {
+      dz = reshapeView(b as unknown as RefCountedBackend, dy, [m, n]);
+    }
+    const dw = b.makeOutput([k, n], 'float32');
+    productInto(b, held, x, dz, dw, k, m, n, true);
+    return [dz, dw, channelSums(b, dz, [n])];
+  } finally {
+    held.disposeAll();
+  }
+};
+
+const configs: KernelConfig[] = [
+  { kernelName: DENSE, backendName: WASM, kernelFunc: forward },
+  { kernelName: DENSE_GRAD, backendName: WASM, kernelFunc: backward },
+];
+
+const gradient: GradConfig = {
+  kernelName: DENSE,
+  inputsToSave: ['x', 'w'],
+  outputsToSave: [true],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, w, y] = saved;
+    const [dz, dw, dbias] = tf.engine().runKernel(DENSE_GRAD, { x, y, dy: dy as tf.Tensor }, attrs as unknown as NamedAttrMap) as tf.Tensor[];
+    // BatchMatMul's gradient for x, as tfjs takes it: only when the tape needs it (not for a first layer).
+    return { x: () => tf.matMul(dz, w, false, true), w: () => dw, bias: () => dbias };
+  },
+};
+
+/** Registers the two wasm kernels and the gradient; safe to call more than once. */
+export function registerDense(): void {
+  registerOnce(configs, gradient);
+}
+
+/**
+ * act(x · w + bias) for x [N, K], w [K, U], bias [U], as one kernel where the active backend has it and the
+ * shapes suit simd.wat's product (N >= 3 and K >= 3 rows, U >= 4 columns); undefined otherwise (the caller
+ * composes the layer from separate ops).
+ */
+export function dense(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor, activation: DenseActivation): tf.Tensor | undefined {
+  if (getKernel(DENSE, tf.getBackend()) === undefined || x.rank !== 2 || w.rank !== 2 || x.dtype !== 'float32' || w.dtype !== 'float32') return undefined;
+  const [m, k] = x.shape as [number, number];
+  const [rows, n] = w.shape as [number, number];
+  if (rows !== k || m < 3 || k < 3 || n < 4 || bias.rank !== 1 || bias.shape[0] !== n || bias.dtype !== 'float32') return undefined;
+  const attrs: Attrs = activation === 'linear' ? { tanh: false, scale: 1, amplitude: 1 } : { tanh: true, ...activation };
+  return tf.engine().runKernel(DENSE, { x, w, bias }, attrs) as tf.Tensor;
+}

@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import { SCALED_TANH } from '../../graph';
 import { dense, type DenseActivation } from './dense';
 import { scaledTanh } from './scaled-tanh';
-import { randomValues, seededRandom, setUpBackends, useBackend } from '../testing';
+import { randomValues, relativeError, seededRandom, setUpBackends, useBackend } from '../testing';
 
 before(setUpBackends);
 
@@ -42,6 +42,16 @@ for (const [what, activation] of ACTIVATIONS) {
       ['y', 'dx', 'dw', 'dbias'].forEach((name, i) => assert.deepEqual(actual[i], expected[i], name));
     });
   }
+}
+
+for (const [what, activation] of ACTIVATIONS) {
+  test(`dense ${what} [32,120,84]: the fused layer on wasm matches the cpu backend's ops within 1e-5, forward and backward`, async () => {
+    await useBackend('cpu');
+    const expected = layerAndGrads((x, w, b) => composed(x, w, b, activation), [32, 120, 84], 5);
+    await useBackend('wasm');
+    const actual = layerAndGrads((x, w, b) => dense(x, w, b, activation)!, [32, 120, 84], 5);
+    ['y', 'dx', 'dw', 'dbias'].forEach((name, i) => assert.ok(relativeError(actual[i], expected[i]) < 1e-5, `${name}: ${relativeError(actual[i], expected[i])}`));
+  });
 }
 
 test('on wasm a dense layer is one kernel forward and one backward, and a product more for x', async () => {

@@ -3,7 +3,7 @@ import { getKernel, type GradConfig, type KernelConfig, type KernelFunc, type Na
 import { productInto } from './batch-mat-mul';
 import { biasPattern, offset, simd, type MemoryBackend } from './simd';
 import { channelSums } from './sum';
-import { Intermediates, registerOnce, reshapeView, WASM, type RefCountedBackend } from './wasm-ops';
+import { Intermediates, registerOnce, reshapeView, WASM } from './wasm-ops';
 
 /**
  * A dense layer, act(x · w + bias), as one kernel forward and one backward (w's and the bias's gradients; x's,
@@ -29,7 +29,7 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const { tanh, scale, amplitude } = attrs as Attrs;
   const [m, k] = x.shape;
   const n = w.shape[1];
-  const held = new Intermediates(b as unknown as RefCountedBackend);
+  const held = new Intermediates(b);
   try {
     const y = b.makeOutput([m, n], 'float32');
     productInto(b, held, x, w, y, m, k, n);
@@ -50,14 +50,14 @@ const backward: KernelFunc = ({ inputs, backend, attrs }) => {
   const { tanh, scale, amplitude } = attrs as Attrs;
   const [m, k] = x.shape;
   const n = y.shape[1];
-  const held = new Intermediates(b as unknown as RefCountedBackend);
+  const held = new Intermediates(b);
   try {
     let dz: TensorInfo;
     if (tanh) {
       dz = b.makeOutput([m, n], 'float32');
       simd(b).scaledTanhGrad(offset(b, y), offset(b, dy), offset(b, dz), m * n, scale, amplitude);
     } else {
-      dz = reshapeView(b as unknown as RefCountedBackend, dy, [m, n]);
+      dz = reshapeView(b, dy, [m, n]);
     }
     const dw = b.makeOutput([k, n], 'float32');
     productInto(b, held, x, dz, dw, k, m, n, true);

@@ -75,7 +75,8 @@ export function reshapeView(backend: RefCountedBackend, x: TensorInfo, shape: nu
 
 /**
  * A wasm kernel that returns its input's data under a new tensor when `same` holds, where the built-in copies
- * it: tensors never change in place, so sharing the data, as Reshape does, is safe. Otherwise the built-in.
+ * it: a tensor changes in place only where nothing else holds its data (ownData in in-place.ts), so sharing the
+ * data, as Reshape does, is safe. Otherwise the built-in.
  */
 export function viewWhen(kernelName: string, same: (x: TensorInfo, attrs: Record<string, unknown>) => boolean) {
   return (builtin: KernelConfig): KernelConfig => {

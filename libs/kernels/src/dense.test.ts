@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import { SCALED_TANH } from '../../graph';
 import { dense, type DenseActivation } from './dense';
 import { scaledTanh } from './scaled-tanh';
-import { randomValues, relativeError, seededRandom, setUpBackends, useBackend } from '../testing';
+import { assertNoLeaks, randomValues, relativeError, seededRandom, setUpBackends, useBackend } from '../testing';
 
 before(setUpBackends);
 
@@ -80,5 +80,14 @@ test('dense declines (undefined: the caller composes) where the product cannot t
   await useBackend('cpu');
   const [x, w, b] = [tf.ones([8, 5]), tf.ones([5, 6]), tf.ones([6])];
   assert.equal(dense(x, w, b, 'linear'), undefined);
+  tf.dispose([x, w, b]);
+});
+
+test('on wasm the fused layer and its gradients leave no tensor behind, x needed or not', async () => {
+  await useBackend('wasm');
+  const [x, w, b] = [tf.ones([8, 5]), tf.ones([5, 6]), tf.ones([6])];
+  const loss = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(dense(a, c, d, { scale: 1, amplitude: 1 })!);
+  assertNoLeaks(() => tf.dispose(tf.grads(loss)([x, w, b])));
+  assertNoLeaks(() => tf.dispose(tf.grads((c: tf.Tensor, d: tf.Tensor) => loss(x, c, d))([w, b])));
   tf.dispose([x, w, b]);
 });

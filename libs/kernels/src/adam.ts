@@ -21,15 +21,19 @@ export interface AdamAttrs extends NamedAttrMap {
 // tfjs turns each JavaScript constant into a float32 scalar; the SIMD pass receives the same float32s.
 const constants = (a: AdamAttrs) => [a.l2, a.keep, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.d1, a.d2, a.epsilon, a.lr] as const;
 
+/** simd.wat's Adam pass from w, g, m, v into `out` (w', m', v'; they may be w, m, v themselves). */
+function adamPass(b: MemoryBackend, [w, g, m, v]: TensorInfo[], out: TensorInfo[], attrs: AdamAttrs): void {
+  const n = tf.util.sizeFromShape(w.shape);
+  if (n === 0) return;
+  const [wOut, mOut, vOut] = out.map((t) => offset(b, t));
+  simd(b).adam(offset(b, w), offset(b, g), offset(b, m), offset(b, v), wOut, mOut, vOut, n, ...constants(attrs));
+}
+
 const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as unknown as MemoryBackend;
   const { w, g, m, v } = inputs as Record<'w' | 'g' | 'm' | 'v', TensorInfo>;
   const outputs = [w, m, v].map((t) => b.makeOutput(t.shape, 'float32'));
-  const n = tf.util.sizeFromShape(w.shape);
-  if (n > 0) {
-    const [wOut, mOut, vOut] = outputs.map((t) => offset(b, t));
-    simd(b).adam(offset(b, w), offset(b, g), offset(b, m), offset(b, v), wOut, mOut, vOut, n, ...constants(attrs as AdamAttrs));
-  }
+  adamPass(b, [w, g, m, v], outputs, attrs as AdamAttrs);
   return outputs;
 };
 
@@ -47,11 +51,7 @@ export function registerAdam(): void {
 export function adamInPlace(w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, attrs: AdamAttrs): boolean {
   const b = ownData(w);
   if (b === undefined || ownData(m) === undefined || ownData(v) === undefined || g.dtype !== 'float32') return false;
-  const n = tf.util.sizeFromShape(w.shape);
-  if (n > 0) {
-    const [wp, mp, vp] = [w, m, v].map((t) => offset(b, t));
-    simd(b).adam(wp, offset(b, g), mp, vp, wp, mp, vp, n, ...constants(attrs));
-  }
+  adamPass(b, [w, g, m, v], [w, m, v], attrs);
   return true;
 }
 

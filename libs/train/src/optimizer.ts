@@ -17,9 +17,9 @@ export interface StepOptimizer {
 
 /**
  * SGD (momentum, Nesterov) on tf.train; Adam and AdamW here, one fused step per tensor (on wasm a single
- * SIMD pass over the weights and moments in place, adamInPlace; tf.train.adam's float32 operations elsewhere). L2 adds l2 * w to every kernel's gradient
- * (the gradient of l2/2 * |w|^2 in the loss); AdamW decays kernels by lr * weight-decay * w after the
- * gradient is taken, as PyTorch does.
+ * SIMD pass over the weights and moments in place, adamInPlace; tf.train.adam's float32 operations
+ * elsewhere). L2 adds l2 * w to every kernel's gradient (the gradient of l2/2 * |w|^2 in the loss); AdamW
+ * decays kernels by lr * weight-decay * w after the gradient is taken, as PyTorch does.
  */
 export function makeOptimizer(t: ResolvedTraining): StepOptimizer {
   return t.optimizer === 'sgd' ? sgd(t) : adam(t);

@@ -1,15 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { denseBias, SCALED_TANH, type ActivationName, type DenseLayer } from '../../../graph';
+import { denseBias, type ActivationName, type DenseLayer } from '../../../graph';
 import { dense as fusedDense, type DenseActivation } from '../../../kernels';
-import { activate } from './activation';
+import { activate, tanhOf } from './activation';
 import type { LayerForward } from './forward';
 
-/** The activations the fused layer takes (the tanhs' and none); others compose the layer. */
+/** The activations the fused layer takes (the tanhs and none); others compose the layer. */
 function fusable(name: ActivationName | undefined): DenseActivation | undefined {
-  if (name === undefined || name === 'linear') return 'linear';
-  if (name === 'tanh') return { scale: 1, amplitude: 1 };
-  if (name === 'scaled-tanh') return { scale: SCALED_TANH.S, amplitude: SCALED_TANH.A };
-  return undefined;
+  return name === undefined || name === 'linear' ? 'linear' : tanhOf(name);
 }
 
 export const dense: LayerForward<DenseLayer> = (x, { id, layer }, _, ctx) => {

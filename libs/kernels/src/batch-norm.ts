@@ -6,9 +6,9 @@ import { Intermediates, registerOnce, WASM } from './wasm-ops';
 /**
  * Batch normalization while training, over every axis but the last ([N, H, W, C] per feature map, [N, D] per
  * unit): y = gamma (x - mean) / sqrt(var + epsilon) + beta with the batch's mean and biased variance, which it
- * also returns. On wasm, three SIMD passes forward (sum, sum of squares about the mean, y) and three backward,
- * where tfjs's moments and broadcasting took about a fifth of a step of fashion-small-convnet's model. Other
- * backends compose built-ins.
+ * also returns. On wasm, three SIMD passes forward (sum, sum of squares about the mean, y) and two backward (the
+ * sums of dy and of dy (x - mean) in one, then dx), where tfjs's moments and broadcasting took about a fifth of a
+ * step of fashion-small-convnet's model. Other backends compose built-ins.
  */
 const BATCH_NORM = 'TrainyardBatchNorm';
 const BATCH_NORM_GRAD = 'TrainyardBatchNormGrad';
@@ -79,16 +79,15 @@ const backward: KernelFunc = ({ inputs, backend, attrs }) => {
   const { channels, n, m, kernels } = shapeOf(b, x);
   const held = new Intermediates(b);
   try {
-    const acc = channelPattern(b, held, channels);
-    kernels.sumPattern(offset(b, dy), n, offset(b, acc.info), acc.floats);
-    const dbeta = totals(b, acc, channels);
+    const [acc, accProducts] = [channelPattern(b, held, channels), channelPattern(b, held, channels)];
     const mu = b.typedArrayFromHeap(mean);
-    const [zeroP, meanP] = [pattern(b, held, new Float32Array(channels)), pattern(b, held, mu)];
-    kernels.sumProductsPattern(offset(b, dy), offset(b, zeroP.info), offset(b, x), offset(b, meanP.info), n, offset(b, acc.info), acc.floats);
+    const meanP = pattern(b, held, mu);
+    kernels.sumWithProductsPattern(offset(b, dy), offset(b, x), offset(b, meanP.info), n, offset(b, acc.info), offset(b, accProducts.info), acc.floats);
+    const dbeta = totals(b, acc, channels);
     const g = b.typedArrayFromHeap(gamma);
     const v = b.typedArrayFromHeap(variance);
     const rstd = Array.from(v, (value) => 1 / Math.sqrt(value + epsilon));
-    const dgamma = Array.from(totals(b, acc, channels), (s, c) => s * rstd[c]);
+    const dgamma = Array.from(totals(b, accProducts, channels), (s, c) => s * rstd[c]);
     const a = rstd.map((r, c) => g[c] * r);
     const slope = a.map((ac, c) => (-ac * rstd[c] * dgamma[c]) / m);
     const constant = a.map((ac, c) => (-ac * dbeta[c]) / m - slope[c] * mu[c]);

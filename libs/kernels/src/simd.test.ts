@@ -46,3 +46,31 @@ test('simd.wat with and without fused multiply-adds: the same exports, and conv 
     assert.ok(worst < 1e-5, `${name}: worst difference ${worst}`);
   }
 });
+
+test("sumWithProductsPattern: the same bits as sumPattern and sumProductsPattern about 0, in each module", () => {
+  const memory = new WebAssembly.Memory({ initial: 4 });
+  const load = (base64: string) =>
+    new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')), { env: { memory, exp: Math.exp, log: Math.log } }).exports as unknown as SimdKernels;
+  const f32 = new Float32Array(memory.buffer);
+  // Three channels (a pattern of 12 floats) and a remainder after the four-lane loop; -0 and wide magnitudes in u.
+  const [p, n] = [12, 12 * 41 + 7];
+  const u = Float32Array.from({ length: n }, (_, i) => (i % 17 === 0 ? -0 : Math.sin(i * 0.37) * 10 ** ((i % 5) - 2)));
+  const v = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.11) * 3 + (i % 3));
+  const mean = Float32Array.from({ length: p }, (_, k) => [0.5, 1.5, 2.5][k % 3]);
+  const [uAt, vAt, meanAt, zeroAt, accAt, accpAt, sepAt, sepProductsAt] = [0, 4096, 8192, 8448, 8704, 8960, 9216, 9472];
+  for (const [name, base64] of [['plain', SIMD_WASM], ['fused', SIMD_WASM_FUSED]] as const) {
+    const kernels = load(base64);
+    f32.set(u, uAt / 4);
+    f32.set(v, vAt / 4);
+    f32.set(mean, meanAt / 4);
+    f32.fill(0, zeroAt / 4, zeroAt / 4 + p);
+    // Leftovers in the accumulators: each pass must start from zero.
+    f32.fill(7, accAt / 4, sepProductsAt / 4 + p);
+    kernels.sumPattern(uAt, n, sepAt, p);
+    kernels.sumProductsPattern(uAt, zeroAt, vAt, meanAt, n, sepProductsAt, p);
+    kernels.sumWithProductsPattern(uAt, vAt, meanAt, n, accAt, accpAt, p);
+    const bits = (at: number) => Array.from(new Uint32Array(memory.buffer, at, p));
+    assert.deepEqual(bits(accAt), bits(sepAt), `${name}: sums`);
+    assert.deepEqual(bits(accpAt), bits(sepProductsAt), `${name}: sums of products`);
+  }
+});

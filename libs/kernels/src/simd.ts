@@ -34,6 +34,7 @@ export interface SimdKernels {
   convInputGrad(dy: number, w: number, dx: number, batch: number, h: number, wd: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number): void;
   maxPoolGrad(x: number, y: number, dy: number, dx: number, batch: number, outH: number, outW: number, inH: number, inW: number, c: number, sh: number, sw: number, fh: number, fw: number, padTop: number, padLeft: number, tiles: number): void;
   sumProductsPattern(u: number, mu: number, v: number, mv: number, n: number, acc: number, p: number): void;
+  sumWithProductsPattern(u: number, v: number, mv: number, n: number, acc: number, accp: number, p: number): void;
   affinePattern(a: number, pa: number, b: number, pb: number, pc: number, y: number, n: number, p: number): void;
   convFilterGradNhwc(x: number, dy: number, dw: number, batch: number, h: number, w: number, cin: number, ho: number, wo: number, cout: number, kh: number, kw: number, imagesPerBlock: number): void;
   transpose2d(x: number, y: number, batch: number, rows: number, cols: number): void;

@@ -1388,6 +1388,44 @@
         (local.set $j (i32.add (local.get $j) (i32.const 4)))
         (br $tail))))
 
+  ;; sumPattern of u into acc and sumProductsPattern of u (about 0) and v (about mv) into accp, in one pass over u
+  ;; and v: each accumulator takes the same float operations in the same order as in those two passes, so the same
+  ;; bits (u - 0 is u). Batch norm's backward pass: the sums of dy and of dy (x - mean) per channel.
+  (func (export "sumWithProductsPattern") (param $u i32) (param $v i32) (param $mv i32) (param $n i32) (param $acc i32) (param $accp i32) (param $p i32)
+    (local $end i32) (local $j i32) (local $pbytes i32) (local $a i32) (local $ap i32) (local $vu v128)
+    (local.set $pbytes (i32.shl (local.get $p) (i32.const 2)))
+    (memory.fill (local.get $acc) (i32.const 0) (local.get $pbytes))
+    (memory.fill (local.get $accp) (i32.const 0) (local.get $pbytes))
+    (local.set $end (i32.add (local.get $u) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $u) (local.get $end)))
+        (local.set $a (i32.add (local.get $acc) (local.get $j)))
+        (local.set $ap (i32.add (local.get $accp) (local.get $j)))
+        (local.set $vu (v128.load (local.get $u)))
+        (v128.store (local.get $a) (f32x4.add (v128.load (local.get $a)) (local.get $vu)))
+        (v128.store (local.get $ap) (f32x4.relaxed_madd (local.get $vu)
+          (f32x4.sub (v128.load (local.get $v)) (v128.load (i32.add (local.get $mv) (local.get $j))))
+          (v128.load (local.get $ap))))
+        (local.set $u (i32.add (local.get $u) (i32.const 16)))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (if (i32.eq (local.get $j) (local.get $pbytes)) (then (local.set $j (i32.const 0))))
+        (br $quads)))
+    (local.set $end (i32.add (local.get $u) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $tail_done
+      (loop $tail
+        (br_if $tail_done (i32.ge_u (local.get $u) (local.get $end)))
+        (local.set $a (i32.add (local.get $acc) (local.get $j)))
+        (local.set $ap (i32.add (local.get $accp) (local.get $j)))
+        (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (f32.load (local.get $u))))
+        (f32.store (local.get $ap) (f32.add (f32.load (local.get $ap))
+          (f32.mul (f32.load (local.get $u)) (f32.sub (f32.load (local.get $v)) (f32.load (i32.add (local.get $mv) (local.get $j)))))))
+        (local.set $u (i32.add (local.get $u) (i32.const 4)))
+        (local.set $v (i32.add (local.get $v) (i32.const 4)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $tail))))
+
   ;; y[i] = a[i] A[k] + b[i] B[k] + C[k], k = i mod p: batch norm's output (b = a, B = 0) and its input gradient.
   (func (export "affinePattern") (param $a i32) (param $pa i32) (param $b i32) (param $pb i32) (param $pc i32) (param $y i32) (param $n i32) (param $p i32)
     (local $end i32) (local $j i32) (local $pbytes i32)

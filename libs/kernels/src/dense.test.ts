@@ -3,15 +3,17 @@ import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
 import { SCALED_TANH } from '../../graph';
 import { dense, type DenseActivation } from './dense';
+import { relu } from './relu';
 import { scaledTanh } from './scaled-tanh';
 import { assertNoLeaks, randomValues, relativeError, seededRandom, setUpBackends, useBackend } from '../testing';
 
 before(setUpBackends);
 
-/** The layer as separate ops: the product, then the tanh (with the bias in its pass) or the bias's Add. */
+/** The layer as separate ops: the product, then the tanh (with the bias in its pass), or the bias's Add and ReLU or nothing. */
 function composed(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor, activation: DenseActivation): tf.Tensor {
   const z = tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D);
-  return activation === 'linear' ? tf.add(z, bias) : scaledTanh(z, activation.scale, activation.amplitude, bias);
+  if (activation === 'linear') return tf.add(z, bias);
+  return activation === 'relu' ? relu(tf.add(z, bias)) : scaledTanh(z, activation.scale, activation.amplitude, bias);
 }
 
 /** y, and the gradients of sum(y · r) for x, w and the bias, by one way of computing the layer. */
@@ -28,6 +30,7 @@ function layerAndGrads(way: (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Ten
 const ACTIVATIONS: [string, DenseActivation][] = [
   ['tanh', { scale: 1, amplitude: 1 }],
   ['scaled tanh', { scale: SCALED_TANH.S, amplitude: SCALED_TANH.A }],
+  ['relu', 'relu'],
   ['linear', 'linear'],
 ];
 // The MLP's first layer; LeNet-5's F6; rows and columns that leave remainders after the product's 3 x 12 tiles.
@@ -54,20 +57,21 @@ for (const [what, activation] of ACTIVATIONS) {
   });
 }
 
-test('on wasm a dense layer is one kernel forward and one backward, and a product more for x', async () => {
-  await useBackend('wasm');
-  const [x, w, b] = [tf.ones([8, 5]), tf.ones([5, 6]), tf.ones([6])];
-  const names = async (f: () => unknown) => (await tf.profile(() => f() as tf.Tensor)).kernels.map((k) => k.name).filter((n) => n !== 'Identity');
-  const activation = { scale: 1, amplitude: 1 };
-  assert.deepEqual(await names(() => dense(x, w, b, activation)), ['TrainyardDense']);
-  const loss = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(dense(a, c, d, activation)!);
-  // x as a constant (a first layer's input): no product for its gradient.
-  const weightsOnly = await names(() => tf.grads((c: tf.Tensor, d: tf.Tensor) => loss(x, c, d))([w, b]));
-  assert.deepEqual(weightsOnly.filter((n) => n.startsWith('Trainyard') || n === 'BatchMatMul'), ['TrainyardDense', 'TrainyardDenseGrad']);
-  const withX = await names(() => tf.grads(loss)([x, w, b]));
-  assert.deepEqual(withX.filter((n) => n.startsWith('Trainyard') || n === 'BatchMatMul'), ['TrainyardDense', 'TrainyardDenseGrad', 'BatchMatMul']);
-  tf.dispose([x, w, b]);
-});
+for (const [what, activation] of ACTIVATIONS) {
+  test(`on wasm a dense ${what} layer is one kernel forward and one backward, and a product more for x`, async () => {
+    await useBackend('wasm');
+    const [x, w, b] = [tf.ones([8, 5]), tf.ones([5, 6]), tf.ones([6])];
+    const names = async (f: () => unknown) => (await tf.profile(() => f() as tf.Tensor)).kernels.map((k) => k.name).filter((n) => n !== 'Identity');
+    assert.deepEqual(await names(() => dense(x, w, b, activation)), ['TrainyardDense']);
+    const loss = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(dense(a, c, d, activation)!);
+    // x as a constant (a first layer's input): no product for its gradient.
+    const weightsOnly = await names(() => tf.grads((c: tf.Tensor, d: tf.Tensor) => loss(x, c, d))([w, b]));
+    assert.deepEqual(weightsOnly.filter((n) => n.startsWith('Trainyard') || n === 'BatchMatMul'), ['TrainyardDense', 'TrainyardDenseGrad']);
+    const withX = await names(() => tf.grads(loss)([x, w, b]));
+    assert.deepEqual(withX.filter((n) => n.startsWith('Trainyard') || n === 'BatchMatMul'), ['TrainyardDense', 'TrainyardDenseGrad', 'BatchMatMul']);
+    tf.dispose([x, w, b]);
+  });
+}
 
 test('dense declines (undefined: the caller composes) where the product cannot take the shapes, and off wasm', async () => {
   await useBackend('wasm');
@@ -83,11 +87,15 @@ test('dense declines (undefined: the caller composes) where the product cannot t
   tf.dispose([x, w, b]);
 });
 
-test('on wasm the fused layer and its gradients leave no tensor behind, x needed or not', async () => {
-  await useBackend('wasm');
-  const [x, w, b] = [tf.ones([8, 5]), tf.ones([5, 6]), tf.ones([6])];
-  const loss = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(dense(a, c, d, { scale: 1, amplitude: 1 })!);
-  assertNoLeaks(() => tf.dispose(tf.grads(loss)([x, w, b])));
-  assertNoLeaks(() => tf.dispose(tf.grads((c: tf.Tensor, d: tf.Tensor) => loss(x, c, d))([w, b])));
-  tf.dispose([x, w, b]);
-});
+for (const [what, activation] of ACTIVATIONS) {
+  test(`on wasm the fused ${what} layer and its gradients leave no tensor behind, x needed or not, and alone`, async () => {
+    await useBackend('wasm');
+    const [x, w, b] = [tf.ones([8, 5]), tf.ones([5, 6]), tf.ones([6])];
+    const loss = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(dense(a, c, d, activation)!);
+    assertNoLeaks(() => tf.dispose(tf.grads(loss)([x, w, b])));
+    assertNoLeaks(() => tf.dispose(tf.grads((c: tf.Tensor, d: tf.Tensor) => loss(x, c, d))([w, b])));
+    // Outside a tape and a tidy: only the output is left, for the caller to dispose.
+    assertNoLeaks(() => dense(x, w, b, activation)!.dispose());
+    tf.dispose([x, w, b]);
+  });
+}

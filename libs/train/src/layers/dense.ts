@@ -4,9 +4,9 @@ import { dense as fusedDense, type DenseActivation } from '../../../kernels';
 import { activate, tanhOf } from './activation';
 import type { LayerForward } from './forward';
 
-/** The activations the fused layer takes (the tanhs and none); others compose the layer. */
+/** The activations the fused layer takes (the tanhs, ReLU and none); others compose the layer. */
 function fusable(name: ActivationName | undefined): DenseActivation | undefined {
-  return name === undefined || name === 'linear' ? 'linear' : tanhOf(name);
+  return name === undefined || name === 'linear' ? 'linear' : name === 'relu' ? 'relu' : tanhOf(name);
 }
 
 export const dense: LayerForward<DenseLayer> = (x, { id, layer }, _, ctx) => {

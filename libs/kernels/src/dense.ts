@@ -98,17 +98,32 @@ export function registerDense(): void {
   registerOnce(configs, gradient);
 }
 
+type Shaped = Pick<TensorInfo, 'shape' | 'dtype'>;
+
+/**
+ * The kernels' attributes for a layer on the active backend, where it has them and the shapes suit simd.wat's
+ * product (x [N, K], w [K, U], bias [U], float32; N >= 3 and K >= 3 rows, U >= 4 columns); undefined otherwise.
+ */
+export function denseAttrs(x: Shaped, w: Shaped, bias: Shaped, activation: DenseActivation): NamedAttrMap | undefined {
+  if (getKernel(DENSE, tf.getBackend()) === undefined || x.shape.length !== 2 || w.shape.length !== 2 || bias.shape.length !== 1) return undefined;
+  if (x.dtype !== 'float32' || w.dtype !== 'float32' || bias.dtype !== 'float32') return undefined;
+  const [m, k] = x.shape;
+  const [rows, n] = w.shape;
+  if (rows !== k || m < 3 || k < 3 || n < 4 || bias.shape[0] !== n) return undefined;
+  const attrs: Attrs = typeof activation === 'string' ? { activation, scale: 1, amplitude: 1 } : { activation: 'tanh', ...activation };
+  return attrs;
+}
+
+/** The kernels by name, for a stack of layers run without the tape (dense-stack.ts). */
+export const DENSE_KERNELS = { forward: DENSE, backward: DENSE_GRAD } as const;
+
 /**
  * act(x · w + bias) for x [N, K], w [K, U], bias [U], as one kernel where the active backend has it and the
- * shapes suit simd.wat's product (N >= 3 and K >= 3 rows, U >= 4 columns); undefined otherwise (the caller
- * composes the layer from separate ops).
+ * shapes suit simd.wat's product (denseAttrs); undefined otherwise (the caller composes the layer from separate ops).
  */
 export function dense(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor, activation: DenseActivation): tf.Tensor | undefined {
-  if (getKernel(DENSE, tf.getBackend()) === undefined || x.rank !== 2 || w.rank !== 2 || x.dtype !== 'float32' || w.dtype !== 'float32') return undefined;
-  const [m, k] = x.shape as [number, number];
-  const [rows, n] = w.shape as [number, number];
-  if (rows !== k || m < 3 || k < 3 || n < 4 || bias.rank !== 1 || bias.shape[0] !== n || bias.dtype !== 'float32') return undefined;
-  const attrs: Attrs = typeof activation === 'string' ? { activation, scale: 1, amplitude: 1 } : { activation: 'tanh', ...activation };
+  const attrs = denseAttrs(x, w, bias, activation);
+  if (attrs === undefined) return undefined;
   const out = tf.engine().runKernel(DENSE, { x, w, bias }, attrs) as tf.Tensor | tf.Tensor[];
   if (!Array.isArray(out)) return out;
   // ReLU's input: the tape keeps its own reference for the gradient.

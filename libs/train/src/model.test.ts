@@ -5,8 +5,10 @@ import { LECUN_1998_C3, type ModelSpec } from '../../graph';
 import { withDefaults, type ResolvedTraining, type Training } from '../../pipeline-schema';
 import { useBackend } from './backend';
 import { activate } from './layers/activation';
+import { oneHot } from './labels';
 import { buildModel } from './model';
 import { makeOptimizer } from './optimizer';
+import { sliceGradients } from './parallel';
 
 before(async () => {
   await useBackend('wasm');
@@ -189,6 +191,45 @@ test('an input that comes flattened goes straight into a leading flatten: no Res
     const nhwc = tf.tidy(() => Array.from(model.forward(tf.reshape(x, [4, 4, 4, 2]), false).dataSync()));
     assert.deepEqual(flat, nhwc);
     x.dispose();
+  } finally {
+    model.dispose();
+  }
+});
+
+test('a model that is a flatten and dense layers with biases and fusable activations is a dense stack; any other is not', () => {
+  const stackOf = (spec: ModelSpec) => {
+    const model = buildModel(spec, 1);
+    const names = model.denseStack?.map((l) => `${l.w.name} ${l.bias.name} ${typeof l.activation === 'string' ? l.activation : 'tanh'}`);
+    model.dispose();
+    return names;
+  };
+  const mlp: ModelSpec = { input: [1, 6, 6], layers: [{ type: 'flatten' }, { id: 'H', type: 'dense', units: 8, activation: 'relu' }, { id: 'OUT', type: 'dense', units: 4 }] };
+  assert.deepEqual(stackOf(mlp), ['H/kernel H/bias relu', 'OUT/kernel OUT/bias linear']);
+  assert.deepEqual(stackOf({ input: [12], layers: [{ id: 'H', type: 'dense', units: 5, activation: 'scaled-tanh' }, { id: 'OUT', type: 'dense', units: 3 }] }), ['H/kernel H/bias tanh', 'OUT/kernel OUT/bias linear']);
+  const others: ModelSpec[] = [
+    { ...mlp, layers: [mlp.layers[0], mlp.layers[1], { type: 'dropout', rate: 0.5 }, mlp.layers[2]] },
+    { ...mlp, layers: [mlp.layers[0], { id: 'H', type: 'dense', units: 8, activation: 'sigmoid' }, mlp.layers[2]] },
+    { ...mlp, layers: [mlp.layers[0], { id: 'H', type: 'dense', units: 8, activation: 'relu', bias: false }, mlp.layers[2]] },
+    c3,
+  ];
+  for (const spec of others) assert.equal(stackOf(spec), undefined, JSON.stringify(spec.layers));
+});
+
+test('an MLP step without the tape gives the taped step bit for bit: loss, right answers and every gradient', () => {
+  const spec: ModelSpec = { input: [1, 8, 8], layers: [{ type: 'flatten' }, { id: 'H1', type: 'dense', units: 9, activation: 'relu' }, { id: 'H2', type: 'dense', units: 7, activation: 'tanh' }, { id: 'OUT', type: 'dense', units: 5 }] };
+  const model = buildModel(spec, 2);
+  try {
+    assert.ok(model.denseStack, 'the MLP is a dense stack');
+    const labels = Int32Array.from({ length: 12 }, (_, i) => (i * 3) % 5);
+    const x = inputs(12, 64, 5);
+    const y = oneHot(labels, 5);
+    const direct = sliceGradients(model, x, y, labels, 0.75, 1);
+    const taped = sliceGradients({ ...model, denseStack: undefined }, x, y, labels, 0.75, 1);
+    assert.equal(direct.loss, taped.loss);
+    assert.equal(direct.correct, taped.correct);
+    assert.deepEqual(Object.keys(direct.grads).sort(), Object.keys(taped.grads).sort());
+    for (const name of Object.keys(taped.grads)) assert.deepEqual(direct.grads[name].dataSync(), taped.grads[name].dataSync(), name);
+    tf.dispose([x, y, ...Object.values(direct.grads), ...Object.values(taped.grads)]);
   } finally {
     model.dispose();
   }

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeModel, kernelMask, type ModelSpec, type ModelSummary, type ParamSpec } from '../../graph';
+import { describeModel, kernelMask, type DenseLayer, type ModelSpec, type ModelSummary, type ParamSpec } from '../../graph';
 import type { Weights } from '../../artifacts';
+import type { StackLayer } from '../../kernels';
+import { stackLayer } from './layers/dense';
 import { forwardLayer, type ForwardContext } from './layers/forward';
 
 export interface TrainableModel {
@@ -11,6 +13,11 @@ export interface TrainableModel {
   variables: Map<string, tf.Variable>;
   /** What an optimizer may update: the variables of trainable ParamSpecs, in ParamSpec order. */
   trainableVariables: tf.Variable[];
+  /**
+   * The model as a stack of dense layers, where it is nothing else (an MLP: a leading flatten, then dense layers each
+   * with a bias and an activation the fused layer takes), for gradients taken without the tape; undefined otherwise.
+   */
+  denseStack?: DenseStackLayer[];
   /**
    * Logits [N, classes] for a batch [N, H, W, C]. With `training`, layers with state (batchnorm) use the batch's
    * statistics and record their state's next values, which applyStateUpdates then applies.
@@ -26,6 +33,19 @@ export interface TrainableModel {
   /** Sets every tensor from `weights` (as weights() returned them): early stopping's restore. */
   assign(weights: Weights): void;
   dispose(): void;
+}
+
+export interface DenseStackLayer extends StackLayer {
+  w: tf.Variable;
+  bias: tf.Variable;
+}
+
+/** The model's layers as a dense stack, or undefined (see TrainableModel.denseStack). */
+function denseStackOf(spec: ModelSpec, summary: ModelSummary, variables: Map<string, tf.Variable>): DenseStackLayer[] | undefined {
+  const layers = spec.input.length === 3 && summary.layers[0]?.layer.type === 'flatten' ? summary.layers.slice(1) : spec.input.length === 1 ? summary.layers : [];
+  if (layers.length === 0 || layers.some((l) => l.layer.type !== 'dense')) return undefined;
+  const stack = layers.map((l) => stackLayer(l as { id: string; layer: DenseLayer }, (name) => variables.get(name)!));
+  return stack.every((l) => l !== undefined) ? (stack as DenseStackLayer[]) : undefined;
 }
 
 /** The ParamSpec's constant (biases and beta 0, gamma 1, subsample's coefficient 1/area, moving statistics), or Glorot-uniform for kernels as Keras starts them. */
@@ -72,6 +92,7 @@ export function buildModel(spec: ModelSpec, seed: number, weights?: Weights): Tr
     params,
     variables,
     trainableVariables,
+    denseStack: denseStackOf(spec, summary, variables),
     forward(x, training, stepSeed = 0) {
       const ctx: ForwardContext = { ...ctxBase, training, seed: stepSeed };
       const layers = summary.layers;

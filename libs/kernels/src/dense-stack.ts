@@ -24,7 +24,7 @@ export interface StackGradients {
 /**
  * The gradients of scale × the mean softmax cross-entropy for a model that is a stack of dense layers and nothing
  * else (an MLP), its kernels called one after the other without tfjs's tape: no dispatch, no tape entries, no
- * copies of the saved tensors, which cost an MLP step about a seventh of its time. The same kernels as the tape
+ * copies of the saved tensors, which cost an MLP step a tenth to a seventh of its time. The same kernels as the tape
  * runs over dense() and crossEntropy(), on the same inputs (TrainyardDense per layer, the cross-entropy and its
  * gradient, then from the last layer TrainyardDenseGrad and, but for the first, BatchMatMul for x's gradient), so
  * the same bits. Undefined, and nothing run, where a layer does not take the fused kernel (off wasm, small shapes).

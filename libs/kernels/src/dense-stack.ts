@@ -57,12 +57,11 @@ export function denseStackGradients(x: tf.Tensor, labels: tf.Tensor, layers: Sta
       reads.push(read);
     });
     const logits = inputs[layers.length];
-    const labelsInfo = { dataId: labels.dataId, shape: labels.shape, dtype: labels.dtype };
-    const lossInfo = keep(run(b, CROSS_ENTROPY_KERNELS.forward, { logits, labels: labelsInfo }, { scale })[0]);
+    const lossInfo = keep(run(b, CROSS_ENTROPY_KERNELS.forward, { logits, labels }, { scale })[0]);
     // The tape's seed: d loss / d loss = 1.
     const one = keep(b.makeOutput([], 'float32'));
     b.typedArrayFromHeap(one)[0] = 1;
-    let dy = keep(run(b, CROSS_ENTROPY_KERNELS.backward, { logits, labels: labelsInfo, dy: one }, { scale })[0]);
+    let dy = keep(run(b, CROSS_ENTROPY_KERNELS.backward, { logits, labels, dy: one }, { scale })[0]);
     for (let i = layers.length - 1; i >= 0; i--) {
       const [dz, dw, dbias] = run(b, DENSE_KERNELS.backward, { x: inputs[i], y: reads[i], dy }, attrs[i]);
       keep(dz);

@@ -10,12 +10,16 @@ declare const WebAssembly: {
   Instance: new (module: object, imports: object) => { exports: object };
 };
 
+/** simd.wat's module (as simd-binary.ts holds it) on `memory`. */
+function instantiate(base64: string, memory: { buffer: ArrayBuffer }): SimdKernels {
+  return new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')), { env: { memory, exp: Math.exp, log: Math.log } }).exports as unknown as SimdKernels;
+}
+
 // The kernel tests run the module this machine takes (fused here); this one runs both on the same input.
 test('simd.wat with and without fused multiply-adds: the same exports, and conv agrees with a plain loop in each', () => {
   assert.equal(fusedMultiplyAdd(), true, 'Node 20 or later takes relaxed SIMD (behind a flag on 20)');
   const memory = new WebAssembly.Memory({ initial: 4 });
-  const load = (base64: string) =>
-    new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')), { env: { memory, exp: Math.exp, log: Math.log } }).exports as unknown as SimdKernels;
+  const load = (base64: string) => instantiate(base64, memory);
   const [plain, fused] = [load(SIMD_WASM), load(SIMD_WASM_FUSED)];
   assert.deepEqual(Object.keys(plain).sort(), Object.keys(fused).sort());
 
@@ -49,8 +53,7 @@ test('simd.wat with and without fused multiply-adds: the same exports, and conv 
 
 test("sumWithProductsPattern: the same bits as sumPattern and sumProductsPattern about 0, in each module", () => {
   const memory = new WebAssembly.Memory({ initial: 4 });
-  const load = (base64: string) =>
-    new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(base64, 'base64')), { env: { memory, exp: Math.exp, log: Math.log } }).exports as unknown as SimdKernels;
+  const load = (base64: string) => instantiate(base64, memory);
   const f32 = new Float32Array(memory.buffer);
   // Three channels (a pattern of 12 floats) and a remainder after the four-lane loop; -0 and wide magnitudes in u.
   const [p, n] = [12, 12 * 41 + 7];

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeModel, kernelMask, type DenseLayer, type ModelSpec, type ModelSummary, type ParamSpec } from '../../graph';
 import type { Weights } from '../../artifacts';
 import type { StackLayer } from '../../kernels';
-import { stackLayer } from './layers/dense';
+import { fusedLayer } from './layers/dense';
 import { forwardLayer, type ForwardContext } from './layers/forward';
 
 export interface TrainableModel {
@@ -44,7 +44,7 @@ export interface DenseStackLayer extends StackLayer {
 function denseStackOf(spec: ModelSpec, summary: ModelSummary, variables: Map<string, tf.Variable>): DenseStackLayer[] | undefined {
   const layers = spec.input.length === 3 && summary.layers[0]?.layer.type === 'flatten' ? summary.layers.slice(1) : spec.input.length === 1 ? summary.layers : [];
   if (layers.length === 0 || layers.some((l) => l.layer.type !== 'dense')) return undefined;
-  const stack = layers.map((l) => stackLayer(l as { id: string; layer: DenseLayer }, (name) => variables.get(name)!));
+  const stack = layers.map((l) => fusedLayer(l as { id: string; layer: DenseLayer }, (name) => variables.get(name)!));
   return stack.every((l) => l !== undefined) ? (stack as DenseStackLayer[]) : undefined;
 }
 

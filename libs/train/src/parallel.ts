@@ -147,10 +147,11 @@ export const sliceSeed = (stepSeed: number, slice: number) => stepSeed + slice *
  */
 export function sliceGradients(model: TrainableModel, x: tf.Tensor, y: tf.Tensor, labels: Int32Array, share: number, seed: number): { loss: number; grads: tf.NamedTensorMap; correct: number } {
   // An MLP: its kernels without the tape, the same bits.
-  const stack = model.denseStack && denseStackGradients(x, y, model.denseStack, share);
-  if (stack) {
+  const layers = model.denseStack;
+  const stack = layers && denseStackGradients(x, y, layers, share);
+  if (layers && stack) {
     const grads: tf.NamedTensorMap = {};
-    model.denseStack!.forEach(({ w, bias }, i) => {
+    layers.forEach(({ w, bias }, i) => {
       grads[w.name] = stack.grads[i].w;
       grads[bias.name] = stack.grads[i].bias;
     });

@@ -9,16 +9,20 @@ function fusable(name: ActivationName | undefined): DenseActivation | undefined 
   return name === undefined || name === 'linear' ? 'linear' : name === 'relu' ? 'relu' : tanhOf(name);
 }
 
-export const dense: LayerForward<DenseLayer> = (x, { id, layer }, _, ctx) => {
-  const kernel = ctx.param(`${id}/kernel`);
-  const bias = denseBias(layer) ? ctx.param(`${id}/bias`) : undefined;
-  const activation = fusable(layer.activation);
-  const fused = bias && activation && fusedDense(x, kernel, bias, activation);
-  return fused || activate(tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D), layer.activation, bias);
-};
-
-/** The layer as a stack of dense layers takes it (denseStackGradients): undefined where it composes (no bias, another activation). */
-export function stackLayer({ id, layer }: { id: string; layer: DenseLayer }, param: (name: string) => tf.Tensor): StackLayer | undefined {
+/**
+ * The layer as the fused kernel takes it, for its forward pass and for a stack of dense layers (denseStackGradients):
+ * undefined where it composes (no bias, another activation).
+ */
+export function fusedLayer({ id, layer }: { id: string; layer: DenseLayer }, param: (name: string) => tf.Tensor): StackLayer | undefined {
   const activation = fusable(layer.activation);
   return denseBias(layer) && activation ? { w: param(`${id}/kernel`), bias: param(`${id}/bias`), activation } : undefined;
 }
+
+export const dense: LayerForward<DenseLayer> = (x, resolved, _, ctx) => {
+  const { id, layer } = resolved;
+  const fusedForm = fusedLayer(resolved, ctx.param);
+  const fused = fusedForm && fusedDense(x, fusedForm.w, fusedForm.bias, fusedForm.activation);
+  if (fused) return fused;
+  const bias = denseBias(layer) ? ctx.param(`${id}/bias`) : undefined;
+  return activate(tf.matMul(x as tf.Tensor2D, ctx.param(`${id}/kernel`) as tf.Tensor2D), layer.activation, bias);
+};

@@ -43,10 +43,11 @@ const grayCases: Case[] = [
   { x: [3, 6, 7, 1], k: [2, 3], cout: 9, strides: [1, 1], pad: 'valid' },
   { x: [1, 9, 10, 1], k: [4, 3], cout: 12, strides: [1, 1], pad: 'valid' },
   { x: [2, 7, 7, 1], k: [3, 3], cout: 6, strides: [1, 1], pad: 'same' }, // on a padded copy of x
-  // Five or more taps a row: five at a time.
-  { x: [3, 12, 11, 1], k: [5, 5], cout: 6, strides: [1, 1], pad: 'valid' }, // LeNet-5's C1, smaller
-  { x: [2, 9, 13, 1], k: [3, 7], cout: 4, strides: [1, 1], pad: 'valid' }, // the last five moved back: taps 2-6
-  { x: [2, 8, 14, 1], k: [2, 10], cout: 9, strides: [1, 1], pad: 'valid' }, // two blocks of five, channels moved back
+  // Filters five or more wide: four taps at a time across the filter's rows, the last four moved back.
+  { x: [3, 12, 11, 1], k: [5, 5], cout: 6, strides: [1, 1], pad: 'valid' }, // LeNet-5's C1, smaller: taps 21-24 last
+  { x: [2, 9, 13, 1], k: [3, 7], cout: 4, strides: [1, 1], pad: 'valid' }, // taps 17-20 last
+  { x: [2, 8, 14, 1], k: [2, 10], cout: 9, strides: [1, 1], pad: 'valid' }, // five fours, channels moved back
+  { x: [2, 4, 9, 1], k: [1, 5], cout: 5, strides: [1, 1], pad: 'valid' }, // one row: taps 0-3, then 1-4
   { x: [2, 10, 10, 1], k: [5, 5], cout: 16, strides: [1, 1], pad: 'same' },
 ];
 

@@ -39,3 +39,22 @@ for (const { a, b, transposeA, transposeB, ours } of matmuls) {
     assert.equal(calls, ours ? 1 : 0);
   });
 }
+
+// A transposed a whose rows lie 4 KiB apart is copied untransposed first (its rows read in place alias in L1): the
+// same sums in the same order as the product of that copy given untransposed.
+for (const [k, m, copied] of [[64, 1024, true], [64, 1000, false], [5, 2048, true]] as const) {
+  test(`xᵀ·dy with x [${k}, ${m}]: ${copied ? 'x copied untransposed first' : 'x read in place'}, the bits of the untransposed product`, async () => {
+    const rand = seededRandom(k * m);
+    const x = randomValues(k * m, rand);
+    const xT = new Float32Array(m * k);
+    for (let i = 0; i < k; i++) for (let j = 0; j < m; j++) xT[j * k + i] = x[i * m + j];
+    const dy = { values: randomValues(k * 60, rand), shape: [k, 60] };
+    let transposed!: Float32Array;
+    const copies = await callsOf('transpose2d', async () => {
+      transposed = (await runKernelOn('wasm', 'BatchMatMul', { a: { values: x, shape: [k, m] }, b: dy }, { transposeA: true, transposeB: false })).values;
+    });
+    const plain = await runKernelOn('wasm', 'BatchMatMul', { a: { values: xT, shape: [m, k] }, b: dy }, { transposeA: false, transposeB: false });
+    assert.equal(copies, copied ? 1 : 0);
+    assert.ok(transposed.every((v, i) => Object.is(v, plain.values[i])), 'bits differ from the untransposed product');
+  });
+}

@@ -6,7 +6,7 @@ export { scaledTanh } from './src/scaled-tanh';
 export { relu } from './src/relu';
 export { crossEntropy } from './src/cross-entropy';
 export { dense, type DenseActivation } from './src/dense';
-export { denseStackGradients, type StackLayer } from './src/dense-stack';
+export { stackGradients, type ConvStage, type Stack, type StackLayer } from './src/stack';
 export { adamInPlace, adamStep } from './src/adam';
 export { addInPlace, readData } from './src/in-place';
 export { batchNormalize, batchNormTraining } from './src/batch-norm';

@@ -9,7 +9,7 @@ import { registerOnce, WASM, type HeapBackend } from './wasm-ops';
  */
 const CROSS_ENTROPY = 'TrainyardCrossEntropy';
 const CROSS_ENTROPY_GRAD = 'TrainyardCrossEntropyGrad';
-/** The kernels by name, for a stack of layers run without the tape (dense-stack.ts). */
+/** The kernels by name, for a stack of layers run without the tape (stack.ts). */
 export const CROSS_ENTROPY_KERNELS = { forward: CROSS_ENTROPY, backward: CROSS_ENTROPY_GRAD } as const;
 
 interface Attrs extends NamedAttrMap {

@@ -114,7 +114,7 @@ export function denseAttrs(x: Shaped, w: Shaped, bias: Shaped, activation: Dense
   return attrs;
 }
 
-/** The kernels by name, for a stack of layers run without the tape (dense-stack.ts). */
+/** The kernels by name, for a stack of layers run without the tape (stack.ts). */
 export const DENSE_KERNELS = { forward: DENSE, backward: DENSE_GRAD } as const;
 
 /**

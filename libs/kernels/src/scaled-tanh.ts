@@ -52,6 +52,9 @@ const configs: KernelConfig[] = [
   { kernelName: SCALED_TANH_GRAD, backendName: WASM, kernelFunc: backward },
 ];
 
+/** The kernels' names, for a stack that calls them without the tape (stack.ts). */
+export const SCALED_TANH_KERNELS = { forward: SCALED_TANH, backward: SCALED_TANH_GRAD } as const;
+
 const gradient: GradConfig = {
   kernelName: SCALED_TANH,
   outputsToSave: [true],

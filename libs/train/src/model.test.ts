@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { LECUN_1998_C3, type ModelSpec } from '../../graph';
+import { LECUN_1998_C3, type ConvLayer, type ModelSpec } from '../../graph';
 import { withDefaults, type ResolvedTraining, type Training } from '../../pipeline-schema';
+import { stackGradients } from '../../kernels';
 import { useBackend } from './backend';
 import { activate } from './layers/activation';
 import { oneHot } from './labels';
@@ -196,41 +197,80 @@ test('an input that comes flattened goes straight into a leading flatten: no Res
   }
 });
 
-test('a model that is a flatten and dense layers with biases and fusable activations is a dense stack; any other is not', () => {
+const LENET: ModelSpec = {
+  input: [1, 16, 16],
+  layers: [
+    { id: 'C1', type: 'conv', filters: 4, kernel: 5, activation: 'tanh' },
+    { id: 'S2', type: 'avgpool', size: 2 },
+    { id: 'C3', type: 'conv', filters: 6, kernel: 3, padding: 'same', activation: 'scaled-tanh' },
+    { id: 'S4', type: 'avgpool', size: 2, stride: 1 },
+    { id: 'C5', type: 'conv', filters: 8, kernel: 3, activation: 'tanh' },
+    { type: 'flatten' },
+    { id: 'F6', type: 'dense', units: 7, activation: 'tanh' },
+    { id: 'OUT', type: 'dense', units: 5 },
+  ],
+};
+
+test('an MLP, and convolutions with tanhs and average pools before one, are stacks; any other model is not', () => {
   const stackOf = (spec: ModelSpec) => {
     const model = buildModel(spec, 1);
-    const names = model.denseStack?.map((l) => `${l.w.name} ${l.bias.name} ${typeof l.activation === 'string' ? l.activation : 'tanh'}`);
+    const stack = model.stack;
+    const names = stack && [
+      ...stack.convs.map((l) => `${l.w.name} ${l.bias.name} ${l.scale === 1 ? 'tanh' : 'scaled-tanh'}${l.pool ? ` pool ${l.pool.filterSize}/${l.pool.strides}` : ''}`),
+      ...stack.dense.map((l) => `${l.w.name} ${l.bias.name} ${typeof l.activation === 'string' ? l.activation : 'tanh'}`),
+    ];
     model.dispose();
     return names;
   };
   const mlp: ModelSpec = { input: [1, 6, 6], layers: [{ type: 'flatten' }, { id: 'H', type: 'dense', units: 8, activation: 'relu' }, { id: 'OUT', type: 'dense', units: 4 }] };
   assert.deepEqual(stackOf(mlp), ['H/kernel H/bias relu', 'OUT/kernel OUT/bias linear']);
   assert.deepEqual(stackOf({ input: [12], layers: [{ id: 'H', type: 'dense', units: 5, activation: 'scaled-tanh' }, { id: 'OUT', type: 'dense', units: 3 }] }), ['H/kernel H/bias tanh', 'OUT/kernel OUT/bias linear']);
+  assert.deepEqual(stackOf(LENET), [
+    'C1/kernel C1/bias tanh pool 2,2/2,2',
+    'C3/kernel C3/bias scaled-tanh pool 2,2/1,1',
+    'C5/kernel C5/bias tanh',
+    'F6/kernel F6/bias tanh',
+    'OUT/kernel OUT/bias linear',
+  ]);
+  const [c1, s2, ...after] = LENET.layers;
+  const conv = c1 as ConvLayer;
   const others: ModelSpec[] = [
     { ...mlp, layers: [mlp.layers[0], mlp.layers[1], { type: 'dropout', rate: 0.5 }, mlp.layers[2]] },
     { ...mlp, layers: [mlp.layers[0], { id: 'H', type: 'dense', units: 8, activation: 'sigmoid' }, mlp.layers[2]] },
     { ...mlp, layers: [mlp.layers[0], { id: 'H', type: 'dense', units: 8, activation: 'relu', bias: false }, mlp.layers[2]] },
+    { ...LENET, layers: [{ ...conv, activation: 'relu' }, s2, ...after] },
+    { ...LENET, layers: [{ ...conv, bias: false }, s2, ...after] },
+    { ...LENET, layers: [c1, { ...s2, type: 'maxpool' }, ...after] },
+    { ...LENET, layers: [c1, { id: 'S2', type: 'subsample', size: 2 }, ...after] },
     c3,
   ];
   for (const spec of others) assert.equal(stackOf(spec), undefined, JSON.stringify(spec.layers));
 });
 
-test('an MLP step without the tape gives the taped step bit for bit: loss, right answers and every gradient', () => {
-  const spec: ModelSpec = { input: [1, 8, 8], layers: [{ type: 'flatten' }, { id: 'H1', type: 'dense', units: 9, activation: 'relu' }, { id: 'H2', type: 'dense', units: 7, activation: 'tanh' }, { id: 'OUT', type: 'dense', units: 5 }] };
-  const model = buildModel(spec, 2);
-  try {
-    assert.ok(model.denseStack, 'the MLP is a dense stack');
-    const labels = Int32Array.from({ length: 12 }, (_, i) => (i * 3) % 5);
-    const x = inputs(12, 64, 5);
-    const y = oneHot(labels, 5);
-    const direct = sliceGradients(model, x, y, labels, 0.75, 1);
-    const taped = sliceGradients({ ...model, denseStack: undefined }, x, y, labels, 0.75, 1);
-    assert.equal(direct.loss, taped.loss);
-    assert.equal(direct.correct, taped.correct);
-    assert.deepEqual(Object.keys(direct.grads).sort(), Object.keys(taped.grads).sort());
-    for (const name of Object.keys(taped.grads)) assert.deepEqual(direct.grads[name].dataSync(), taped.grads[name].dataSync(), name);
-    tf.dispose([x, y, ...Object.values(direct.grads), ...Object.values(taped.grads)]);
-  } finally {
-    model.dispose();
-  }
-});
+for (const [what, spec] of [
+  ['an MLP', { input: [1, 8, 8], layers: [{ type: 'flatten' }, { id: 'H1', type: 'dense', units: 9, activation: 'relu' }, { id: 'H2', type: 'dense', units: 7, activation: 'tanh' }, { id: 'OUT', type: 'dense', units: 5 }] }],
+  ['a LeNet-5 (convolutions, tanhs and pools)', LENET],
+] as [string, ModelSpec][]) {
+  test(`${what}: a step without the tape gives the taped step bit for bit: loss, right answers and every gradient`, () => {
+    const model = buildModel(spec, 2);
+    try {
+      assert.ok(model.stack, 'the model is a stack');
+      const labels = Int32Array.from({ length: 12 }, (_, i) => (i * 3) % 5);
+      const x = inputs(12, tf.util.sizeFromShape(spec.input), 5);
+      const y = oneHot(labels, 5);
+      // Not the taped path again: the stack takes this model.
+      const check = stackGradients(x, y, model.stack, 0.75);
+      assert.ok(check, 'the stack runs');
+      tf.dispose(check.grads.flatMap((g) => [g.w, g.bias]));
+      const direct = sliceGradients(model, x, y, labels, 0.75, 1);
+      const taped = sliceGradients({ ...model, stack: undefined }, x, y, labels, 0.75, 1);
+      assert.equal(direct.loss, taped.loss);
+      assert.equal(direct.correct, taped.correct);
+      assert.deepEqual(Object.keys(direct.grads).sort(), Object.keys(taped.grads).sort());
+      for (const name of Object.keys(taped.grads)) assert.deepEqual(direct.grads[name].dataSync(), taped.grads[name].dataSync(), name);
+      tf.dispose([x, y, ...Object.values(direct.grads), ...Object.values(taped.grads)]);
+    } finally {
+      model.dispose();
+    }
+  });
+}

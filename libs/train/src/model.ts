@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeModel, kernelMask, type DenseLayer, type ModelSpec, type ModelSummary, type ParamSpec } from '../../graph';
+import { convOptions, describeModel, kernelMask, poolWindow, type ConvLayer, type DenseLayer, type ModelSpec, type ModelSummary, type ParamSpec, type PoolLayer } from '../../graph';
 import type { Weights } from '../../artifacts';
-import type { StackLayer } from '../../kernels';
+import type { ConvStage, Stack, StackLayer } from '../../kernels';
+import { tanhOf } from './layers/activation';
 import { fusedLayer } from './layers/dense';
 import { forwardLayer, type ForwardContext } from './layers/forward';
 
@@ -14,10 +15,12 @@ export interface TrainableModel {
   /** What an optimizer may update: the variables of trainable ParamSpecs, in ParamSpec order. */
   trainableVariables: tf.Variable[];
   /**
-   * The model as a stack of dense layers, where it is nothing else (an MLP: a leading flatten, then dense layers each
-   * with a bias and an activation the fused layer takes), for gradients taken without the tape; undefined otherwise.
+   * The model as a stack (stackGradients), where it is one: an MLP (a leading flatten, then dense layers each with a
+   * bias and an activation the fused layer takes), or convolutions with a bias and a tanh, each followed by an
+   * average pool or not (LeNet-5), then a flatten and such dense layers. For gradients taken without the tape;
+   * undefined otherwise.
    */
-  denseStack?: DenseStackLayer[];
+  stack?: ModelStack;
   /**
    * Logits [N, classes] for a batch [N, H, W, C]. With `training`, layers with state (batchnorm) use the batch's
    * statistics and record their state's next values, which applyStateUpdates then applies.
@@ -35,17 +38,41 @@ export interface TrainableModel {
   dispose(): void;
 }
 
-export interface DenseStackLayer extends StackLayer {
-  w: tf.Variable;
-  bias: tf.Variable;
+/** A Stack whose tensors are the model's variables. */
+export interface ModelStack extends Stack {
+  convs: (ConvStage & { w: tf.Variable; bias: tf.Variable })[];
+  dense: (StackLayer & { w: tf.Variable; bias: tf.Variable })[];
 }
 
-/** The model's layers as a dense stack, or undefined (see TrainableModel.denseStack). */
-function denseStackOf(spec: ModelSpec, summary: ModelSummary, variables: Map<string, tf.Variable>): DenseStackLayer[] | undefined {
-  const layers = spec.input.length === 3 && summary.layers[0]?.layer.type === 'flatten' ? summary.layers.slice(1) : spec.input.length === 1 ? summary.layers : [];
-  if (layers.length === 0 || layers.some((l) => l.layer.type !== 'dense')) return undefined;
-  const stack = layers.map((l) => fusedLayer(l as { id: string; layer: DenseLayer }, (name) => variables.get(name)!));
-  return stack.every((l) => l !== undefined) ? (stack as DenseStackLayer[]) : undefined;
+/** The model's layers as a stack, or undefined (see TrainableModel.stack). */
+function stackOf(spec: ModelSpec, summary: ModelSummary, variables: Map<string, tf.Variable>): ModelStack | undefined {
+  const layers = summary.layers;
+  const param = (name: string) => variables.get(name)!;
+  const convs: ModelStack['convs'] = [];
+  let i = 0;
+  if (spec.input.length === 3) {
+    for (; layers[i]?.layer.type === 'conv'; i++) {
+      const { id, layer } = layers[i] as { id: string; layer: ConvLayer };
+      const tanh = tanhOf(layer.activation);
+      const { stride, padding, bias } = convOptions(layer);
+      // A connection table's mask multiplies the kernel in the forward pass: not a stage.
+      if (!tanh || !bias || kernelMask(layers[i].params.find((p) => p.name === `${id}/kernel`)!)) return undefined;
+      const stage: ModelStack['convs'][number] = { w: param(`${id}/kernel`), bias: param(`${id}/bias`), ...tanh, strides: stride, pad: padding };
+      if (layers[i + 1]?.layer.type === 'avgpool') {
+        const { size, stride: strides, padding: pad } = poolWindow(layers[++i].layer as PoolLayer);
+        stage.pool = { filterSize: size, strides, pad };
+      }
+      convs.push(stage);
+    }
+    if (layers[i]?.layer.type !== 'flatten') return undefined;
+    i++;
+  }
+  const rest = layers.slice(i);
+  if (rest.length === 0 || rest.some((l) => l.layer.type !== 'dense')) return undefined;
+  const dense = rest.map((l) => fusedLayer(l as { id: string; layer: DenseLayer }, param));
+  if (!dense.every((l) => l !== undefined)) return undefined;
+  const [c, h, w] = spec.input;
+  return { image: spec.input.length === 3 ? [h, w, c] : undefined, convs, dense: dense as ModelStack['dense'] };
 }
 
 /** The ParamSpec's constant (biases and beta 0, gamma 1, subsample's coefficient 1/area, moving statistics), or Glorot-uniform for kernels as Keras starts them. */
@@ -92,7 +119,7 @@ export function buildModel(spec: ModelSpec, seed: number, weights?: Weights): Tr
     params,
     variables,
     trainableVariables,
-    denseStack: denseStackOf(spec, summary, variables),
+    stack: stackOf(spec, summary, variables),
     forward(x, training, stepSeed = 0) {
       const ctx: ForwardContext = { ...ctxBase, training, seed: stepSeed };
       const layers = summary.layers;

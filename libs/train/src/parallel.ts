@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { size as shapeSize, type ModelSpec, type ParamSpec } from '../../graph';
 import type { ResolvedTraining } from '../../pipeline-schema';
-import { crossEntropy, denseStackGradients, readData } from '../../kernels';
+import { crossEntropy, readData, stackGradients } from '../../kernels';
 import type { TrainableModel } from './model';
 import { countCorrect } from './labels';
 import type { Split } from './trainer';
@@ -146,16 +146,16 @@ export const sliceSeed = (stepSeed: number, slice: number) => stepSeed + slice *
  * `share` 1 leaves the loss unscaled, as a single thread computes the whole batch.
  */
 export function sliceGradients(model: TrainableModel, x: tf.Tensor, y: tf.Tensor, labels: Int32Array, share: number, seed: number): { loss: number; grads: tf.NamedTensorMap; correct: number } {
-  // An MLP: its kernels without the tape, the same bits.
-  const layers = model.denseStack;
-  const stack = layers && denseStackGradients(x, y, layers, share);
-  if (layers && stack) {
+  // An MLP or LeNet-5: its kernels without the tape, the same bits.
+  const stack = model.stack;
+  const direct = stack && stackGradients(x, y, stack, share);
+  if (stack && direct) {
     const grads: tf.NamedTensorMap = {};
-    layers.forEach(({ w, bias }, i) => {
-      grads[w.name] = stack.grads[i].w;
-      grads[bias.name] = stack.grads[i].bias;
+    [...stack.convs, ...stack.dense].forEach(({ w, bias }, i) => {
+      grads[w.name] = direct.grads[i].w;
+      grads[bias.name] = direct.grads[i].bias;
     });
-    return { loss: stack.loss, grads, correct: countCorrect(stack.logits, labels, y.shape[1]!) };
+    return { loss: direct.loss, grads, correct: countCorrect(direct.logits, labels, y.shape[1]!) };
   }
   let logits: tf.Tensor | undefined;
   const { value, grads } = tf.variableGrads(() => {

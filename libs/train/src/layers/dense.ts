@@ -10,7 +10,7 @@ function fusable(name: ActivationName | undefined): DenseActivation | undefined 
 }
 
 /**
- * The layer as the fused kernel takes it, for its forward pass and for a stack of dense layers (denseStackGradients):
+ * The layer as the fused kernel takes it, for its forward pass and for a stack (stackGradients):
  * undefined where it composes (no bias, another activation).
  */
 export function fusedLayer({ id, layer }: { id: string; layer: DenseLayer }, param: (name: string) => tf.Tensor): StackLayer | undefined {

@@ -188,6 +188,7 @@ test('convolution stages: nothing left behind but the gradients, their kernels i
   const narrow = tf.zeros([30, 12]);
   const before = tf.backend().numDataIds();
   assert.equal(stackGradients(x, labels, { ...stack, image: [13, 14, 2] }, 1), undefined);
+  assert.equal(stackGradients(x, labels, { ...stack, image: undefined }, 1), undefined);
   assert.equal(stackGradients(x, labels, { ...stack, dense: [{ ...layers[0], w: narrow }, layers[1]] }, 1), undefined);
   assert.equal(tf.backend().numDataIds(), before);
   narrow.dispose();

@@ -69,8 +69,8 @@ export function stackGradients(x: tf.Tensor, labels: tf.Tensor, stack: Stack, sc
   if (tf.getBackend() !== WASM || layers.length === 0 || labels.dtype !== 'float32' || (convs.length > 0 && getKernel(SCALED_TANH_KERNELS.forward, WASM) === undefined)) return undefined;
   const n = x.shape[0];
   // Every stage's attributes and shapes first, so that a stack that does not fit runs nothing.
-  let shape: number[] = convs.length > 0 && stack.image ? [n, ...stack.image] : x.shape;
-  if (convs.length > 0 && (x.shape.length !== 2 || tf.util.sizeFromShape(shape) !== tf.util.sizeFromShape(x.shape))) return undefined;
+  if (convs.length > 0 && (stack.image === undefined || x.shape.length !== 2 || tf.util.sizeFromShape(stack.image) !== x.shape[1])) return undefined;
+  let shape: number[] = convs.length > 0 ? [n, ...stack.image!] : x.shape;
   const stages = convs.map((c) => {
     const conv = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] };
     const input = shape;

@@ -46,8 +46,9 @@ export interface Estimate {
 }
 
 /**
- * Left out of the estimate: the first `skip` steps and the first `afterSeconds` of training (V8 optimizes the
- * wasm code in the background meanwhile: LeNet-5's first steps run at about half the speed of the rest).
+ * Left out of the estimate: the first `skip` steps and the first `afterSeconds` of training (V8 compiles the hot
+ * JavaScript in the background meanwhile, beside the training threads: LeNet-5's first steps run at about half the
+ * speed of the rest).
  * Then at most `steps` steps or `seconds` are measured.
  */
 const ESTIMATE = { skip: 3, afterSeconds: 2, steps: 30, seconds: 3 };

@@ -57,10 +57,8 @@ export function productInto(b: MemoryBackend, held: Intermediates, a: TensorInfo
   const panels = held.track(b.makeOutput([Math.ceil(n / 12) * k * 12], 'float32'));
   const kernels = simd(b);
   kernels.packPanels(offset(b, bb), offset(b, panels), k, n, transposeB ? 1 : 0, 12);
-  let rows = a;
-  if (transposeA && m % 1024 === 0) {
-    rows = held.track(b.makeOutput([m, k], 'float32'));
-    kernels.transpose2d(offset(b, a), offset(b, rows), 1, k, m);
-  }
-  kernels.matmul(offset(b, rows), offset(b, panels), offset(b, y), m, k, n, transposeA && rows === a ? 1 : 0);
+  const copy = transposeA && m % 1024 === 0;
+  const rows = copy ? held.track(b.makeOutput([m, k], 'float32')) : a;
+  if (copy) kernels.transpose2d(offset(b, a), offset(b, rows), 1, k, m);
+  kernels.matmul(offset(b, rows), offset(b, panels), offset(b, y), m, k, n, transposeA && !copy ? 1 : 0);
 }

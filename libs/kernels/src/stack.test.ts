@@ -61,7 +61,7 @@ for (const c of CASES) {
     assert.ok(direct, 'the stack takes these layers');
     assert.deepEqual(bits(new Float32Array([direct.loss])), bits(loss));
     assert.deepEqual(bits(direct.logits), bits(logits));
-    direct.grads.forEach((g, i: number) => {
+    direct.grads.forEach((g, i) => {
       assert.deepEqual(bits(g.w), bits(expected[2 * i]), `layer ${i} w`);
       assert.deepEqual(bits(g.bias), bits(expected[2 * i + 1]), `layer ${i} bias`);
     });

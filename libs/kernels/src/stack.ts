@@ -102,11 +102,12 @@ export function stackGradients(x: tf.Tensor, labels: tf.Tensor, stack: Stack, sc
     const convInputs: TensorInfo[] = [];
     const tanhs: TensorInfo[] = [];
     convs.forEach((c, i) => {
+      const { conv, tanh, pool } = stages[i];
       convInputs.push(y);
-      const z = keep(run(b, Conv2D, { x: y, filter: c.w }, stages[i].conv)[0]);
-      y = keep(run(b, SCALED_TANH_KERNELS.forward, { x: z, bias: c.bias }, stages[i].tanh)[0]);
+      const z = keep(run(b, Conv2D, { x: y, filter: c.w }, conv)[0]);
+      y = keep(run(b, SCALED_TANH_KERNELS.forward, { x: z, bias: c.bias }, tanh)[0]);
       tanhs.push(y);
-      if (stages[i].pool) y = keep(run(b, AvgPool, { x: y }, stages[i].pool!)[0]);
+      if (pool) y = keep(run(b, AvgPool, { x: y }, pool)[0]);
     });
     // Then the dense layers: each one's input, and what its activation's gradient reads (its output, or ReLU's input).
     const inputs: TensorInfo[] = [convs.length > 0 ? keep(reshapeView(rb, y, flat)) : y];

@@ -45,7 +45,7 @@ export interface ModelStack extends Stack {
 }
 
 /** The model's layers as a stack, or undefined (see TrainableModel.stack). */
-function stackOf(spec: ModelSpec, summary: ModelSummary, variables: Map<string, tf.Variable>): ModelStack | undefined {
+function stackOf(spec: ModelSpec, summary: ModelSummary, variables: Map<string, tf.Variable>, masks: Map<string, tf.Tensor>): ModelStack | undefined {
   const layers = summary.layers;
   const param = (name: string) => variables.get(name)!;
   const convs: ModelStack['convs'] = [];
@@ -56,7 +56,7 @@ function stackOf(spec: ModelSpec, summary: ModelSummary, variables: Map<string, 
       const tanh = tanhOf(layer.activation);
       const { stride, padding, bias } = convOptions(layer);
       // A connection table's mask multiplies the kernel in the forward pass: not a stage.
-      if (!tanh || !bias || kernelMask(layers[i].params.find((p) => p.name === `${id}/kernel`)!)) return undefined;
+      if (!tanh || !bias || masks.has(`${id}/kernel`)) return undefined;
       const stage: ModelStack['convs'][number] = { w: param(`${id}/kernel`), bias: param(`${id}/bias`), ...tanh, strides: stride, pad: padding };
       if (layers[i + 1]?.layer.type === 'avgpool') {
         const { size, stride: strides, padding: pad } = poolWindow(layers[++i].layer as PoolLayer);
@@ -119,7 +119,7 @@ export function buildModel(spec: ModelSpec, seed: number, weights?: Weights): Tr
     params,
     variables,
     trainableVariables,
-    stack: stackOf(spec, summary, variables),
+    stack: stackOf(spec, summary, variables, masks),
     forward(x, training, stepSeed = 0) {
       const ctx: ForwardContext = { ...ctxBase, training, seed: stepSeed };
       const layers = summary.layers;
